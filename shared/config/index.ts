@@ -1,0 +1,169 @@
+/**
+ * Configuration: the only module that reads `process.env`. It is read once, at cold start, and a
+ * missing or malformed value stops the function with one message that names every problem.
+ * Nothing secret is configured here: keys live in Secrets Manager (see `#shared/secrets`).
+ *
+ * @example
+ * ```ts
+ * const config = getConfig(); // at module top level of a handler: once per cold start
+ * config.payon.baseUrl;       // 'http://pgtest.payon.com.kh:36605'
+ * ```
+ */
+import { RSA_PADDINGS, type RsaPadding } from '#shared/crypto/rsa-padding.ts';
+import { ConfigurationError } from '#shared/errors.ts';
+
+/** PAYON's environments and their base URLs (SPEC §3.1; the ports are those of PAYON's links). */
+export const PAYON_BASE_URLS = {
+  TEST: 'http://pgtest.payon.com.kh:36605',
+  PRODUCTION: 'https://pg.payon.com.kh:35505',
+} as const;
+export type PayonEnvironment = keyof typeof PAYON_BASE_URLS;
+
+export interface Config {
+  /** Deployment stage (`dev`, `prod`, ...): names the secret and the resources of one deployment. */
+  readonly stage: string;
+  readonly payon: {
+    readonly environment: PayonEnvironment;
+    /** Without a trailing slash. */
+    readonly baseUrl: string;
+    /** Time allowed for one HTTP call to PAYON, in milliseconds. */
+    readonly timeoutMs: number;
+    /** Padding of RSA-encrypted PINs (DEFAULTS.md: PKCS#1 v1.5 unless PAYON says otherwise). */
+    readonly rsaPadding: RsaPadding;
+    /** Header that carries the API key on every call, or undefined for none (DEFAULTS.md). */
+    readonly authHeader: string | undefined;
+  };
+  readonly secrets: {
+    /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
+    readonly merchantSecretId: string;
+    /** How long a read secret is reused before Secrets Manager is asked again. */
+    readonly cacheTtlMs: number;
+  };
+}
+
+/** Every variable this module reads, with what it means; the README's table is built from it. */
+export const ENVIRONMENT_VARIABLES = {
+  STAGE: 'required; deployment stage, 1-32 of a-z 0-9 -',
+  PAYON_ENVIRONMENT: 'required; TEST or PRODUCTION',
+  PAYON_SECRET_ID: 'required; name or ARN of the merchant secret in Secrets Manager',
+  PAYON_BASE_URL: 'optional; overrides the environment base URL (HTTPS required in PRODUCTION)',
+  PAYON_TIMEOUT_MS: 'optional; 500-30000, default 8000',
+  PAYON_RSA_PADDING: `optional; ${RSA_PADDINGS.join(' | ')}, default pkcs1`,
+  PAYON_AUTH_HEADER: 'optional; header name that carries the API key, default none',
+  SECRET_CACHE_TTL_SECONDS: 'optional; 0-3600, default 300',
+} as const;
+export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  private raw(name: EnvironmentVariable): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  private fail(name: EnvironmentVariable, value: string | undefined): undefined {
+    const got = value === undefined ? 'it is not set' : `got "${value.slice(0, 80)}"`;
+    this.problems.push(`${name} must be ${ENVIRONMENT_VARIABLES[name]} (${got})`);
+    return undefined;
+  }
+
+  string(name: EnvironmentVariable, pattern: RegExp): string | undefined {
+    const value = this.raw(name);
+    return value !== undefined && pattern.test(value) ? value : this.fail(name, value);
+  }
+
+  optionalString(name: EnvironmentVariable, pattern: RegExp): string | undefined {
+    const value = this.raw(name);
+    return value === undefined || pattern.test(value) ? value : this.fail(name, value);
+  }
+
+  oneOf<T extends string>(
+    name: EnvironmentVariable,
+    allowed: readonly T[],
+    fallback?: T,
+  ): T | undefined {
+    const value = this.raw(name);
+    if (value === undefined && fallback !== undefined) return fallback;
+    return allowed.find((a) => a === value) ?? this.fail(name, value);
+  }
+
+  integer(
+    name: EnvironmentVariable,
+    min: number,
+    max: number,
+    fallback: number,
+  ): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    return n >= min && n <= max ? n : this.fail(name, value);
+  }
+
+  url(name: EnvironmentVariable, requireHttps: boolean): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      const okScheme = url.protocol === 'https:' || (!requireHttps && url.protocol === 'http:');
+      if (okScheme && !url.search && !url.hash && !url.username && !url.password) {
+        return url.href.replace(/\/+$/, '');
+      }
+    } catch {
+      // reported below
+    }
+    return this.fail(name, value);
+  }
+}
+
+/**
+ * Reads and checks the configuration from an environment. Pure: tests pass their own object.
+ *
+ * @throws {ConfigurationError} naming every missing or malformed variable.
+ */
+export function loadConfig(env: Env): Config {
+  const read = new Reader(env);
+  const stage = read.string('STAGE', /^[a-z0-9][a-z0-9-]{0,31}$/);
+  const environment = read.oneOf('PAYON_ENVIRONMENT', ['TEST', 'PRODUCTION'] as const);
+  const merchantSecretId = read.string('PAYON_SECRET_ID', /^[\w/+=.@:-]{1,2048}$/);
+  const override = read.url('PAYON_BASE_URL', environment !== 'TEST');
+  const timeoutMs = read.integer('PAYON_TIMEOUT_MS', 500, 30_000, 8_000);
+  const rsaPadding = read.oneOf('PAYON_RSA_PADDING', RSA_PADDINGS, 'pkcs1');
+  const authHeader = read.optionalString('PAYON_AUTH_HEADER', /^[A-Za-z0-9-]{1,64}$/);
+  const ttlSeconds = read.integer('SECRET_CACHE_TTL_SECONDS', 0, 3_600, 300);
+
+  if (
+    read.problems.length > 0 ||
+    stage === undefined ||
+    environment === undefined ||
+    merchantSecretId === undefined ||
+    timeoutMs === undefined ||
+    rsaPadding === undefined ||
+    ttlSeconds === undefined
+  ) {
+    throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
+  }
+  return {
+    stage,
+    payon: {
+      environment,
+      baseUrl: override ?? PAYON_BASE_URLS[environment],
+      timeoutMs,
+      rsaPadding,
+      authHeader,
+    },
+    secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read from `process.env` on first use and kept for the process. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,26 @@
+/**
+ * The RSA paddings a PIN can be encrypted with. Kept apart from ./rsa.ts so that configuration can
+ * name them without loading node-forge.
+ */
+
+/**
+ * Every padding {@link RsaPadding} allows: PKCS#1 v1.5, or OAEP with SHA-1 or SHA-256 (the same hash
+ * for MGF1). PAYON does not document its padding (SPEC §11); assumed default `pkcs1`, see
+ * docs/payon-assumptions.md.
+ *
+ * @example
+ * ```ts
+ * RSA_PADDINGS.includes(value); // validate a configured padding
+ * ```
+ */
+export const RSA_PADDINGS = ['pkcs1', 'oaep-sha1', 'oaep-sha256'] as const;
+
+/**
+ * One of {@link RSA_PADDINGS}.
+ *
+ * @example
+ * ```ts
+ * const padding: RsaPadding = 'oaep-sha256';
+ * ```
+ */
+export type RsaPadding = (typeof RSA_PADDINGS)[number];

@@ -1,0 +1,87 @@
+/**
+ * Starts real local services for integration tests: processes on loopback, on free ports, stopped
+ * when the suite ends. A missing tool is a failure with a message that says how to get it, never a
+ * silent skip.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  let lastError: unknown;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) {
+      throw new Error(`service exited with code ${child.exitCode} before answering ${url}`);
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`service did not answer ${url} within ${deadlineMs} ms`, { cause: lastError });
+}
+
+export interface RunningService {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `moto_server` (Secrets Manager, EventBridge and the rest of AWS, emulated) on loopback.
+ */
+export async function startMoto(): Promise<RunningService> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `moto_server could not be started (${error.message}). It ships with this machine image's python3; install it with 'pip install "moto[server]"' where PyPI is reachable.`,
+        ),
+      ),
+    );
+  });
+  await spawned;
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${endpoint}/moto-api/`, child, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`moto_server did not start: ${stderr}`, { cause: error });
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { getConfig, loadConfig } from '#shared/config/index.ts';
+import { ConfigurationError } from '#shared/errors.ts';
+
+const minimal = {
+  STAGE: 'dev',
+  PAYON_ENVIRONMENT: 'TEST',
+  PAYON_SECRET_ID: 'payon/dev',
+};
+
+describe('configuration', () => {
+  it('fills every default from a minimal environment', () => {
+    expect(loadConfig(minimal)).toEqual({
+      stage: 'dev',
+      payon: {
+        environment: 'TEST',
+        baseUrl: 'http://pgtest.payon.com.kh:36605',
+        timeoutMs: 8_000,
+        rsaPadding: 'pkcs1',
+        authHeader: undefined,
+      },
+      secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
+    });
+  });
+
+  it('uses PAYON production over HTTPS on port 35505', () => {
+    const config = loadConfig({ ...minimal, PAYON_ENVIRONMENT: 'PRODUCTION' });
+    expect(config.payon.baseUrl).toBe('https://pg.payon.com.kh:35505');
+  });
+
+  it('takes every optional setting when given', () => {
+    const config = loadConfig({
+      ...minimal,
+      PAYON_BASE_URL: 'http://127.0.0.1:4010/',
+      PAYON_TIMEOUT_MS: '2500',
+      PAYON_RSA_PADDING: 'oaep-sha256',
+      PAYON_AUTH_HEADER: 'Authentication',
+      SECRET_CACHE_TTL_SECONDS: '0',
+      PAYON_SECRET_ID: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:payon/dev-AbCdEf',
+    });
+    expect(config.payon).toEqual({
+      environment: 'TEST',
+      baseUrl: 'http://127.0.0.1:4010',
+      timeoutMs: 2_500,
+      rsaPadding: 'oaep-sha256',
+      authHeader: 'Authentication',
+    });
+    expect(config.secrets).toEqual({
+      merchantSecretId:
+        'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:payon/dev-AbCdEf',
+      cacheTtlMs: 0,
+    });
+  });
+
+  it('treats blank values as not set', () => {
+    const config = loadConfig({ ...minimal, PAYON_TIMEOUT_MS: '  ', PAYON_AUTH_HEADER: '' });
+    expect(config.payon.timeoutMs).toBe(8_000);
+    expect(config.payon.authHeader).toBeUndefined();
+  });
+
+  it('names every missing variable in one message', () => {
+    expect(() => loadConfig({})).toThrow(
+      new ConfigurationError(
+        'Invalid configuration: ' +
+          'STAGE must be required; deployment stage, 1-32 of a-z 0-9 - (it is not set); ' +
+          'PAYON_ENVIRONMENT must be required; TEST or PRODUCTION (it is not set); ' +
+          'PAYON_SECRET_ID must be required; name or ARN of the merchant secret in Secrets Manager (it is not set).',
+      ),
+    );
+  });
+
+  it.each([
+    ['STAGE', 'Dev!', 'STAGE must be'],
+    [
+      'PAYON_ENVIRONMENT',
+      'test',
+      'PAYON_ENVIRONMENT must be required; TEST or PRODUCTION (got "test")',
+    ],
+    [
+      'PAYON_TIMEOUT_MS',
+      'abc',
+      'PAYON_TIMEOUT_MS must be optional; 500-30000, default 8000 (got "abc")',
+    ],
+    ['PAYON_TIMEOUT_MS', '100', 'PAYON_TIMEOUT_MS must be'],
+    ['PAYON_TIMEOUT_MS', '1.5', 'PAYON_TIMEOUT_MS must be'],
+    [
+      'PAYON_RSA_PADDING',
+      'none',
+      'PAYON_RSA_PADDING must be optional; pkcs1 | oaep-sha1 | oaep-sha256',
+    ],
+    ['PAYON_AUTH_HEADER', 'Bad Header', 'PAYON_AUTH_HEADER must be'],
+    ['SECRET_CACHE_TTL_SECONDS', '-1', 'SECRET_CACHE_TTL_SECONDS must be'],
+    ['PAYON_BASE_URL', 'not a url', 'PAYON_BASE_URL must be'],
+    ['PAYON_BASE_URL', 'ftp://example.com', 'PAYON_BASE_URL must be'],
+    ['PAYON_BASE_URL', 'http://u:p@example.com', 'PAYON_BASE_URL must be'],
+    ['PAYON_BASE_URL', 'http://example.com/?a=1', 'PAYON_BASE_URL must be'],
+    ['PAYON_SECRET_ID', 'has space', 'PAYON_SECRET_ID must be'],
+  ])('refuses %s=%j with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ ...minimal, [name]: value })).toThrow(message);
+  });
+
+  it('requires HTTPS for a production base URL override', () => {
+    expect(() =>
+      loadConfig({
+        ...minimal,
+        PAYON_ENVIRONMENT: 'PRODUCTION',
+        PAYON_BASE_URL: 'http://pg.example.com',
+      }),
+    ).toThrow('PAYON_BASE_URL must be optional; overrides the environment base URL');
+    expect(
+      loadConfig({
+        ...minimal,
+        PAYON_ENVIRONMENT: 'PRODUCTION',
+        PAYON_BASE_URL: 'https://pg.example.com:8443',
+      }).payon.baseUrl,
+    ).toBe('https://pg.example.com:8443');
+  });
+
+  it('reads process.env once and keeps the result for the process', () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, minimal, { STAGE: 'first' });
+      const first = getConfig();
+      process.env.STAGE = 'second';
+      expect(getConfig()).toBe(first);
+      expect(getConfig().stage).toBe('first');
+    } finally {
+      process.env = saved;
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+
+// One config, one project per suite. `npm test` runs them all with coverage; the named scripts
+// run one project each. Suites that need real local services start them in their globalSetup.
+export default defineConfig({
+  test: {
+    coverage: {
+      provider: 'v8',
+      include: ['shared/**/*.ts'],
+      exclude: ['**/*.d.ts'],
+      reporter: ['text-summary', 'text', 'json-summary'],
+      thresholds: {
+        'shared/**/*.ts': { lines: 90, branches: 85 },
+      },
+    },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
