@@ -51,3 +51,64 @@ export class InvalidTransitionError extends AppError {
   readonly statusCode = 409;
   override readonly name = 'InvalidTransitionError';
 }
+
+/**
+ * PAYON answered and refused: a non-`0000` result code, or an HTTP 4xx other than 401. The request
+ * was processed and declined or rejected; nothing moved. Never used for a transport fault.
+ */
+export class PayonRejectedError extends AppError {
+  readonly code = 'payon_rejected';
+  readonly statusCode = 422;
+  override readonly name = 'PayonRejectedError';
+
+  constructor(
+    /** PAYON's result code (`9999`, `3003`, ...) or `http-<status>` when the body has none. */
+    readonly payonCode: string,
+    /** PAYON's own message, as sent (it never echoes card data). */
+    readonly payonMessage: string,
+    /** The PAYON path that answered. */
+    readonly path: string,
+  ) {
+    super(`PAYON refused ${path}: ${payonCode} ${payonMessage}`.trim());
+  }
+}
+
+/**
+ * PAYON could not be used: an HTTP 5xx, a body that is not what the endpoint answers, or no
+ * connection at all. `mayHaveMovedMoney` says whether the request may have reached PAYON (it did
+ * whenever PAYON answered at all); when true, a money move's outcome is unknown and must be settled
+ * by asking PAYON, never by sending it again.
+ */
+export class PayonUnavailableError extends AppError {
+  readonly code = 'payon_unavailable';
+  readonly statusCode = 502;
+  override readonly name = 'PayonUnavailableError';
+
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly mayHaveMovedMoney: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The request may or may not have reached PAYON and no answer came (timeout, connection reset).
+ * Never a decline: the outcome is unknown until PAYON is asked.
+ */
+export class OutcomeUnknownError extends AppError {
+  readonly code = 'outcome_unknown';
+  readonly statusCode = 504;
+  override readonly name = 'OutcomeUnknownError';
+  readonly mayHaveMovedMoney = true;
+
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -19,6 +19,10 @@ export const PAYON_BASE_URLS = {
 } as const;
 export type PayonEnvironment = keyof typeof PAYON_BASE_URLS;
 
+/** Create Binding's documented path, and the one its own example posts to (SPEC §20.1). */
+export const CREATE_BINDING_PATHS = ['/pg/binding/register', '/pg/createBinding'] as const;
+export type CreateBindingPath = (typeof CREATE_BINDING_PATHS)[number];
+
 export interface Config {
   /** Deployment stage (`dev`, `prod`, ...): names the secret and the resources of one deployment. */
   readonly stage: string;
@@ -32,6 +36,13 @@ export interface Config {
     readonly rsaPadding: RsaPadding;
     /** Header that carries the API key on every call, or undefined for none (DEFAULTS.md). */
     readonly authHeader: string | undefined;
+    /** Paths PAYON documents ambiguously or not at all (DEFAULTS.md). */
+    readonly paths: {
+      readonly createBinding: CreateBindingPath;
+      readonly pinVerification: string;
+    };
+    /** Whether Create Binding's `pin` and `payonPin` are RSA-encrypted like Create Binding PIN. */
+    readonly bindingPinEncryption: 'rsa' | 'plain';
   };
   readonly secrets: {
     /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
@@ -51,6 +62,9 @@ export const ENVIRONMENT_VARIABLES = {
   PAYON_RSA_PADDING: `optional; ${RSA_PADDINGS.join(' | ')}, default pkcs1`,
   PAYON_AUTH_HEADER: 'optional; header name that carries the API key, default none',
   SECRET_CACHE_TTL_SECONDS: 'optional; 0-3600, default 300',
+  PAYON_CREATE_BINDING_PATH: `optional; ${CREATE_BINDING_PATHS.join(' | ')}, default /pg/binding/register`,
+  PAYON_PIN_VERIFICATION_PATH: 'optional; a /pg/... path, default /pg/binding/pinVerification',
+  PAYON_BINDING_PIN_ENCRYPTION: 'optional; rsa | plain, default rsa',
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
 
@@ -135,6 +149,19 @@ export function loadConfig(env: Env): Config {
   const rsaPadding = read.oneOf('PAYON_RSA_PADDING', RSA_PADDINGS, 'pkcs1');
   const authHeader = read.optionalString('PAYON_AUTH_HEADER', /^[A-Za-z0-9-]{1,64}$/);
   const ttlSeconds = read.integer('SECRET_CACHE_TTL_SECONDS', 0, 3_600, 300);
+  const createBinding = read.oneOf(
+    'PAYON_CREATE_BINDING_PATH',
+    CREATE_BINDING_PATHS,
+    '/pg/binding/register',
+  );
+  const pinVerification =
+    read.optionalString('PAYON_PIN_VERIFICATION_PATH', /^\/pg(\/[A-Za-z0-9_-]+)+$/) ??
+    '/pg/binding/pinVerification';
+  const bindingPinEncryption = read.oneOf(
+    'PAYON_BINDING_PIN_ENCRYPTION',
+    ['rsa', 'plain'] as const,
+    'rsa',
+  );
 
   if (
     read.problems.length > 0 ||
@@ -143,7 +170,9 @@ export function loadConfig(env: Env): Config {
     merchantSecretId === undefined ||
     timeoutMs === undefined ||
     rsaPadding === undefined ||
-    ttlSeconds === undefined
+    ttlSeconds === undefined ||
+    createBinding === undefined ||
+    bindingPinEncryption === undefined
   ) {
     throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
   }
@@ -155,6 +184,8 @@ export function loadConfig(env: Env): Config {
       timeoutMs,
       rsaPadding,
       authHeader,
+      paths: { createBinding, pinVerification },
+      bindingPinEncryption,
     },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };

@@ -18,6 +18,11 @@ describe('configuration', () => {
         timeoutMs: 8_000,
         rsaPadding: 'pkcs1',
         authHeader: undefined,
+        paths: {
+          createBinding: '/pg/binding/register',
+          pinVerification: '/pg/binding/pinVerification',
+        },
+        bindingPinEncryption: 'rsa',
       },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
@@ -37,6 +42,9 @@ describe('configuration', () => {
       PAYON_AUTH_HEADER: 'Authentication',
       SECRET_CACHE_TTL_SECONDS: '0',
       PAYON_SECRET_ID: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:payon/dev-AbCdEf',
+      PAYON_CREATE_BINDING_PATH: '/pg/createBinding',
+      PAYON_PIN_VERIFICATION_PATH: '/pg/binding/togglePin',
+      PAYON_BINDING_PIN_ENCRYPTION: 'plain',
     });
     expect(config.payon).toEqual({
       environment: 'TEST',
@@ -44,6 +52,8 @@ describe('configuration', () => {
       timeoutMs: 2_500,
       rsaPadding: 'oaep-sha256',
       authHeader: 'Authentication',
+      paths: { createBinding: '/pg/createBinding', pinVerification: '/pg/binding/togglePin' },
+      bindingPinEncryption: 'plain',
     });
     expect(config.secrets).toEqual({
       merchantSecretId:
@@ -95,6 +105,10 @@ describe('configuration', () => {
     ['PAYON_BASE_URL', 'http://u:p@example.com', 'PAYON_BASE_URL must be'],
     ['PAYON_BASE_URL', 'http://example.com/?a=1', 'PAYON_BASE_URL must be'],
     ['PAYON_SECRET_ID', 'has space', 'PAYON_SECRET_ID must be'],
+    ['PAYON_CREATE_BINDING_PATH', '/pg/other', 'PAYON_CREATE_BINDING_PATH must be'],
+    ['PAYON_PIN_VERIFICATION_PATH', '/other/pin', 'PAYON_PIN_VERIFICATION_PATH must be'],
+    ['PAYON_PIN_VERIFICATION_PATH', '/pg/a/../b', 'PAYON_PIN_VERIFICATION_PATH must be'],
+    ['PAYON_BINDING_PIN_ENCRYPTION', 'aes', 'PAYON_BINDING_PIN_ENCRYPTION must be'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ ...minimal, [name]: value })).toThrow(message);
   });

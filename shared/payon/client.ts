@@ -1,0 +1,216 @@
+/**
+ * The PAYON client: one method per PAYON endpoint (SPEC §9–§11), each one call to the private
+ * transport. Inputs and results are domain values; wire spellings stay in `./wire.ts` and the pure
+ * mappers in `./mappers.ts`.
+ *
+ * @example
+ * ```ts
+ * const payon = new PayonClient({ config: getConfig().payon, secrets });
+ * const order = await payon.registerOrder({
+ *   txId: nextTxId(), kind: 'purchase', amount: parseDecimal('12.50', 'USD'), paymentMethod: 'CREDIT_DEBIT',
+ * });
+ * // redirect the customer to order.checkoutUrl
+ * ```
+ */
+import type { Config } from '#shared/config/index.ts';
+import type { PinEncryptor } from '#shared/crypto/rsa.ts';
+import type { RsaPadding } from '#shared/crypto/rsa-padding.ts';
+import type { Money } from '#shared/domain/money.ts';
+import { ConfigurationError, PayonUnavailableError } from '#shared/errors.ts';
+import * as map from '#shared/payon/mappers.ts';
+import type { Log } from '#shared/payon/status.ts';
+import {
+  type BodyBuilder,
+  type PayonAnswer,
+  PayonTransport,
+  type SecretSource,
+} from '#shared/payon/transport.ts';
+import type {
+  BindingRecord,
+  CreateBindingInput,
+  CreatedBinding,
+  ListOrdersInput,
+  MoneyMoveResult,
+  OrderRecord,
+  ReconciliationItemInput,
+  ReconciliationResult,
+  RegisteredOrder,
+  RegisterOrderInput,
+  TransactionStatus,
+  TransactionStatusInput,
+} from '#shared/payon/types.ts';
+import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
+
+/** PAYON's paths, spelled exactly as documented ("reconcilation" included). */
+export const PAYON_PATHS = {
+  registerOrder: '/pg/order/register',
+  reversal: '/pg/reversal',
+  preAuthCompletion: '/pg/preAuthCompletion',
+  refund: '/pg/refund',
+  orders: '/pg/orders',
+  transactionStatus: '/pg/transaction/status',
+  bindingList: '/pg/bindingList',
+  createPin: '/pg/binding/createPIN',
+  reconciliation: '/pg/merchant/reconcilation',
+} as const;
+
+/** Builds a PIN encryptor from PAYON's public key; `createPinEncryptor` of `#shared/crypto/rsa.ts`. */
+export type PinEncryptorFactory = (publicKey: string, padding: RsaPadding) => PinEncryptor;
+
+export interface PayonClientOptions {
+  readonly config: Config['payon'];
+  readonly secrets: SecretSource;
+  readonly fetch?: typeof fetch;
+  /** Receives unknown PAYON codes (never bodies). */
+  readonly log?: Log;
+  /**
+   * Only functions that send PINs pass this, so that node-forge stays out of the other bundles.
+   */
+  readonly pinEncryption?: PinEncryptorFactory;
+}
+
+export class PayonClient {
+  readonly #transport: PayonTransport;
+  readonly #config: Config['payon'];
+  readonly #log: Log | undefined;
+  readonly #pinEncryption: PinEncryptorFactory | undefined;
+  readonly #encryptors = new WeakMap<MerchantSecret, PinEncryptor>();
+
+  constructor(options: PayonClientOptions) {
+    this.#config = options.config;
+    this.#log = options.log;
+    this.#pinEncryption = options.pinEncryption;
+    this.#transport = new PayonTransport({
+      baseUrl: options.config.baseUrl,
+      timeoutMs: options.config.timeoutMs,
+      authHeader: options.config.authHeader,
+      secrets: options.secrets,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** Registers a purchase (`trt` 10) or pre-authorisation (`trt` 12) and returns its checkout. */
+  async registerOrder(input: RegisterOrderInput): Promise<RegisteredOrder> {
+    const path = PAYON_PATHS.registerOrder;
+    const { json } = await this.#post(path, (s) => map.orderRegisterRequest(s, input));
+    return map.readRegisteredOrder(json, path, input.txId);
+  }
+
+  /** Cancels (reverses) a payment, identified by its own txId (DEFAULTS.md). */
+  async reverse(txId: string): Promise<MoneyMoveResult> {
+    const path = PAYON_PATHS.reversal;
+    const { json } = await this.#post(path, (s) => map.txRequest(s, txId));
+    return map.readMoneyMove(json, path, txId);
+  }
+
+  /** Refunds a payment in full (PAYON's refund has no amount), identified by its own txId. */
+  async refund(txId: string): Promise<MoneyMoveResult> {
+    const path = PAYON_PATHS.refund;
+    const { json } = await this.#post(path, (s) => map.txRequest(s, txId));
+    return map.readMoneyMove(json, path, txId);
+  }
+
+  /** Completes (captures) a pre-authorisation for `amount`. */
+  async completePreAuth(input: {
+    readonly txId: string;
+    readonly amount: Money;
+  }): Promise<MoneyMoveResult> {
+    const path = PAYON_PATHS.preAuthCompletion;
+    const { json } = await this.#post(path, (s) => map.preAuthCompletionRequest(s, input));
+    return map.readMoneyMove(json, path, input.txId);
+  }
+
+  /** One page of PAYON's order history. */
+  async listOrders(input: ListOrdersInput): Promise<OrderRecord[]> {
+    const path = PAYON_PATHS.orders;
+    const { json } = await this.#post(path, (s) => map.ordersRequest(s, input));
+    return map.readOrders(json, path, input, this.#log);
+  }
+
+  /** Pulls a transaction's status; amount and currency are part of PAYON's lookup key. */
+  async transactionStatus(input: TransactionStatusInput): Promise<TransactionStatus> {
+    const path = PAYON_PATHS.transactionStatus;
+    const { status, json } = await this.#transport.post(path, (s) =>
+      map.transactionStatusRequest(s, input),
+    );
+    return map.readTransactionStatus(status, json, path, input.txId, this.#log);
+  }
+
+  /** Saves a card without payment. The card data goes to PAYON and nowhere else. */
+  async createBinding(input: CreateBindingInput): Promise<CreatedBinding> {
+    const path = this.#config.paths.createBinding;
+    const { json, secret } = await this.#post(path, (s) =>
+      map.createBindingRequest(s, input, this.#pinProtector(s, this.#config.bindingPinEncryption)),
+    );
+    return map.readCreatedBinding(json, path, secret, input.clientId);
+  }
+
+  /** The customer's active bindings. */
+  async listBindings(clientId: string): Promise<BindingRecord[]> {
+    const path = PAYON_PATHS.bindingList;
+    const { json, secret } = await this.#post(path, (s) => map.bindingListRequest(s, clientId));
+    return map.readBindings(json, path, secret, clientId);
+  }
+
+  /** Sets the customer's binding passcode, RSA-encrypted with PAYON's public key. */
+  async createPin(input: { readonly clientId: string; readonly pin: string }): Promise<void> {
+    const path = PAYON_PATHS.createPin;
+    const { json } = await this.#post(path, (s) =>
+      map.createPinRequest(s, input, this.#pinProtector(s, 'rsa')),
+    );
+    map.readAcknowledgement(json, path);
+  }
+
+  /** Turns PIN verification on or off for a customer (undocumented endpoint, DEFAULTS.md). */
+  async setPinVerification(input: {
+    readonly clientId: string;
+    readonly enabled: boolean;
+  }): Promise<void> {
+    const path = this.#config.paths.pinVerification;
+    const { json } = await this.#post(path, (s) => map.pinVerificationRequest(s, input));
+    map.readAcknowledgement(json, path);
+  }
+
+  /** Submits a batch of the merchant's transactions to PAYON's reconciliation. */
+  async reconcile(items: readonly ReconciliationItemInput[]): Promise<ReconciliationResult[]> {
+    const path = PAYON_PATHS.reconciliation;
+    const { json } = await this.#post(path, (s) => map.reconciliationRequest(s, items));
+    return map.readReconciliation(json, path, items);
+  }
+
+  /** Every endpoint but status answers 200; a 302 elsewhere is not a documented answer. */
+  async #post(path: string, build: BodyBuilder): Promise<PayonAnswer> {
+    const answer = await this.#transport.post(path, build);
+    if (answer.status !== 200) {
+      throw new PayonUnavailableError(
+        `PAYON answered ${path} with HTTP ${answer.status}, which it documents only for status`,
+        path,
+        true,
+      );
+    }
+    return answer;
+  }
+
+  #pinProtector(secret: MerchantSecret, mode: 'rsa' | 'plain'): map.PinProtector {
+    if (mode === 'plain') return (pin) => pin;
+    return (pin) => this.#encryptor(secret).encrypt(pin);
+  }
+
+  #encryptor(secret: MerchantSecret): PinEncryptor {
+    const cached = this.#encryptors.get(secret);
+    if (cached) return cached;
+    if (!this.#pinEncryption) {
+      throw new ConfigurationError(
+        'this function was built without PIN encryption: pass pinEncryption to PayonClient',
+      );
+    }
+    if (secret.payonPublicKey === undefined) {
+      throw new ConfigurationError(
+        'the merchant secret has no payonPublicKey: PINs cannot be encrypted for PAYON',
+      );
+    }
+    const encryptor = this.#pinEncryption(secret.payonPublicKey, this.#config.rsaPadding);
+    this.#encryptors.set(secret, encryptor);
+    return encryptor;
+  }
+}

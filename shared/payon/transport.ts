@@ -1,0 +1,218 @@
+/**
+ * The one way the product talks to PAYON. Private to the client: it signs (DEFAULTS.md), sends
+ * JSON, applies the timeout, never follows redirects (the status endpoint answers 302 for "not
+ * found"), re-reads the secret and retries once after a 401, and turns every failure into the
+ * error vocabulary of `#shared/errors.ts`.
+ *
+ * Nothing of a request or response body is ever put in an error or a log line: bodies carry card
+ * numbers and PINs.
+ */
+import { createSigner, type Signer, signRequest } from '#shared/crypto/sign.ts';
+import {
+  ConfigurationError,
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+} from '#shared/errors.ts';
+import { readEnvelope } from '#shared/payon/mappers.ts';
+import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
+
+export interface SecretSource {
+  get(options?: { forceRefresh?: boolean }): Promise<MerchantSecret>;
+}
+
+export interface TransportOptions {
+  /** PAYON's base URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** Header that carries the API key, if PAYON wants one (DEFAULTS.md). */
+  readonly authHeader: string | undefined;
+  readonly secrets: SecretSource;
+  /** Replaced in tests; defaults to the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Largest answer read, in bytes (an orders page of 1000 items is about 0.5 MB). */
+  readonly maxResponseBytes?: number;
+}
+
+export interface PayonAnswer {
+  readonly status: number;
+  readonly json: unknown;
+  /** The secret the request was built and signed with (after a 401, the re-read one). */
+  readonly secret: MerchantSecret;
+}
+
+/** Builds the body from the current secret: merchant ids or keys may change on rotation. */
+export type BodyBuilder = (secret: MerchantSecret) => object;
+
+/** Connection errors that prove the request never reached PAYON. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+const USER_AGENT = 'payon-serverless/0.1';
+
+export class PayonTransport {
+  readonly #options: TransportOptions;
+  readonly #fetch: typeof fetch;
+  readonly #signers = new WeakMap<MerchantSecret, Signer>();
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /**
+   * POSTs to `path` and returns PAYON's answer (HTTP 200 or 302, JSON). Every other outcome throws:
+   * 401 twice → {@link ConfigurationError}; other 4xx → {@link PayonRejectedError}; 5xx, another
+   * status, or a body that is not JSON → {@link PayonUnavailableError}; timeout or a connection
+   * lost after sending → {@link OutcomeUnknownError}.
+   */
+  async post(path: string, build: BodyBuilder): Promise<PayonAnswer> {
+    const secret = await this.#options.secrets.get();
+    const first = await this.#send(path, build, secret);
+    if (first.status !== 401) return { ...(await this.#read(path, first)), secret };
+    await first.body?.cancel();
+    // A rotated key: read the secret again, then try once more.
+    const fresh = await this.#options.secrets.get({ forceRefresh: true });
+    const again = await this.#send(path, build, fresh);
+    if (again.status === 401) {
+      await again.body?.cancel();
+      throw new ConfigurationError(
+        `PAYON refused our credentials twice on ${path} (HTTP 401): check merchantId, termId, apiKey and the signing scheme/key in the merchant secret`,
+      );
+    }
+    return { ...(await this.#read(path, again)), secret: fresh };
+  }
+
+  #signer(secret: MerchantSecret): Signer {
+    let signer = this.#signers.get(secret);
+    if (!signer) {
+      signer =
+        secret.signingScheme === 'rsa-sha256'
+          ? createSigner({ scheme: 'rsa-sha256', privateKey: secret.signingKey ?? '' })
+          : secret.signingScheme === 'hmac-sha256'
+            ? createSigner({ scheme: 'hmac-sha256', key: secret.signingKey ?? secret.apiKey })
+            : createSigner({ scheme: 'none' });
+      this.#signers.set(secret, signer);
+    }
+    return signer;
+  }
+
+  async #send(path: string, build: BodyBuilder, secret: MerchantSecret): Promise<Response> {
+    const body = build(secret);
+    // Array bodies (reconciliation) carry no sign (DEFAULTS.md).
+    const wire = Array.isArray(body)
+      ? body
+      : signRequest(body as Record<string, unknown>, this.#signer(secret));
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+    };
+    if (this.#options.authHeader) headers[this.#options.authHeader] = secret.apiKey;
+    try {
+      return await this.#fetch(`${this.#options.baseUrl}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(wire),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      });
+    } catch (error) {
+      throw this.#transportFault(path, error);
+    }
+  }
+
+  async #read(path: string, response: Response): Promise<Omit<PayonAnswer, 'secret'>> {
+    const { status } = response;
+    if (status >= 500) {
+      await response.body?.cancel();
+      throw new PayonUnavailableError(`PAYON answered ${path} with HTTP ${status}`, path, true);
+    }
+    let text: string;
+    try {
+      text = await readCapped(response, path, this.#options.maxResponseBytes ?? 8 * 1024 * 1024);
+    } catch (error) {
+      if (error instanceof PayonUnavailableError) throw error;
+      throw this.#transportFault(path, error);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new PayonUnavailableError(
+        `PAYON answered ${path} with HTTP ${status} and a body that is not JSON`,
+        path,
+        true,
+      );
+    }
+    if (status >= 400) {
+      const { code, message } =
+        typeof json === 'object' && json !== null && !Array.isArray(json)
+          ? readEnvelope(json as Record<string, unknown>)
+          : { code: undefined, message: undefined };
+      throw new PayonRejectedError(code ?? `http-${status}`, message ?? `HTTP ${status}`, path);
+    }
+    if (status !== 200 && status !== 302) {
+      throw new PayonUnavailableError(
+        `PAYON answered ${path} with an unexpected HTTP ${status}`,
+        path,
+        true,
+      );
+    }
+    return { status, json };
+  }
+
+  #transportFault(path: string, error: unknown): Error {
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new OutcomeUnknownError(
+        `PAYON did not answer ${path} within ${this.#options.timeoutMs} ms: the outcome is unknown`,
+        path,
+      );
+    }
+    const code = errorCode(error);
+    if (code !== undefined && NOT_SENT.has(code)) {
+      return new PayonUnavailableError(
+        `PAYON could not be reached for ${path} (${code})`,
+        path,
+        false,
+      );
+    }
+    return new OutcomeUnknownError(
+      `the connection to PAYON was lost during ${path} (${code ?? (name || 'unknown error')}): the outcome is unknown`,
+      path,
+    );
+  }
+}
+
+/** The system error code behind a fetch failure (`fetch failed` wraps it in `cause`). */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+async function readCapped(response: Response, path: string, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new PayonUnavailableError(
+        `PAYON answered ${path} with more than ${maxBytes} bytes`,
+        path,
+        true,
+      );
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
