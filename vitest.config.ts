@@ -11,6 +11,7 @@ export default defineConfig({
       reporter: ['text-summary', 'text', 'json-summary'],
       thresholds: {
         'shared/**/*.ts': { lines: 90, branches: 85 },
+        'shared/payon/**/*.ts': { lines: 90, branches: 85 },
       },
     },
     projects: [

@@ -67,6 +67,8 @@ export interface PayonClientOptions {
    * Only functions that send PINs pass this, so that node-forge stays out of the other bundles.
    */
   readonly pinEncryption?: PinEncryptorFactory;
+  /** Largest answer read, in bytes; default 8 MiB. */
+  readonly maxResponseBytes?: number;
 }
 
 export class PayonClient {
@@ -86,6 +88,7 @@ export class PayonClient {
       authHeader: options.config.authHeader,
       secrets: options.secrets,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     });
   }
 

@@ -38,14 +38,20 @@ export function staticSecrets(initial: MerchantSecret = TEST_SECRET) {
   };
 }
 
-export function payonConfig(baseUrl: string, overrides: Partial<Config['payon']> = {}): Config['payon'] {
+export function payonConfig(
+  baseUrl: string,
+  overrides: Partial<Config['payon']> = {},
+): Config['payon'] {
   return {
     environment: 'TEST',
     baseUrl,
     timeoutMs: 2_000,
     rsaPadding: 'pkcs1',
     authHeader: undefined,
-    paths: { createBinding: '/pg/binding/register', pinVerification: '/pg/binding/pinVerification' },
+    paths: {
+      createBinding: '/pg/binding/register',
+      pinVerification: '/pg/binding/pinVerification',
+    },
     bindingPinEncryption: 'rsa',
     ...overrides,
   };

@@ -103,7 +103,10 @@ describe('PayonClient reads every documented PAYON response', () => {
       json: exampleJson('transaction-status.response-200.json'),
     });
 
-    const status = await client.transactionStatus({ txId: '1613104202987', amount: money(100, 'USD') });
+    const status = await client.transactionStatus({
+      txId: '1613104202987',
+      amount: money(100, 'USD'),
+    });
 
     expect(status).toEqual({
       found: true,
@@ -125,7 +128,10 @@ describe('PayonClient reads every documented PAYON response', () => {
       json: exampleJson('transaction-status.response-302.json'),
     });
 
-    const status = await client.transactionStatus({ txId: '1613104202987', amount: money(100, 'USD') });
+    const status = await client.transactionStatus({
+      txId: '1613104202987',
+      amount: money(100, 'USD'),
+    });
 
     expect(status).toEqual({ found: false, signal: 'not_successful' });
   });
@@ -149,19 +155,24 @@ describe('PayonClient reads every documented PAYON response', () => {
   it.each([
     ['refund', 'refund.response.json'],
     ['reverse', 'reversal.response.json'],
-  ] as const)('maps the %s answer, keeping our txId over the example placeholder', async (method, file) => {
-    payon.script(method === 'refund' ? '/pg/refund' : '/pg/reversal', { json: exampleJson(file) });
+  ] as const)(
+    'maps the %s answer, keeping our txId over the example placeholder',
+    async (method, file) => {
+      payon.script(method === 'refund' ? '/pg/refund' : '/pg/reversal', {
+        json: exampleJson(file),
+      });
 
-    const result = await client[method]('159607654560937');
+      const result = await client[method]('159607654560937');
 
-    expect(result).toEqual({
-      txId: '159607654560937',
-      amount: { minor: 100, currency: 'USD' },
-      approvalNo: '538433',
-      approvedAt: new Date('2020-12-09T04:07:37Z'), // 09/12/2020 11:07:37 ICT
-      refNo: '000004538433',
-    });
-  });
+      expect(result).toEqual({
+        txId: '159607654560937',
+        amount: { minor: 100, currency: 'USD' },
+        approvalNo: '538433',
+        approvedAt: new Date('2020-12-09T04:07:37Z'), // 09/12/2020 11:07:37 ICT
+        refNo: '000004538433',
+      });
+    },
+  );
 
   it('maps the created binding back to the short clientId', async () => {
     payon.script('/pg/binding/register', { json: exampleJson('create-binding.response.json') });
@@ -221,7 +232,9 @@ describe('PayonClient reads every documented PAYON response', () => {
   });
 
   it('maps the reconciliation answer item by item', async () => {
-    payon.script('/pg/merchant/reconcilation', { json: exampleJson('reconciliation.response.json') });
+    payon.script('/pg/merchant/reconcilation', {
+      json: exampleJson('reconciliation.response.json'),
+    });
 
     const results = await client.reconcile([
       { txId: '1652858955940000', type: 'PURCHASE', grandTotal: money(230, 'USD') },
