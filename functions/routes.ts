@@ -1,0 +1,72 @@
+/**
+ * The route table: every API route, the function that serves it, and who may call it. The local
+ * runtime and the CDK stack both read this list; nothing else declares routes.
+ */
+export type RouteAccess =
+  /** The merchant's backend or frontend (JWT or IAM in AWS). */
+  | 'merchant'
+  /** The customer's browser, sent back by PAYON (no credentials). */
+  | 'public';
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path syntax: `{id}` for a path parameter. */
+  readonly path: string;
+  /** Folder under functions/ holding handler.ts. */
+  readonly function: string;
+  readonly access: RouteAccess;
+  /** Money-moving: requires an Idempotency-Key. */
+  readonly idempotent: boolean;
+}
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'POST',
+    path: '/payments',
+    function: 'register-payment',
+    access: 'merchant',
+    idempotent: true,
+  },
+  {
+    method: 'GET',
+    path: '/payments/{id}',
+    function: 'get-payment',
+    access: 'merchant',
+    idempotent: false,
+  },
+  {
+    method: 'POST',
+    path: '/payments/{id}/capture',
+    function: 'capture-payment',
+    access: 'merchant',
+    idempotent: true,
+  },
+  {
+    method: 'POST',
+    path: '/payments/{id}/cancel',
+    function: 'cancel-payment',
+    access: 'merchant',
+    idempotent: true,
+  },
+  {
+    method: 'POST',
+    path: '/payments/{id}/refund',
+    function: 'refund-payment',
+    access: 'merchant',
+    idempotent: true,
+  },
+  {
+    method: 'GET',
+    path: '/transactions',
+    function: 'list-transactions',
+    access: 'merchant',
+    idempotent: false,
+  },
+  {
+    method: 'GET',
+    path: '/return',
+    function: 'payment-return',
+    access: 'public',
+    idempotent: false,
+  },
+];

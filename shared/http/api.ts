@@ -1,0 +1,250 @@
+/**
+ * The one way an API Lambda is put together (STYLE.md): middy with Powertools logger, metrics and
+ * tracer (never logging the event), JSON body parsing, zod validation with field-level errors,
+ * idempotency for money-moving POSTs, one error mapper and the security headers. Handler files
+ * only name their route and business function.
+ *
+ * @example
+ * ```ts
+ * export const handler = apiHandler(refundRoute, async ({ path }, deps) => refund(deps, path.id));
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ConflictError, InvalidRequestError, UnprocessableError } from '#shared/errors.ts';
+import {
+  errorResponse,
+  type HttpResponse,
+  json,
+  SECURITY_HEADERS,
+} from '#shared/http/responses.ts';
+import { zodIssues } from '#shared/http/validation.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+
+export interface RouteSchemas {
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly path?: z.ZodType;
+}
+
+type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface ApiInput<S extends RouteSchemas> {
+  readonly body: Parsed<S['body']>;
+  readonly query: Parsed<S['query']>;
+  readonly path: Parsed<S['path']>;
+  readonly event: APIGatewayProxyEventV2;
+}
+
+export interface ApiSpec<S extends RouteSchemas> {
+  /** Operation name: metrics dimension and log key. */
+  readonly operation: string;
+  readonly schemas: S;
+  /** Money-moving POST: requires an `Idempotency-Key`. */
+  readonly idempotent: boolean;
+}
+
+/** Largest JSON body accepted. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+type Event = APIGatewayProxyEventV2 & { parsedBody?: unknown };
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const found = Object.keys(headers).find((h) => h.toLowerCase() === name);
+  return found === undefined ? undefined : headers[found];
+}
+
+/** Parses a JSON body: content type, size, syntax; field `body` names the problem. */
+function jsonBody(): MiddlewareObj<Event, HttpResponse> {
+  return {
+    before: ({ event }) => {
+      if (event.body === undefined || event.body === null || event.body === '') return;
+      const type = header(event, 'content-type') ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) {
+        throw new InvalidRequestError([
+          { field: 'content-type', reason: 'must be application/json' },
+        ]);
+      }
+      const raw = event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+      if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+        throw new InvalidRequestError([
+          { field: 'body', reason: `must be at most ${MAX_BODY_BYTES} bytes` },
+        ]);
+      }
+      try {
+        event.parsedBody = JSON.parse(raw);
+      } catch {
+        throw new InvalidRequestError([{ field: 'body', reason: 'is not valid JSON' }]);
+      }
+    },
+  };
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, prefix: string) {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidRequestError(zodIssues(result.error, prefix));
+  return result.data;
+}
+
+/** Adds the security headers to every response, and maps any error that reaches it. */
+function httpResponse(log: Dependencies['logger']): MiddlewareObj<Event, HttpResponse> {
+  const finish = (response: HttpResponse): HttpResponse => ({
+    ...response,
+    headers: { ...SECURITY_HEADERS, ...response.headers },
+  });
+  return {
+    after: (request) => {
+      if (request.response) request.response = finish(request.response);
+    },
+    onError: (request) => {
+      if (!request.response) {
+        const response = errorResponse(request.error);
+        if (response.statusCode >= 500) {
+          // The error, never the event: messages of our errors carry no card data or secret.
+          log.error('request failed', { error: request.error });
+        }
+        request.response = response;
+      }
+      request.response = finish(request.response);
+    },
+  };
+}
+
+/** A fingerprint of what the request asks, for Idempotency-Key reuse checks. */
+function fingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return createHash('sha256')
+    .update(
+      `${event.requestContext.http.method} ${event.rawPath}\n${JSON.stringify(canonical(body ?? null))}`,
+    )
+    .digest('hex');
+}
+
+/** Responses that end a request for good and are replayed; others free the key for a retry. */
+const isFinal = (statusCode: number) =>
+  statusCode !== 400 && statusCode !== 409 && statusCode !== 500;
+
+interface IdempotencyState {
+  key: string;
+  fingerprint: string;
+}
+
+function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpResponse, Error, Context> {
+  const held = new WeakMap<Event, IdempotencyState>();
+  const settle = async (event: Event, response: HttpResponse) => {
+    const state = held.get(event);
+    if (!state) return;
+    held.delete(event);
+    const { idempotency: store } = deps();
+    if (isFinal(response.statusCode)) {
+      await store.complete(state.key, state.fingerprint, response);
+    } else {
+      await store.release(state.key, state.fingerprint);
+    }
+  };
+  return {
+    before: async ({ event, context }) => {
+      const key = header(event, 'idempotency-key');
+      if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+        throw new InvalidRequestError([
+          {
+            field: 'Idempotency-Key',
+            reason: 'header is required: 1 to 255 visible ASCII characters, unique per operation',
+          },
+        ]);
+      }
+      const print = fingerprint(event, event.parsedBody);
+      const { idempotency: store, clock } = deps();
+      const lockMs = Math.max(1_000, context.getRemainingTimeInMillis());
+      const claim = await store.claim(key, print, lockMs, clock());
+      switch (claim.outcome) {
+        case 'claimed':
+          held.set(event, { key, fingerprint: print });
+          return undefined;
+        case 'replay':
+          return {
+            ...claim.response,
+            headers: { ...claim.response.headers, 'idempotent-replayed': 'true' },
+          };
+        case 'in_progress':
+          throw new ConflictError(
+            'request_in_progress',
+            'a request with this Idempotency-Key is still being processed; retry later',
+            claim.retryAfterSeconds,
+          );
+        case 'mismatch':
+          throw new UnprocessableError(
+            'idempotency_key_reused',
+            'this Idempotency-Key was used with a different request; use a new key for a new request',
+          );
+      }
+    },
+    after: async ({ event, response }) => {
+      if (response) await settle(event, response);
+    },
+    onError: async (request) => {
+      if (!held.has(request.event)) return;
+      const response = request.response ?? errorResponse(request.error);
+      request.response = response;
+      await settle(request.event, response);
+    },
+  };
+}
+
+/**
+ * Builds the Lambda handler of one API route.
+ *
+ * @param run the business call: parsed input in, a response out (errors are mapped for it).
+ */
+export function apiHandler<S extends RouteSchemas>(
+  spec: ApiSpec<S>,
+  deps: () => Dependencies,
+  run: (input: ApiInput<S>, deps: Dependencies) => Promise<HttpResponse>,
+) {
+  const { logger, metrics, tracer } = deps();
+  const chain = middy<Event, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpResponse(logger))
+    .use(jsonBody());
+  if (spec.idempotent) chain.use(idempotency(deps));
+  return chain.handler(async (event) => {
+    logger.appendKeys({ operation: spec.operation });
+    const input = {
+      body: parse(spec.schemas.body, event.parsedBody ?? {}, ''),
+      query: parse(spec.schemas.query, event.queryStringParameters ?? {}, 'query.'),
+      path: parse(spec.schemas.path, event.pathParameters ?? {}, 'path.'),
+      event,
+    } as ApiInput<S>;
+    const response = await run(input, deps());
+    metrics.addMetric(
+      `${spec.operation}.${response.statusCode < 400 ? 'ok' : 'refused'}`,
+      'Count',
+      1,
+    );
+    return response;
+  });
+}
+
+export { json };

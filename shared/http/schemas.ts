@@ -1,0 +1,30 @@
+/**
+ * Request pieces shared by the API's zod schemas. Amounts travel as exact decimal strings
+ * (`"12.50"`), never JSON numbers, so no client's float formatting can change a price.
+ */
+import { z } from 'zod';
+import { CURRENCIES, type Currency, type Money, parseDecimal } from '#shared/domain/money.ts';
+
+/** A payment id: the 16-digit txId the product generated (4–16 letters or digits accepted). */
+export const paymentId = z.string().regex(/^[A-Za-z0-9]{4,16}$/, 'must be a payment id');
+
+export const paymentPath = z.object({ id: paymentId }).strict();
+
+/** `{ "value": "12.50", "currency": "USD" }` → Money; every problem named by its field. */
+export const moneyInput = z
+  .object({
+    value: z
+      .string()
+      .regex(
+        /^\d{1,13}(\.\d{1,2})?$/,
+        'must be a decimal string with at most 2 decimals, such as "12.50"',
+      ),
+    currency: z.enum(CURRENCIES as [Currency, ...Currency[]]),
+  })
+  .strict()
+  .transform((m): Money => parseDecimal(m.value, m.currency));
+
+export const positiveMoney = moneyInput.refine((m) => m.minor > 0, {
+  message: 'must be greater than zero',
+  path: ['value'],
+});

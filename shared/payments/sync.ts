@@ -1,0 +1,160 @@
+/**
+ * Asking PAYON what happened to a payment, and applying DEFAULTS.md "Deciding a payment's state":
+ * only a status pull saying COMPLETE with the same amount and currency confirms a payment; PAYON's
+ * orders list settles reversals and refunds (`cancelYn`, `refundYn`). A failed read changes nothing.
+ * The webhook, the status sweep and reconciliation all come through here.
+ */
+import { moneyEquals } from '#shared/domain/money.ts';
+import { markUnknown, type Payment, transition } from '#shared/domain/payment.ts';
+import type { KnownState } from '#shared/domain/payment-state.ts';
+import type { OrderRecord } from '#shared/payon/types.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+
+export type SyncDeps = Pick<Dependencies, 'payon' | 'payments' | 'clock' | 'logger' | 'metrics'>;
+
+/** How long an unanswered money move must be before the orders list may say it did not happen. */
+export const MONEY_MOVE_SETTLE_MS = 2 * 60_000;
+
+export interface SyncOutcome {
+  readonly payment: Payment;
+  readonly changed: boolean;
+  /** Why nothing changed, when nothing did. */
+  readonly note?: string;
+}
+
+async function save(deps: SyncDeps, next: Payment): Promise<SyncOutcome> {
+  await deps.payments.update(next);
+  return { payment: next, changed: true };
+}
+
+/**
+ * Brings a payment up to date with PAYON, if PAYON can say anything new. Read failures propagate
+ * (nothing was written); conflicting writers get a ConflictError from the store.
+ */
+export async function syncPayment(deps: SyncDeps, stored: Payment): Promise<SyncOutcome> {
+  const now = deps.clock();
+  let payment = stored;
+  const { snapshot } = payment;
+  if (snapshot.state === 'CREATED') {
+    // Stored, but our registration call never reported back (the function died): unknown.
+    payment = markUnknown(payment, 'register', 'registration was not answered; asking PAYON', now);
+    await deps.payments.update(payment);
+  }
+  const current = payment.snapshot;
+  if (current.state === 'PENDING') return confirmByStatus(deps, payment);
+  if (current.state === 'UNKNOWN') {
+    return current.operation === 'register'
+      ? confirmByStatus(deps, payment)
+      : resolveMoneyMove(deps, payment, current.operation, current.priorState);
+  }
+  return {
+    payment,
+    changed: payment !== stored,
+    note: `${current.state} needs nothing from PAYON`,
+  };
+}
+
+async function confirmByStatus(deps: SyncDeps, payment: Payment): Promise<SyncOutcome> {
+  const status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+  if (!status.found) {
+    return { payment, changed: false, note: 'PAYON has no successful transaction yet' };
+  }
+  if (status.signal !== 'confirmed') {
+    return {
+      payment,
+      changed: false,
+      note: `PAYON status ${status.statusCode} is not a confirmation`,
+    };
+  }
+  if (!moneyEquals(status.amount, payment.amount)) {
+    deps.logger.warn('PAYON confirmed another amount; the payment is left as it is', {
+      txId: payment.txId,
+      expectedMinor: payment.amount.minor,
+      confirmedMinor: status.amount.minor,
+    });
+    deps.metrics.addMetric('payon.amountMismatch', 'Count', 1);
+    return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
+  }
+  const to: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
+  return save(
+    deps,
+    transition(
+      payment,
+      to,
+      'status_pull',
+      `PAYON status ${status.statusCode} for the same amount`,
+      deps.clock(),
+      {
+        approvalNo: status.approvalNo ?? payment.approvalNo,
+      },
+    ),
+  );
+}
+
+/** Finds the payment in PAYON's orders list, from its creation day to today. */
+async function findOrder(deps: SyncDeps, payment: Payment): Promise<OrderRecord | undefined> {
+  const from = new Date(payment.createdAt);
+  const to = deps.clock();
+  for (let index = 1; index <= 20; index += 1) {
+    const page = await deps.payon.listOrders({
+      from,
+      to,
+      index,
+      limit: 500,
+      createdAt: (txId) => (txId === payment.txId ? from : undefined),
+    });
+    const found = page.find((o) => o.txId === payment.txId);
+    if (found || page.length < 500) return found;
+  }
+  return undefined;
+}
+
+/** Did the unanswered move happen? true / false / undefined when PAYON cannot tell yet. */
+async function moveHappened(
+  deps: SyncDeps,
+  payment: Payment,
+  operation: 'capture' | 'cancel' | 'refund',
+): Promise<boolean | undefined> {
+  if (operation === 'capture') {
+    // The orders list cannot tell a completed pre-auth from an open one; PAYON's reconciliation
+    // can: a PRE_AUTH_COMPLETE of that amount is APPROVED or not (assumed, docs/payon-assumptions.md A27).
+    const amount = payment.capturedAmount ?? payment.amount;
+    const [answer] = await deps.payon.reconcile([
+      { txId: payment.txId, type: 'PRE_AUTH_COMPLETE', grandTotal: amount },
+    ]);
+    if (answer === undefined) return undefined;
+    if (answer.resultCode === '0000' && answer.verdict === 'APPROVED') return true;
+    return answer.resultCode === '9999' || answer.resultCode === '3003' ? false : undefined;
+  }
+  const order = await findOrder(deps, payment);
+  if (order === undefined) return undefined;
+  return operation === 'refund' ? order.refunded : order.cancelled;
+}
+
+async function resolveMoneyMove(
+  deps: SyncDeps,
+  payment: Payment,
+  operation: 'capture' | 'cancel' | 'refund',
+  priorState: KnownState,
+): Promise<SyncOutcome> {
+  const happened = await moveHappened(deps, payment, operation);
+  const now = deps.clock();
+  if (happened === true) {
+    const to: KnownState =
+      operation === 'refund' ? 'REFUNDED' : operation === 'cancel' ? 'CANCELLED' : 'SUCCEEDED';
+    return save(deps, transition(payment, to, 'orders_list', `PAYON shows the ${operation}`, now));
+  }
+  const lastChange = payment.history.at(-1)?.at ?? payment.updatedAt;
+  if (
+    happened === false &&
+    now.getTime() - new Date(lastChange).getTime() >= MONEY_MOVE_SETTLE_MS
+  ) {
+    return save(
+      deps,
+      transition(payment, priorState, 'orders_list', `PAYON shows no ${operation}`, now, {
+        ...(operation === 'capture' ? { capturedAmount: undefined } : {}),
+      }),
+    );
+  }
+  return { payment, changed: false, note: `PAYON does not show the ${operation} yet` };
+}

@@ -1,0 +1,92 @@
+/**
+ * Everything a function needs, built once per cold start from the configuration: AWS clients,
+ * stores, the PAYON client, Powertools. Tests build their own with {@link createDependencies}.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Config, getConfig } from '#shared/config/index.ts';
+import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
+import { createTxIdGenerator } from '#shared/payon/txid.ts';
+import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
+import { IdempotencyStore } from '#shared/store/idempotency.ts';
+import { PaymentStore } from '#shared/store/payments.ts';
+
+export interface Dependencies {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+  readonly payon: PayonClient;
+  readonly secrets: MerchantSecretProvider;
+  readonly payments: PaymentStore;
+  readonly idempotency: IdempotencyStore;
+  readonly clock: () => Date;
+  readonly nextTxId: () => string;
+}
+
+export interface DependencyOverrides {
+  readonly dynamo?: DynamoDBClient;
+  readonly secretsManager?: SecretsManagerClient;
+  readonly fetch?: typeof fetch;
+  readonly clock?: () => Date;
+  readonly pinEncryption?: PayonClientOptions['pinEncryption'];
+}
+
+export function createDependencies(
+  config: Config,
+  overrides: DependencyOverrides = {},
+): Dependencies {
+  const serviceName = `payon-${config.stage}`;
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ serviceName, namespace: 'PayonServerless' });
+  const tracer = new Tracer({ serviceName });
+  const dynamo = overrides.dynamo ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const db = DynamoDBDocumentClient.from(dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const secrets = new MerchantSecretProvider({
+    secretId: config.secrets.merchantSecretId,
+    client: overrides.secretsManager ?? tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    ttlMs: config.secrets.cacheTtlMs,
+  });
+  const clock = overrides.clock ?? (() => new Date());
+  return {
+    config,
+    logger,
+    metrics,
+    tracer,
+    secrets,
+    payon: new PayonClient({
+      config: config.payon,
+      secrets,
+      log: { warn: (message, extra) => logger.warn(message, extra ?? {}) },
+      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      ...(overrides.pinEncryption ? { pinEncryption: overrides.pinEncryption } : {}),
+    }),
+    payments: new PaymentStore(db, config.store.tableName),
+    idempotency: new IdempotencyStore(
+      db,
+      config.store.tableName,
+      config.payments.idempotencyTtlSeconds,
+    ),
+    clock,
+    nextTxId: createTxIdGenerator(() => clock().getTime()),
+  };
+}
+
+let built: Dependencies | undefined;
+
+/** The process's dependencies, built on first use (cold start) from `getConfig()`. */
+export function dependencies(): Dependencies {
+  built ??= createDependencies(getConfig());
+  return built;
+}
+
+/** Replaces the process's dependencies (tests, the local runtime). */
+export function setDependencies(deps: Dependencies): void {
+  built = deps;
+}

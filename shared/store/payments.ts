@@ -1,0 +1,198 @@
+/**
+ * Payments in DynamoDB. Every write is conditional: a new payment only if its txId is free, an
+ * update only if nobody changed the payment since it was read (`version`). Nothing is ever
+ * read-then-written without that condition.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Currency } from '#shared/domain/money.ts';
+import { type Payment, paymentDay } from '#shared/domain/payment.ts';
+import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/payment-state.ts';
+import { ConflictError } from '#shared/errors.ts';
+import { TABLE_KEYS } from '#shared/store/table.ts';
+
+/** The txId is already taken (another payment, or a concurrent generator in the same ms). */
+export class TxIdTakenError extends Error {
+  override readonly name = 'TxIdTakenError';
+}
+
+const key = (txId: string) => ({ pk: `PAY#${txId}`, sk: 'PAYMENT' });
+
+interface PaymentItem {
+  pk: string;
+  sk: string;
+  type: 'payment';
+  txId: string;
+  kind: Payment['kind'];
+  paymentMethod: Payment['paymentMethod'];
+  payDvCd?: string;
+  amountMinor: number;
+  currency: Currency;
+  state: Payment['snapshot']['state'];
+  unknownOperation?: MoneyOperation;
+  priorState?: KnownState;
+  capturedMinor?: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  returnUrl: string;
+  reference?: string;
+  clientId?: string;
+  bindingId?: string;
+  checkoutUrl?: string;
+  qrString?: string;
+  expiresAt?: string;
+  approvalNo?: string;
+  history: Payment['history'];
+  gsi1pk?: string;
+  gsi1sk?: string;
+  gsi2pk: string;
+  gsi2sk: string;
+}
+
+export function toItem(p: Payment): PaymentItem {
+  const { snapshot } = p;
+  return {
+    ...key(p.txId),
+    type: 'payment',
+    txId: p.txId,
+    kind: p.kind,
+    paymentMethod: p.paymentMethod,
+    ...(p.payDvCd ? { payDvCd: p.payDvCd } : {}),
+    amountMinor: p.amount.minor,
+    currency: p.amount.currency,
+    state: snapshot.state,
+    ...(snapshot.state === 'UNKNOWN'
+      ? { unknownOperation: snapshot.operation, priorState: snapshot.priorState }
+      : {}),
+    ...(p.capturedAmount ? { capturedMinor: p.capturedAmount.minor } : {}),
+    version: p.version,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    returnUrl: p.returnUrl,
+    ...(p.reference ? { reference: p.reference } : {}),
+    ...(p.clientId ? { clientId: p.clientId } : {}),
+    ...(p.bindingId ? { bindingId: p.bindingId } : {}),
+    ...(p.checkoutUrl ? { checkoutUrl: p.checkoutUrl } : {}),
+    ...(p.qrString ? { qrString: p.qrString } : {}),
+    ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
+    ...(p.approvalNo ? { approvalNo: p.approvalNo } : {}),
+    history: p.history,
+    ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
+    gsi2pk: `DAY#${paymentDay(p)}`,
+    gsi2sk: p.txId,
+  };
+}
+
+export function fromItem(item: Record<string, unknown>): Payment {
+  const i = item as unknown as PaymentItem;
+  const snapshot: StateSnapshot =
+    i.state === 'UNKNOWN'
+      ? {
+          state: 'UNKNOWN',
+          operation: i.unknownOperation ?? 'register',
+          priorState: i.priorState ?? 'CREATED',
+        }
+      : { state: i.state };
+  return {
+    txId: i.txId,
+    kind: i.kind,
+    paymentMethod: i.paymentMethod,
+    payDvCd: i.payDvCd as Payment['payDvCd'],
+    amount: { minor: i.amountMinor, currency: i.currency },
+    snapshot,
+    capturedAmount:
+      i.capturedMinor === undefined ? undefined : { minor: i.capturedMinor, currency: i.currency },
+    version: i.version,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
+    returnUrl: i.returnUrl,
+    reference: i.reference,
+    clientId: i.clientId,
+    bindingId: i.bindingId,
+    checkoutUrl: i.checkoutUrl,
+    qrString: i.qrString,
+    expiresAt: i.expiresAt,
+    approvalNo: i.approvalNo,
+    nextSyncAt: i.gsi1sk?.split('#')[0],
+    history: i.history ?? [],
+  };
+}
+
+export class PaymentStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Stores a new payment; refuses a txId that is taken. */
+  async create(payment: Payment): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(payment),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new TxIdTakenError(payment.txId);
+      throw error;
+    }
+  }
+
+  /** The payment, read strongly consistent, or undefined. */
+  async get(txId: string): Promise<Payment | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(txId), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  /**
+   * Writes `next` only if the stored payment is still at `next.version - 1`.
+   *
+   * @throws {ConflictError} when someone else changed the payment first.
+   */
+  async update(next: Payment): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(next),
+          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+          ExpressionAttributeValues: { ':expected': next.version - 1 },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(
+          'payment_state_conflict',
+          `payment ${next.txId} was changed by another request; read it again`,
+          1,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Payments whose next status probe is due at `now`, oldest first (the status sweep). */
+  async dueForSync(now: Date, limit: number): Promise<Payment[]> {
+    const { syncIndex } = TABLE_KEYS;
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: syncIndex.name,
+        KeyConditionExpression: 'gsi1pk = :sync AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':sync': 'SYNC', ':now': `${now.toISOString()}#~` },
+        Limit: limit,
+      }),
+    );
+    return Items.map(fromItem);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The product's one DynamoDB table: its keys, indexes and TTL, defined once and read by the CDK
+ * stack, the local runtime and the tests.
+ *
+ * Items and access patterns:
+ *
+ * | item | pk | sk | GSI1 (status sweep) | GSI2 (by day) | TTL |
+ * |---|---|---|---|---|---|
+ * | payment | `PAY#<txId>` | `PAYMENT` | `SYNC` / `<nextSyncAt ISO>` while PENDING or UNKNOWN | `DAY#<yyyy-MM-dd>` / `<txId>` | — |
+ * | idempotency record | `IDEM#<key>` | `IDEM` | — | — | `ttl` (24 h default) |
+ *
+ * - Get a payment by txId: GetItem `PAY#<txId>` / `PAYMENT` (strongly consistent).
+ * - Payments whose state PAYON must confirm, due now: Query GSI1 `gsi1pk = SYNC AND gsi1sk <= now`
+ *   (sparse: only payments awaiting PAYON carry the attributes, so the index stays small).
+ * - A Cambodian business day's payments for reconciliation: Query GSI2 `gsi2pk = DAY#<day>`, paged.
+ * - Idempotency: conditional PutItem on `IDEM#<key>`, expired by TTL and checked on read.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  syncIndex: { name: 'gsi1-sync', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  dayIndex: { name: 'gsi2-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+} as const;
+
+/** CreateTable input for DynamoDB Local and tests; the CDK stack declares the same shape. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const { syncIndex, dayIndex } = TABLE_KEYS;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: syncIndex.partitionKey, AttributeType: 'S' },
+      { AttributeName: syncIndex.sortKey, AttributeType: 'S' },
+      { AttributeName: dayIndex.partitionKey, AttributeType: 'S' },
+      { AttributeName: dayIndex.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [syncIndex, dayIndex].map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}
