@@ -10,12 +10,16 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject } from 'vitest';
 import { ROUTES } from '#functions/routes.ts';
+import { type Sandbox, type SandboxOptions, startSandbox } from '#local/payon-sandbox/index.ts';
+import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
-import { createDependencies, type Dependencies, setDependencies } from '#shared/runtime/dependencies.ts';
+import {
+  createDependencies,
+  type Dependencies,
+  setDependencies,
+} from '#shared/runtime/dependencies.ts';
 import { createTableInput } from '#shared/store/table.ts';
-import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
-import { type Sandbox, type SandboxOptions, startSandbox } from '#local/payon-sandbox/index.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
 
 export interface ApiResponse {
@@ -49,7 +53,7 @@ type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStru
 export const RETURN_ORIGIN = 'https://shop.example.com';
 
 export async function startApi(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
+  options: { sandbox?: SandboxOptions; env?: Record<string, string>; clock?: () => Date } = {},
 ): Promise<ApiEnvironment> {
   const dynamoEndpoint = inject('dynamoEndpoint');
   const motoEndpoint = inject('motoEndpoint');
@@ -82,11 +86,18 @@ export async function startApi(
     RETURN_URL_ORIGINS: RETURN_ORIGIN,
     ...options.env,
   });
-  const deps = createDependencies(config, { dynamo, secretsManager, pinEncryption: createPinEncryptor });
+  const deps = createDependencies(config, {
+    dynamo,
+    secretsManager,
+    pinEncryption: createPinEncryptor,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   setDependencies(deps);
   const handlers = new Map<string, Handler>();
   for (const route of ROUTES) {
-    const module = (await import(`#functions/${route.function}/handler.ts`)) as { handler: Handler };
+    const module = (await import(`#functions/${route.function}/handler.ts`)) as {
+      handler: Handler;
+    };
     handlers.set(route.function, module.handler);
   }
   return {
@@ -102,7 +113,8 @@ export async function startApi(
         if (!params) continue;
         const handler = handlers.get(route.function);
         if (!handler) throw new Error(`no handler for ${route.function}`);
-        const body = call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
+        const body =
+          call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
         const event = toEvent(
           {
             method,
@@ -128,7 +140,9 @@ export async function startApi(
         }
         return {
           status: result.statusCode ?? 200,
-          headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          headers: Object.fromEntries(
+            Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
           body: parsed,
           text,
         };
@@ -136,7 +150,9 @@ export async function startApi(
       throw new Error(`no route for ${method} ${path}`);
     },
     async scan() {
-      const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+      const { Items = [] } = await dynamo.send(
+        new ScanCommand({ TableName: tableName, ConsistentRead: true }),
+      );
       return Items.map((i) => unmarshall(i));
     },
     async stop() {

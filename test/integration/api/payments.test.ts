@@ -66,9 +66,17 @@ describe('payment API against DynamoDB Local and the PAYON sandbox', () => {
     });
     expect(response.headers.location).toBe(`/payments/${body.id}`);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(api.sandbox.transaction(String(body.id))).toMatchObject({ amountCents: 1250, trt: '10' });
+    expect(api.sandbox.transaction(String(body.id))).toMatchObject({
+      amountCents: 1250,
+      trt: '10',
+    });
     const [registered] = api.sandbox.journal.requests('/pg/order/register');
-    expect(registered?.body).toMatchObject({ txId: body.id, amount: '12.50', currency: 'USD', trt: '10' });
+    expect(registered?.body).toMatchObject({
+      txId: body.id,
+      amount: '12.50',
+      currency: 'USD',
+      trt: '10',
+    });
     const items = await api.scan();
     expect(items.find((i) => i.pk === `PAY#${body.id}`)).toMatchObject({
       state: 'PENDING',
@@ -107,10 +115,16 @@ describe('payment API against DynamoDB Local and the PAYON sandbox', () => {
       idempotencyKey: key(),
       body: { amount: { value: '10.00', currency: 'USD' } },
     });
-    const again = await api.call('POST', `/payments/${id}/capture`, { idempotencyKey: key(), body: {} });
+    const again = await api.call('POST', `/payments/${id}/capture`, {
+      idempotencyKey: key(),
+      body: {},
+    });
 
     expect(captured.status).toBe(200);
-    expect(captured.body).toMatchObject({ state: 'SUCCEEDED', capturedAmount: { value: '10.00', currency: 'USD' } });
+    expect(captured.body).toMatchObject({
+      state: 'SUCCEEDED',
+      capturedAmount: { value: '10.00', currency: 'USD' },
+    });
     expect(api.sandbox.journal.requests('/pg/preAuthCompletion').map((r) => r.body)).toMatchObject([
       { txId: id, amount: '10.00', currency: 'USD' },
     ]);
@@ -138,8 +152,14 @@ describe('payment API against DynamoDB Local and the PAYON sandbox', () => {
       idempotencyKey: key(),
       body: { amount: { value: '1.00', currency: 'USD' } },
     });
-    const full = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey: key(), body: {} });
-    const twice = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey: key(), body: {} });
+    const full = await api.call('POST', `/payments/${id}/refund`, {
+      idempotencyKey: key(),
+      body: {},
+    });
+    const twice = await api.call('POST', `/payments/${id}/refund`, {
+      idempotencyKey: key(),
+      body: {},
+    });
 
     expect(partial.status).toBe(422);
     expect((partial.body as { error: Body }).error.code).toBe('partial_refund_not_supported');
@@ -152,17 +172,28 @@ describe('payment API against DynamoDB Local and the PAYON sandbox', () => {
   it('cancels a paid purchase by reversal', async () => {
     const id = await paid();
 
-    const response = await api.call('POST', `/payments/${id}/cancel`, { idempotencyKey: key(), body: {} });
+    const response = await api.call('POST', `/payments/${id}/cancel`, {
+      idempotencyKey: key(),
+      body: {},
+    });
 
     expect(response.status).toBe(200);
     expect((response.body as Body).state).toBe('CANCELLED');
-    expect(api.sandbox.journal.requests('/pg/reversal').map((r) => r.body)).toMatchObject([{ txId: id }]);
+    expect(api.sandbox.journal.requests('/pg/reversal').map((r) => r.body)).toMatchObject([
+      { txId: id },
+    ]);
   });
 
   it('answers 404 for a payment that does not exist and 409 for a move in the wrong state', async () => {
-    const missing = await api.call('POST', '/payments/1234567890123456/refund', { idempotencyKey: key(), body: {} });
+    const missing = await api.call('POST', '/payments/1234567890123456/refund', {
+      idempotencyKey: key(),
+      body: {},
+    });
     const pending = await register();
-    const early = await api.call('POST', `/payments/${pending.id}/refund`, { idempotencyKey: key(), body: {} });
+    const early = await api.call('POST', `/payments/${pending.id}/refund`, {
+      idempotencyKey: key(),
+      body: {},
+    });
 
     expect(missing.status).toBe(404);
     expect(early.status).toBe(409);
@@ -175,13 +206,19 @@ describe('payment API against DynamoDB Local and the PAYON sandbox', () => {
     const response = await api.call('GET', `/return?txId=${payment.id}`);
 
     expect(response.status).toBe(303);
-    expect(response.headers.location).toBe(`${RETURN_ORIGIN}/orders/42/done?paymentId=${payment.id}`);
+    expect(response.headers.location).toBe(
+      `${RETURN_ORIGIN}/orders/42/done?paymentId=${payment.id}`,
+    );
   });
 
   it('refuses a returnUrl outside the configured origins (no open redirect)', async () => {
     const response = await api.call('POST', '/payments', {
       idempotencyKey: key(),
-      body: { amount: { value: '1.00', currency: 'USD' }, paymentMethod: 'PAYON', returnUrl: 'https://evil.example/x' },
+      body: {
+        amount: { value: '1.00', currency: 'USD' },
+        paymentMethod: 'PAYON',
+        returnUrl: 'https://evil.example/x',
+      },
     });
 
     expect(response.status).toBe(422);
