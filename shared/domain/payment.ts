@@ -175,7 +175,14 @@ export function markUnknown(
   now: Date,
   changes: Changes = {},
 ): Payment {
-  return withState(payment, enterUnknown(payment.snapshot, operation), 'payon', reason, now, changes);
+  return withState(
+    payment,
+    enterUnknown(payment.snapshot, operation),
+    'payon',
+    reason,
+    now,
+    changes,
+  );
 }
 
 /** The payment as the merchant's API shows it. */

@@ -36,19 +36,35 @@ describe('request validation', () => {
   }
 
   it.each([
-    [{ ...valid, amount: { value: '3', currency: 'EUR' } }, 'amount.currency', 'must be one of USD, KHR'],
+    [
+      { ...valid, amount: { value: '3', currency: 'EUR' } },
+      'amount.currency',
+      'must be one of USD, KHR',
+    ],
     [{ ...valid, amount: { value: 3, currency: 'USD' } }, 'amount.value', 'must be of type string'],
     [
       { ...valid, amount: { value: '3.001', currency: 'USD' } },
       'amount.value',
       'must be a decimal string with at most 2 decimals, such as "12.50"',
     ],
-    [{ ...valid, amount: { value: '0.00', currency: 'USD' } }, 'amount.value', 'must be greater than zero'],
-    [{ ...valid, paymentMethod: 'CASH' }, 'paymentMethod', 'must be one of PAYON, CREDIT_DEBIT, PPCBANK_TRANSFER, BAKONG_KHQR'],
+    [
+      { ...valid, amount: { value: '0.00', currency: 'USD' } },
+      'amount.value',
+      'must be greater than zero',
+    ],
+    [
+      { ...valid, paymentMethod: 'CASH' },
+      'paymentMethod',
+      'must be one of PAYON, CREDIT_DEBIT, PPCBANK_TRANSFER, BAKONG_KHQR',
+    ],
     [{ ...valid, returnUrl: 'javascript:alert(1)' }, 'returnUrl', 'Invalid URL'],
     [{ ...valid, kind: 'auth' }, 'kind', 'must be one of purchase, preauth'],
     [{ ...valid, extra: 1 }, 'extra', 'is not a known field'],
-    [{ ...valid, savedCard: { clientId: 'a b', bindingId: 'x' } }, 'savedCard.clientId', 'must be 1 to 64 letters, digits, _ or -'],
+    [
+      { ...valid, savedCard: { clientId: 'a b', bindingId: 'x' } },
+      'savedCard.clientId',
+      'must be 1 to 64 letters, digits, _ or -',
+    ],
   ])('refuses a registration body %# naming %s', async (body, field, reason) => {
     await refused('POST', '/payments', { idempotencyKey: randomUUID(), body }, [{ field, reason }]);
   });
@@ -70,7 +86,11 @@ describe('request validation', () => {
     await refused(
       'POST',
       '/payments',
-      { idempotencyKey: randomUUID(), rawBody: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } },
+      {
+        idempotencyKey: randomUUID(),
+        rawBody: JSON.stringify(valid),
+        headers: { 'content-type': 'text/plain' },
+      },
       [{ field: 'content-type', reason: 'must be application/json' }],
     );
   });
@@ -85,7 +105,9 @@ describe('request validation', () => {
   });
 
   it('refuses a path id that is not a payment id', async () => {
-    await refused('GET', '/payments/not-an-id!', {}, [{ field: 'path.id', reason: 'must be a payment id' }]);
+    await refused('GET', '/payments/not-an-id!', {}, [
+      { field: 'path.id', reason: 'must be a payment id' },
+    ]);
   });
 
   it('refuses query parameters it does not know or cannot read', async () => {

@@ -6,6 +6,7 @@ const minimal = {
   STAGE: 'dev',
   PAYON_ENVIRONMENT: 'TEST',
   PAYON_SECRET_ID: 'payon/dev',
+  TABLE_NAME: 'payon-dev',
 };
 
 describe('configuration', () => {
@@ -24,7 +25,23 @@ describe('configuration', () => {
         },
         bindingPinEncryption: 'rsa',
       },
+      store: { tableName: 'payon-dev' },
+      payments: { idempotencyTtlSeconds: 86_400, orderExpiryMinutes: 15, returnUrlOrigins: [] },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
+    });
+  });
+
+  it('reads the payment settings', () => {
+    const config = loadConfig({
+      ...minimal,
+      IDEMPOTENCY_TTL_HOURS: '48',
+      ORDER_EXPIRY_MINUTES: '30',
+      RETURN_URL_ORIGINS: 'https://shop.example.com, http://localhost:3000',
+    });
+    expect(config.payments).toEqual({
+      idempotencyTtlSeconds: 172_800,
+      orderExpiryMinutes: 30,
+      returnUrlOrigins: ['https://shop.example.com', 'http://localhost:3000'],
     });
   });
 
@@ -74,7 +91,8 @@ describe('configuration', () => {
         'Invalid configuration: ' +
           'STAGE must be required; deployment stage, 1-32 of a-z 0-9 - (it is not set); ' +
           'PAYON_ENVIRONMENT must be required; TEST or PRODUCTION (it is not set); ' +
-          'PAYON_SECRET_ID must be required; name or ARN of the merchant secret in Secrets Manager (it is not set).',
+          'PAYON_SECRET_ID must be required; name or ARN of the merchant secret in Secrets Manager (it is not set); ' +
+          'TABLE_NAME must be required; the DynamoDB table name (it is not set).',
       ),
     );
   });
@@ -109,6 +127,11 @@ describe('configuration', () => {
     ['PAYON_PIN_VERIFICATION_PATH', '/other/pin', 'PAYON_PIN_VERIFICATION_PATH must be'],
     ['PAYON_PIN_VERIFICATION_PATH', '/pg/a/../b', 'PAYON_PIN_VERIFICATION_PATH must be'],
     ['PAYON_BINDING_PIN_ENCRYPTION', 'aes', 'PAYON_BINDING_PIN_ENCRYPTION must be'],
+    ['RETURN_URL_ORIGINS', 'http://shop.example.com', 'RETURN_URL_ORIGINS must be'],
+    ['RETURN_URL_ORIGINS', 'https://shop.example.com/path', 'RETURN_URL_ORIGINS must be'],
+    ['RETURN_URL_ORIGINS', 'nonsense', 'RETURN_URL_ORIGINS must be'],
+    ['IDEMPOTENCY_TTL_HOURS', '1', 'IDEMPOTENCY_TTL_HOURS must be'],
+    ['ORDER_EXPIRY_MINUTES', '0', 'ORDER_EXPIRY_MINUTES must be'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ ...minimal, [name]: value })).toThrow(message);
   });

@@ -1,0 +1,39 @@
+/** Everything a route needs, built once by startSandbox. */
+import type { SandboxClock } from './clock.ts';
+import type { MerchantConfig, ResolvedConfig } from './config.ts';
+import type { FaultTable } from './faults.ts';
+import type { Journal } from './journal.ts';
+import type { Ledger } from './ledger.ts';
+import type { Prng } from './prng.ts';
+import type { PushDispatcher } from './push.ts';
+import type { PinDecryptor } from './rsa.ts';
+
+export interface SandboxContext {
+  config: ResolvedConfig;
+  seed: number;
+  clock: SandboxClock;
+  ledger: Ledger;
+  journal: Journal;
+  push: PushDispatcher;
+  faults: FaultTable;
+  chaosRng: Prng;
+  idRng: Prng;
+  pins: PinDecryptor;
+  /** Base URL of checkout links (publicUrl, or the server's own URL). */
+  publicUrl(): string;
+  /** The merchant with this id, if configured. */
+  merchant(merchantId: string): MerchantConfig | undefined;
+}
+
+/** `clientId` as the merchant sent it: a namespaced form (merchantId+termId+clientId) is shortened. */
+export function shortClientId(merchant: MerchantConfig, clientId: string): string {
+  const prefix = `${merchant.merchantId}${merchant.termId}`;
+  return clientId.startsWith(prefix) && clientId.length > prefix.length
+    ? clientId.slice(prefix.length)
+    : clientId;
+}
+
+/** `clientId` as PAYON answers it: merchantId + termId + clientId. */
+export function namespacedClientId(merchant: MerchantConfig, clientId: string): string {
+  return `${merchant.merchantId}${merchant.termId}${clientId}`;
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { money } from '#shared/domain/money.ts';
+import { markUnknown, newPayment, type Payment, transition } from '#shared/domain/payment.ts';
+import { ConflictError } from '#shared/errors.ts';
+import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
+import { PayonClient } from '#shared/payon/client.ts';
+import { PaymentStore } from '#shared/store/payments.ts';
+import { createTableInput } from '#shared/store/table.ts';
+import { LOCAL_AWS } from '#test/support/aws.ts';
+import { payonConfig, staticSecrets } from '#test/support/payon-fixtures.ts';
+import { type ScriptedPayon, startScriptedPayon } from '#test/support/scripted-payon.ts';
+
+const T0 = new Date('2026-11-20T03:00:00Z');
+
+describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scripted PAYON', () => {
+  let payon: ScriptedPayon;
+  let store: PaymentStore;
+  let now = T0;
+  const warnings: string[] = [];
+  const metrics: string[] = [];
+  let deps: SyncDeps;
+
+  beforeAll(async () => {
+    payon = await startScriptedPayon();
+    const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: inject('dynamoEndpoint') });
+    const tableName = `sync-${randomUUID()}`;
+    await dynamo.send(new CreateTableCommand(createTableInput(tableName)));
+    store = new PaymentStore(DynamoDBDocumentClient.from(dynamo), tableName);
+    deps = {
+      payon: new PayonClient({ config: payonConfig(payon.url), secrets: staticSecrets() }),
+      payments: store,
+      clock: () => now,
+      logger: {
+        warn: (message: string) => warnings.push(message),
+      } as unknown as SyncDeps['logger'],
+      metrics: {
+        addMetric: (name: string) => metrics.push(name),
+      } as unknown as SyncDeps['metrics'],
+    };
+  });
+  afterAll(() => payon.close());
+  beforeEach(() => {
+    now = T0;
+    warnings.length = 0;
+    metrics.length = 0;
+    payon.received.length = 0;
+  });
+
+  let seq = 0;
+  /** Stores a new payment, then each step as its own conditional write. */
+  async function stored(
+    kind: 'purchase' | 'preauth',
+    ...steps: ((p: Payment) => Payment)[]
+  ): Promise<Payment> {
+    seq += 1;
+    const created = newPayment(
+      {
+        txId: `17636000000${String(seq).padStart(5, '0')}`,
+        kind,
+        paymentMethod: 'CREDIT_DEBIT',
+        amount: money(1_000, 'USD'),
+        returnUrl: 'https://shop.example.com/x',
+      },
+      T0,
+    );
+    await store.create(created);
+    let current = created;
+    for (const step of steps) {
+      current = step(current);
+      await store.update(current);
+    }
+    return current;
+  }
+  const authorized = (p: Payment) => transition(p, 'AUTHORIZED', 'status_pull', 'ok', T0);
+  const succeeded = (p: Payment) => transition(p, 'SUCCEEDED', 'status_pull', 'ok', T0);
+  const pending = (p: Payment) => transition(p, 'PENDING', 'payon', 'registered', T0);
+  const status = (txId: string, amount: number, txStCd = 'COMPLETE') => ({
+    json: {
+      resultCode: '0000',
+      resultMsg: 'Success',
+      resultData: {
+        txStCd,
+        trt: 'PURCHASE',
+        tracNo: txId,
+        amount,
+        currencyCode: 'USD',
+        apprNo: '123456',
+      },
+    },
+  });
+
+  it('confirms a pre-authorisation as AUTHORIZED with PAYON approval number', async () => {
+    const payment = await stored('preauth', pending);
+    payon.script('/pg/transaction/status', status(payment.txId, 10));
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome.changed).toBe(true);
+    expect(outcome.payment.snapshot).toEqual({ state: 'AUTHORIZED' });
+    expect((await store.get(payment.txId))?.approvalNo).toBe('123456');
+  });
+
+  it('changes nothing, and says so loudly, when PAYON confirms another amount', async () => {
+    const payment = await stored('purchase', pending);
+    payon.script('/pg/transaction/status', status(payment.txId, 9.99));
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({
+      changed: false,
+      note: 'PAYON confirmed a different amount or currency',
+    });
+    expect((await store.get(payment.txId))?.snapshot).toEqual({ state: 'PENDING' });
+    expect(warnings).toEqual(['PAYON confirmed another amount; the payment is left as it is']);
+    expect(metrics).toEqual(['payon.amountMismatch']);
+  });
+
+  it('changes nothing on a status it does not know', async () => {
+    const payment = await stored('purchase', pending);
+    payon.script('/pg/transaction/status', status(payment.txId, 10, 'IN_PROGRESS'));
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({
+      changed: false,
+      note: 'PAYON status IN_PROGRESS is not a confirmation',
+    });
+  });
+
+  it('turns a payment left CREATED into UNKNOWN before asking PAYON', async () => {
+    const payment = await stored('purchase');
+    payon.script('/pg/transaction/status', {
+      status: 302,
+      json: { resultCode: '9999', resultMsg: 'System error', resultData: null },
+    });
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome.payment.snapshot).toEqual({
+      state: 'UNKNOWN',
+      operation: 'register',
+      priorState: 'CREATED',
+    });
+    expect((await store.get(payment.txId))?.version).toBe(2);
+  });
+
+  it('settles an unknown capture through reconciliation: APPROVED means captured', async () => {
+    const payment = await stored('preauth', pending, authorized, (p) =>
+      markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
+    );
+    payon.script('/pg/merchant/reconcilation', {
+      json: [
+        {
+          txId: payment.txId,
+          reconciliationDv: 'APPROVED',
+          grandToTAmt: 6,
+          resultCode: '0000',
+          resultMsg: 'Success',
+        },
+      ],
+    });
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome.payment.snapshot).toEqual({ state: 'SUCCEEDED' });
+    expect(outcome.payment.capturedAmount).toEqual(money(600, 'USD'));
+    expect(payon.received[0]?.body).toEqual([
+      {
+        termId: 'CT03000003',
+        merchantId: 'C0000143',
+        txId: payment.txId,
+        transactionType: 'PRE_AUTH_COMPLETE',
+        grandToTAmt: '6.00',
+      },
+    ]);
+  });
+
+  it('settles an unknown capture PAYON never made: AUTHORIZED again, only after the settling delay', async () => {
+    const payment = await stored('preauth', pending, authorized, (p) =>
+      markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
+    );
+    payon.script('/pg/merchant/reconcilation', {
+      json: [
+        {
+          txId: payment.txId,
+          reconciliationDv: 'MISMATCHED',
+          resultCode: '9999',
+          resultMsg: 'System Error',
+        },
+      ],
+    });
+
+    now = new Date(T0.getTime() + 60_000);
+    const early = await syncPayment(deps, payment);
+    now = new Date(T0.getTime() + 121_000);
+    const late = await syncPayment(deps, payment);
+
+    expect(early.changed).toBe(false);
+    expect(late.payment.snapshot).toEqual({ state: 'AUTHORIZED' });
+    expect(late.payment.capturedAmount).toBeUndefined();
+  });
+
+  it('waits when the orders list does not show the payment at all', async () => {
+    const payment = await stored('purchase', pending, succeeded, (p) =>
+      markUnknown(p, 'refund', 'sent', T0),
+    );
+    payon.script('/pg/orders', { json: [] });
+    now = new Date(T0.getTime() + 3_600_000);
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
+  });
+
+  it('leaves a settled payment alone', async () => {
+    const payment = await stored('purchase', pending, succeeded);
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toEqual({
+      payment,
+      changed: false,
+      note: 'SUCCEEDED needs nothing from PAYON',
+    });
+    expect(payon.received).toHaveLength(0);
+  });
+
+  it('refuses a write based on a stale read', async () => {
+    const payment = await stored('purchase', pending);
+    await store.update(transition(payment, 'SUCCEEDED', 'status_pull', 'first writer', T0));
+
+    const second = store.update(transition(payment, 'FAILED', 'status_pull', 'second writer', T0));
+
+    await expect(second).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.get(payment.txId))?.snapshot).toEqual({ state: 'SUCCEEDED' });
+  });
+
+  it('finds payments due for a status probe, and only those', async () => {
+    const due = await stored('purchase', pending); // next probe at T0 + 60 s
+    await stored('purchase', pending, succeeded); // none
+
+    const before = await store.dueForSync(new Date(T0.getTime() + 59_000), 100);
+    const after = await store.dueForSync(new Date(T0.getTime() + 61_000), 100);
+
+    expect(before.map((p) => p.txId)).not.toContain(due.txId);
+    expect(after.map((p) => p.txId)).toContain(due.txId);
+    expect(after.every((p) => ['CREATED', 'PENDING', 'UNKNOWN'].includes(p.snapshot.state))).toBe(
+      true,
+    );
+  });
+});
