@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsCardNumber } from '#shared/domain/card.ts';
 import { positiveMoney } from '#shared/http/schemas.ts';
 
 /** POST /payments */
@@ -15,6 +16,7 @@ export const registerPaymentSchemas = {
         .min(1)
         .max(64)
         .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
+        .refine((r) => !containsCardNumber(r), 'must not contain a card number')
         .optional(),
       savedCard: z
         .object({

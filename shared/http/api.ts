@@ -54,7 +54,10 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-type Event = APIGatewayProxyEventV2 & { parsedBody?: unknown };
+type Event = APIGatewayProxyEventV2 & {
+  parsedBody?: unknown;
+  parsed?: { body: unknown; query: unknown; path: unknown };
+};
 
 function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   const headers = event.headers ?? {};
@@ -95,6 +98,19 @@ function parse(schema: z.ZodType | undefined, value: unknown, prefix: string) {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidRequestError(zodIssues(result.error, prefix));
   return result.data;
+}
+
+/** Validates body, query and path before anything else happens (nothing is written for bad input). */
+function validate(schemas: RouteSchemas): MiddlewareObj<Event, HttpResponse> {
+  return {
+    before: ({ event }) => {
+      event.parsed = {
+        body: parse(schemas.body, event.parsedBody ?? {}, ''),
+        query: parse(schemas.query, event.queryStringParameters ?? {}, 'query.'),
+        path: parse(schemas.path, event.pathParameters ?? {}, 'path.'),
+      };
+    },
+  };
 }
 
 /** Adds the security headers to every response, and maps any error that reaches it. */
@@ -227,16 +243,12 @@ export function apiHandler<S extends RouteSchemas>(
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(httpResponse(logger))
-    .use(jsonBody());
+    .use(jsonBody())
+    .use(validate(spec.schemas));
   if (spec.idempotent) chain.use(idempotency(deps));
   return chain.handler(async (event) => {
     logger.appendKeys({ operation: spec.operation });
-    const input = {
-      body: parse(spec.schemas.body, event.parsedBody ?? {}, ''),
-      query: parse(spec.schemas.query, event.queryStringParameters ?? {}, 'query.'),
-      path: parse(spec.schemas.path, event.pathParameters ?? {}, 'path.'),
-      event,
-    } as ApiInput<S>;
+    const input = { ...event.parsed, event } as ApiInput<S>;
     const response = await run(input, deps());
     metrics.addMetric(
       `${spec.operation}.${response.statusCode < 400 ? 'ok' : 'refused'}`,

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { containsCardNumber, luhnValid, maskPan } from '#shared/domain/card.ts';
+
+describe('card numbers', () => {
+  it.each([
+    ['4111111111111111', true],
+    ['5204730000001003', true],
+    ['4111111111111112', false],
+    ['41111111111111x1', false],
+    ['', false],
+  ])('Luhn of %s is %s', (digits, valid) => {
+    expect(luhnValid(digits)).toBe(valid);
+  });
+
+  it('masks all but the first 6 and last 4 digits', () => {
+    expect(maskPan('4111111111111111')).toBe('411111******1111');
+    expect(maskPan('5204730000001003')).toBe('520473******1003');
+  });
+
+  it.each([
+    ['order 4111111111111111', true],
+    ['order 4111 1111 1111 1111', true],
+    ['ref-4111-1111-1111-1111-x', true],
+    ['order 42', false],
+    ['17637000000000011763', false],
+    ['phone 855964444781', false],
+  ])('spots a card number in %j: %s', (text, found) => {
+    expect(containsCardNumber(text)).toBe(found);
+  });
+
+  it('finds any Luhn-valid 16-digit run hidden in text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 10 }),
+        fc.string({ maxLength: 10 }),
+        fc.stringMatching(/^\d{15}$/),
+        (a, b, body) => {
+          const check = [...Array(10).keys()].find((d) => luhnValid(`${body}${d}`)) ?? 0;
+          expect(
+            containsCardNumber(`${a.replace(/\d/g, '')} ${body}${check} ${b.replace(/\d/g, '')}`),
+          ).toBe(true);
+        },
+      ),
+    );
+  });
+});
