@@ -16,6 +16,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { containsCardNumber } from '#shared/domain/card.ts';
 import { ConflictError, InvalidRequestError, UnprocessableError } from '#shared/errors.ts';
 import {
   errorResponse,
@@ -181,11 +182,12 @@ function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpRespons
   return {
     before: async ({ event, context }) => {
       const key = header(event, 'idempotency-key');
-      if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+      if (key === undefined || !IDEMPOTENCY_KEY.test(key) || containsCardNumber(key)) {
         throw new InvalidRequestError([
           {
             field: 'Idempotency-Key',
-            reason: 'header is required: 1 to 255 visible ASCII characters, unique per operation',
+            reason:
+              'header is required: 1 to 255 visible ASCII characters, unique per operation, never card data',
           },
         ]);
       }

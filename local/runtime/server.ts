@@ -1,0 +1,183 @@
+/**
+ * The local HTTP edge: what API Gateway does in AWS. It turns each request into a payload v2 event,
+ * calls the same handler from the same route table, and takes abuse like production does: unknown
+ * routes 404, wrong methods 405, bodies over the edge limit 413, CORS from an allowlist, security
+ * headers on every answer. It never logs bodies.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Route } from '#functions/routes.ts';
+import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
+import { corsHeaders, preflightHeaders } from '#shared/http/cors.ts';
+import { SECURITY_HEADERS } from '#shared/http/responses.ts';
+
+export type LambdaHandler = (
+  event: unknown,
+  context: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface EdgeOptions {
+  readonly routes: readonly Route[];
+  readonly handlers: ReadonlyMap<string, LambdaHandler>;
+  readonly corsOrigins: readonly string[];
+  /** API Gateway's payload limit is 10 MB; the local edge is stricter. */
+  readonly maxBodyBytes?: number;
+  readonly port: number;
+  readonly host?: string;
+  /** One line per request: method, path, status, time. */
+  readonly log?: (line: string) => void;
+  /** Lambda timeout for remaining-time calculations. */
+  readonly functionTimeoutMs?: number;
+}
+
+export interface Edge {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    'content-length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+function jsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+) {
+  send(
+    res,
+    status,
+    { 'content-type': 'application/json; charset=utf-8', ...extra },
+    JSON.stringify({ error: { code, message } }),
+  );
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startEdge(options: EdgeOptions): Promise<Edge> {
+  const max = options.maxBodyBytes ?? 1024 * 1024;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const cors = corsHeaders(origin, options.corsOrigins);
+    const matches = options.routes
+      .map((route) => ({ route, params: matchRoute(route.path, url.pathname) }))
+      .filter((m) => m.params !== undefined);
+    const done = (status: number) =>
+      options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
+
+    if (method === 'OPTIONS' && matches.length > 0) {
+      const headers = preflightHeaders(origin, options.corsOrigins);
+      send(res, Object.keys(headers).length > 0 ? 204 : 403, headers, '');
+      return done(res.statusCode);
+    }
+    const match = matches.find((m) => m.route.method === method);
+    if (!match?.params) {
+      if (matches.length > 0) {
+        jsonError(res, 405, 'method_not_allowed', `${method} is not allowed here`, {
+          ...cors,
+          allow: [...new Set(matches.map((m) => m.route.method))].join(', '),
+        });
+      } else {
+        jsonError(res, 404, 'not_found', 'no such route', cors);
+      }
+      return done(res.statusCode);
+    }
+    const body = await readBody(req, max);
+    if (body === 'too_large') {
+      jsonError(res, 413, 'payload_too_large', `the body must be at most ${max} bytes`, {
+        ...cors,
+        connection: 'close',
+      });
+      req.resume();
+      return done(413);
+    }
+    const handler = options.handlers.get(match.route.function);
+    if (!handler) {
+      jsonError(res, 500, 'internal_error', 'Internal error.', cors);
+      return done(500);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers[name] = value;
+      else if (Array.isArray(value)) headers[name] = value.join(',');
+    }
+    const event = toEvent(
+      {
+        method,
+        path: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        body,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      },
+      match.route,
+      match.params,
+    );
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      result = await handler(event, lambdaContext(match.route.function, options.functionTimeoutMs));
+    } catch {
+      // As API Gateway does when a function fails: a bare 500, nothing of the error.
+      jsonError(res, 500, 'internal_error', 'Internal error.', cors);
+      return done(500);
+    }
+    const resultHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(result.headers ?? {}))
+      resultHeaders[name] = String(value);
+    send(
+      res,
+      result.statusCode ?? 200,
+      { ...resultHeaders, ...cors },
+      typeof result.body === 'string' ? result.body : '',
+    );
+    return done(result.statusCode ?? 200);
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) jsonError(res, 500, 'internal_error', 'Internal error.');
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

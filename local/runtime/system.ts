@@ -1,0 +1,247 @@
+/**
+ * The whole system on one machine: DynamoDB Local, Secrets Manager (moto, or a small in-memory
+ * stand-in without it), the PAYON sandbox (or another PAYON), and the local edge calling the same
+ * handlers from the same route table as API Gateway does in AWS.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ROUTES } from '#functions/routes.ts';
+import { type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
+import { startSecretsFallback } from '#local/runtime/secrets-fallback.ts';
+import { type Edge, type LambdaHandler, startEdge } from '#local/runtime/server.ts';
+import {
+  commandWorks,
+  freePort,
+  portIsFree,
+  type RunningService,
+  startDynamoLocal,
+  startMoto,
+} from '#local/runtime/services.ts';
+import { loadConfig } from '#shared/config/index.ts';
+import { createPinEncryptor } from '#shared/crypto/rsa.ts';
+import { createDependencies, setDependencies } from '#shared/runtime/dependencies.ts';
+import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
+import { parseMerchantSecret } from '#shared/secrets/provider.ts';
+import { createTableInput } from '#shared/store/table.ts';
+
+/** A start-up problem the user can fix; printed as one line, never as a stack trace. */
+export class LocalStartError extends Error {
+  override readonly name = 'LocalStartError';
+}
+
+export type PayonTarget =
+  | {
+      readonly kind: 'sandbox';
+      readonly port: number;
+      readonly seed?: number;
+      readonly apiKey: string;
+    }
+  | {
+      readonly kind: 'external';
+      readonly baseUrl: string;
+      /** The merchant's own secret JSON (merchantId, termId, apiKey, ...). */
+      readonly secretJson: string;
+    };
+
+export interface LocalOptions {
+  readonly apiPort: number;
+  readonly dynamoPort: number;
+  readonly awsPort: number;
+  readonly payon: PayonTarget;
+  readonly corsOrigins: readonly string[];
+  readonly returnOrigins: readonly string[];
+  /** Progress and request lines. */
+  readonly log: (line: string) => void;
+  /** Use moto when it is on PATH (default true). */
+  readonly preferMoto?: boolean;
+}
+
+export interface LocalSystem {
+  readonly apiUrl: string;
+  readonly sandbox: Sandbox | undefined;
+  readonly payonUrl: string;
+  readonly dynamoEndpoint: string;
+  readonly awsEndpoint: string;
+  readonly tableName: string;
+  readonly secretId: string;
+  readonly exampleCurl: string;
+  stop(): Promise<void>;
+}
+
+const REGION = 'ap-southeast-1';
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+async function checkPorts(ports: [string, string, number][]): Promise<void> {
+  for (const [what, variable, port] of ports) {
+    if (port !== 0 && !(await portIsFree(port))) {
+      throw new LocalStartError(
+        `port ${port} (${what}) is already in use: free it or set ${variable} to another port`,
+      );
+    }
+  }
+}
+
+export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
+  const { log } = options;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    // A port of 0 means "any free one"; the API's is fixed now, since return URLs name it.
+    const apiPort = options.apiPort || (await freePort());
+    await checkPorts([
+      ['API', 'LOCAL_API_PORT', apiPort],
+      ['DynamoDB Local', 'LOCAL_DYNAMO_PORT', options.dynamoPort],
+      ['Secrets Manager', 'LOCAL_AWS_PORT', options.awsPort],
+      ...(options.payon.kind === 'sandbox'
+        ? ([['PAYON sandbox', 'LOCAL_SANDBOX_PORT', options.payon.port]] as [
+            string,
+            string,
+            number,
+          ][])
+        : []),
+    ]);
+    if (!(await commandWorks('java', ['-version']))) {
+      throw new LocalStartError(
+        'Java was not found: DynamoDB Local runs on Java 17 (Debian: apt-get install -y openjdk-17-jre-headless)',
+      );
+    }
+
+    log('• starting DynamoDB Local …');
+    const dynamo: RunningService = await startDynamoLocal(options.dynamoPort || undefined);
+    stops.push(() => dynamo.stop());
+    log(`  ✓ DynamoDB Local   ${dynamo.endpoint}`);
+
+    const useMoto = options.preferMoto !== false && (await commandWorks('moto_server', ['--help']));
+    log(
+      `• starting ${useMoto ? 'moto (Secrets Manager, EventBridge)' : 'the in-memory Secrets Manager (moto_server not on PATH)'} …`,
+    );
+    const aws: RunningService = useMoto
+      ? await startMoto(options.awsPort || undefined)
+      : await startSecretsFallback(options.awsPort);
+    stops.push(() => aws.stop());
+    log(`  ✓ Secrets Manager  ${aws.endpoint}`);
+
+    let sandbox: Sandbox | undefined;
+    let payonUrl: string;
+    let secret: MerchantSecret;
+    if (options.payon.kind === 'sandbox') {
+      log('• starting the PAYON sandbox …');
+      sandbox = await startSandbox({
+        port: options.payon.port,
+        log: (line) => log(`  [sandbox] ${line}`),
+        merchants: [
+          {
+            merchantId: 'C0000143',
+            termId: 'CT03000003',
+            apiKey: options.payon.apiKey,
+            signingScheme: 'hmac-sha256',
+            name: 'Local Merchant',
+          },
+        ],
+        ...(options.payon.seed !== undefined ? { seed: options.payon.seed } : {}),
+      });
+      const running = sandbox;
+      stops.push(() => running.stop());
+      payonUrl = sandbox.url;
+      secret = {
+        merchantId: 'C0000143',
+        termId: 'CT03000003',
+        apiKey: options.payon.apiKey,
+        signingScheme: 'hmac-sha256',
+        payonPublicKey: sandbox.payonPublicKeyPem,
+        notificationToken: randomBytes(24).toString('base64url'),
+      };
+      log(`  ✓ PAYON sandbox    ${sandbox.url}`);
+    } else {
+      payonUrl = options.payon.baseUrl;
+      try {
+        secret = parseMerchantSecret('LOCAL_MERCHANT_SECRET_FILE', options.payon.secretJson);
+      } catch (error) {
+        throw new LocalStartError((error as Error).message);
+      }
+      log(`• using PAYON at ${payonUrl} (no sandbox)`);
+    }
+
+    const tableName = 'payon-local';
+    const secretId = 'payon/local';
+    const dynamoClient = new DynamoDBClient({
+      region: REGION,
+      credentials: CREDENTIALS,
+      endpoint: dynamo.endpoint,
+    });
+    const secretsClient = new SecretsManagerClient({
+      region: REGION,
+      credentials: CREDENTIALS,
+      endpoint: aws.endpoint,
+    });
+    await dynamoClient.send(new CreateTableCommand(createTableInput(tableName)));
+    await secretsClient.send(
+      new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify(secret) }),
+    );
+    log(`  ✓ table ${tableName} and secret ${secretId} created`);
+
+    const apiOrigin = `http://localhost:${apiPort}`;
+    const config = loadConfig({
+      STAGE: 'local',
+      PAYON_ENVIRONMENT: 'TEST',
+      PAYON_BASE_URL: payonUrl,
+      PAYON_SECRET_ID: secretId,
+      TABLE_NAME: tableName,
+      RETURN_URL_ORIGINS: [
+        apiOrigin,
+        `http://127.0.0.1:${apiPort}`,
+        ...options.returnOrigins,
+      ].join(','),
+    });
+    setDependencies(
+      createDependencies(config, {
+        dynamo: dynamoClient,
+        secretsManager: secretsClient,
+        pinEncryption: createPinEncryptor,
+      }),
+    );
+    const handlers = new Map<string, LambdaHandler>();
+    for (const route of ROUTES) {
+      const module = (await import(`#functions/${route.function}/handler.ts`)) as {
+        handler: LambdaHandler;
+      };
+      handlers.set(route.function, module.handler);
+    }
+    const edge: Edge = await startEdge({
+      routes: ROUTES,
+      handlers,
+      corsOrigins: options.corsOrigins,
+      port: apiPort,
+      log: (line) => log(`  [api] ${line}`),
+    });
+    stops.push(() => edge.close());
+    if (sandbox) sandbox.updateMerchant('C0000143', { returnUrl: `${edge.url}/return` });
+    log(`  ✓ API              ${edge.url}`);
+
+    const port = edge.port;
+    const exampleCurl = [
+      `curl -sS -X POST http://127.0.0.1:${port}/payments`,
+      `-H 'content-type: application/json'`,
+      `-H 'Idempotency-Key: ${randomBytes(8).toString('hex')}'`,
+      `-d '{"amount":{"value":"12.50","currency":"USD"},"paymentMethod":"CREDIT_DEBIT","returnUrl":"http://localhost:${port}/"}'`,
+    ].join(' ');
+    return {
+      apiUrl: edge.url,
+      sandbox,
+      payonUrl,
+      dynamoEndpoint: dynamo.endpoint,
+      awsEndpoint: aws.endpoint,
+      tableName,
+      secretId,
+      exampleCurl,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
