@@ -38,7 +38,8 @@ describe('Idempotency-Key on money-moving POSTs', () => {
         fields: [
           {
             field: 'Idempotency-Key',
-            reason: 'header is required: 1 to 255 visible ASCII characters, unique per operation, never card data',
+            reason:
+              'header is required: 1 to 255 visible ASCII characters, unique per operation, never card data',
           },
         ],
       },

@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '#local/payon-sandbox/index.ts';
+import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
+import { portIsFree } from '#test/support/services.ts';
+
+const started: LocalProcess[] = [];
+afterAll(async () => {
+  for (const local of started) await local.interrupt().catch(() => undefined);
+});
+
+/** Runs a printed command as a user would paste it (asynchronously: the sandbox may live in this process). */
+async function paste(command: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', ['-c', command], { encoding: 'utf8' });
+  return stdout;
+}
+
+function curlLine(output: string): string {
+  const line = output
+    .split('\n')
+    .find((l) => l.trim().startsWith('curl -sS -X POST') && l.includes('/payments'));
+  if (!line) throw new Error(`no curl printed:\n${output}`);
+  return line.trim();
+}
+
+describe('npm start', () => {
+  it('brings the system up, and the printed curl creates a payment the sandbox ledger shows', async () => {
+    const local = await spawnLocal();
+    started.push(local);
+    await local.waitFor('Stop with Ctrl-C.');
+
+    const answer = JSON.parse(await paste(curlLine(local.output()))) as {
+      id: string;
+      state: string;
+      checkoutUrl: string;
+    };
+    const ledger = (await (
+      await fetch(`http://127.0.0.1:${local.ports.sandbox}/_sandbox/ledger`)
+    ).json()) as unknown;
+
+    expect(answer.state).toBe('PENDING');
+    expect(answer.checkoutUrl).toBe(
+      `http://127.0.0.1:${local.ports.sandbox}/checkout/${answer.id}`,
+    );
+    expect(JSON.stringify(ledger)).toContain(answer.id);
+    for (const text of [
+      `API            http://127.0.0.1:${local.ports.api}`,
+      `PAYON          http://127.0.0.1:${local.ports.sandbox}`,
+      '✓ DynamoDB Local',
+      '✓ Secrets Manager',
+      '✓ PAYON sandbox',
+    ]) {
+      expect(local.output()).toContain(text);
+    }
+
+    await local.interrupt();
+    expect(local.output()).toContain('SIGINT: stopping');
+    for (const port of Object.values(local.ports)) {
+      expect(await portIsFree(port)).toBe(true);
+    }
+  });
+
+  it('talks to another PAYON with the merchant own keys, when configured so', async () => {
+    const other = await startSandbox({
+      port: 0,
+      log: false,
+      merchants: [
+        {
+          merchantId: 'M0000009',
+          termId: 'T000000009',
+          apiKey: 'merchant-own-key',
+          signingScheme: 'hmac-sha256',
+        },
+      ],
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'payon-'));
+      const secretFile = join(dir, 'secret.json');
+      writeFileSync(
+        secretFile,
+        JSON.stringify({
+          merchantId: 'M0000009',
+          termId: 'T000000009',
+          apiKey: 'merchant-own-key',
+          signingScheme: 'hmac-sha256',
+          payonPublicKey: other.payonPublicKeyPem,
+          notificationToken: 'x'.repeat(40),
+        }),
+      );
+      const local = await spawnLocal({
+        PAYON_BASE_URL: other.url,
+        LOCAL_MERCHANT_SECRET_FILE: secretFile,
+      });
+      started.push(local);
+      await local.waitFor('Stop with Ctrl-C.');
+
+      const answer = JSON.parse(await paste(curlLine(local.output()))) as { id: string };
+
+      expect(local.output()).toContain(`using PAYON at ${other.url} (no sandbox)`);
+      expect(other.transaction(answer.id)).toMatchObject({
+        merchantId: 'M0000009',
+        termId: 'T000000009',
+      });
+      expect(other.journal.requests('/pg/order/register').map((r) => r.status)).toEqual([200]);
+      await local.interrupt();
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('says which port is busy instead of printing a stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const local = await spawnLocal({ LOCAL_API_PORT: String(port) });
+      started.push(local);
+      const code = await new Promise<number | null>((resolve) => local.child.once('exit', resolve));
+
+      expect(code).toBe(1);
+      expect(local.output()).toContain(
+        `✗ port ${port} (API) is already in use: free it or set LOCAL_API_PORT to another port`,
+      );
+      expect(local.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('says how to get Java when it is missing', async () => {
+    const emptyPath = mkdtempSync(join(tmpdir(), 'no-java-'));
+    const local = await spawnLocal(
+      { PATH: emptyPath },
+      { file: process.execPath, args: ['--import', 'tsx', 'local/runtime/main.ts'] },
+    );
+    started.push(local);
+    const code = await new Promise<number | null>((resolve) => local.child.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(local.output()).toContain('✗ Java was not found: DynamoDB Local runs on Java 17');
+    expect(local.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to point elsewhere without the merchant secret', async () => {
+    const local = await spawnLocal({ PAYON_BASE_URL: 'http://127.0.0.1:9' });
+    started.push(local);
+    const code = await new Promise<number | null>((resolve) => local.child.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(local.output()).toContain(
+      '✗ PAYON_BASE_URL points at another PAYON: set LOCAL_MERCHANT_SECRET_FILE',
+    );
+  });
+});
