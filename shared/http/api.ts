@@ -106,7 +106,8 @@ function validate(schemas: RouteSchemas): MiddlewareObj<Event, HttpResponse> {
   return {
     before: ({ event }) => {
       event.parsed = {
-        body: parse(schemas.body, event.parsedBody ?? {}, ''),
+        // An absent body reads as {}; a JSON null, array or scalar is refused by the schema.
+        body: parse(schemas.body, event.parsedBody === undefined ? {} : event.parsedBody, ''),
         query: parse(schemas.query, event.queryStringParameters ?? {}, 'query.'),
         path: parse(schemas.path, event.pathParameters ?? {}, 'path.'),
       };

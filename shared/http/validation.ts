@@ -13,7 +13,10 @@ export function zodIssues(error: z.ZodError, prefix: string): FieldIssue[] {
       case 'invalid_type':
         return { field, reason: `must be of type ${issue.expected}` };
       case 'unrecognized_keys':
-        return { field: `${prefix}${issue.keys[0] ?? ''}`, reason: 'is not a known field' };
+        return {
+          field: prefix + [...issue.path.map(String), issue.keys[0] ?? ''].join('.'),
+          reason: 'is not a known field',
+        };
       case 'invalid_value':
         return { field, reason: `must be one of ${issue.values.map(String).join(', ')}` };
       case 'too_small':
