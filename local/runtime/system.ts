@@ -191,11 +191,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       PAYON_BASE_URL: payonUrl,
       PAYON_SECRET_ID: secretId,
       TABLE_NAME: tableName,
-      RETURN_URL_ORIGINS: [
-        apiOrigin,
-        `http://127.0.0.1:${apiPort}`,
-        ...options.returnOrigins,
-      ].join(','),
+      RETURN_URL_ORIGINS: [apiOrigin, `http://127.0.0.1:${apiPort}`, ...options.returnOrigins].join(
+        ',',
+      ),
     });
     setDependencies(
       createDependencies(config, {

@@ -126,15 +126,12 @@ function httpResponse(log: Dependencies['logger']): MiddlewareObj<Event, HttpRes
       if (request.response) request.response = finish(request.response);
     },
     onError: (request) => {
-      if (!request.response) {
-        const response = errorResponse(request.error);
-        if (response.statusCode >= 500) {
-          // The error, never the event: messages of our errors carry no card data or secret.
-          log.error('request failed', { error: request.error });
-        }
-        request.response = response;
+      const response = request.response ?? errorResponse(request.error);
+      if (response.statusCode >= 500) {
+        // The error, never the event: messages of our errors carry no card data or secret.
+        log.error('request failed', { error: request.error });
       }
-      request.response = finish(request.response);
+      request.response = finish(response);
     },
   };
 }

@@ -3,10 +3,18 @@
  * (`"12.50"`), never JSON numbers, so no client's float formatting can change a price.
  */
 import { z } from 'zod';
+import { containsCardNumber } from '#shared/domain/card.ts';
 import { CURRENCIES, type Currency, type Money, parseDecimal } from '#shared/domain/money.ts';
 
-/** A payment id: the 16-digit txId the product generated (4–16 letters or digits accepted). */
-export const paymentId = z.string().regex(/^[A-Za-z0-9]{4,16}$/, 'must be a payment id');
+/**
+ * A payment id: the 16-digit txId the product generated (4–16 letters or digits accepted). The
+ * product never generates a Luhn-valid id, so one that looks like a card number is refused before
+ * it can reach a log line or a stored item.
+ */
+export const paymentId = z
+  .string()
+  .regex(/^[A-Za-z0-9]{4,16}$/, 'must be a payment id')
+  .refine((id) => !containsCardNumber(id), 'must be a payment id');
 
 export const paymentPath = z.object({ id: paymentId }).strict();
 

@@ -32,3 +32,13 @@ describe('txId generation', () => {
     expect(starts.size).toBeGreaterThan(1);
   });
 });
+
+describe('txIds and card numbers', () => {
+  it('never generates an id that passes Luhn (it could be taken for a card number)', async () => {
+    const { luhnValid } = await import('#shared/domain/card.ts');
+    const next = createTxIdGenerator(() => 1_700_000_000_000, 0);
+    const ids = Array.from({ length: 3_000 }, () => next());
+    expect(ids.filter(luhnValid)).toEqual([]);
+    expect(new Set(ids).size).toBe(3_000);
+  });
+});

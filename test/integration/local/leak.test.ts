@@ -1,0 +1,161 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { luhnValid } from '#shared/domain/card.ts';
+import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
+
+/** A Luhn-valid 16-digit card number nobody else uses. */
+function canaryCard(): string {
+  const body = `49${String(Math.floor(Math.random() * 1e13)).padStart(13, '0')}`;
+  const check = [...Array(10).keys()].find((d) => luhnValid(`${body}${d}`)) ?? 0;
+  return `${body}${check}`;
+}
+
+const CARD = canaryCard();
+const CVV = '8413';
+const PIN = '917364';
+const API_KEY = `sk_canary_${randomBytes(12).toString('hex')}`;
+/** Deliberately leaked, to prove the scanner sees every place it claims to look. */
+const DELIBERATE = `LEAKTEST${randomBytes(6).toString('hex')}`;
+
+function occurrences(haystack: string, needle: string): number {
+  const pattern = /^\d+$/.test(needle)
+    ? new RegExp(`(?<!\\d)${needle}(?!\\d)`, 'g')
+    : new RegExp(needle, 'g');
+  return [...haystack.matchAll(pattern)].length;
+}
+
+// Card data, PINs and secrets planted everywhere a client or a misconfiguration could put them;
+// then everything written during the run is scanned: process output (handlers, sandbox, metrics),
+// every answer body, every DynamoDB item.
+describe('no card data, PIN or secret leaks anywhere', () => {
+  let local: LocalProcess;
+  const answers: string[] = [];
+  let items = '';
+
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const response = await fetch(`http://127.0.0.1:${local.ports.api}${path}`, {
+      method,
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
+      ...(init.body !== undefined
+        ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+        : {}),
+    });
+    const text = await response.text();
+    answers.push(text);
+    return {
+      status: response.status,
+      json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+    };
+  }
+
+  beforeAll(async () => {
+    local = await spawnLocal({ LOCAL_MERCHANT_API_KEY: API_KEY, POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    await local.waitFor('Stop with Ctrl-C.');
+    const sandbox = `http://127.0.0.1:${local.ports.sandbox}`;
+    const order = {
+      amount: { value: '10.00', currency: 'USD' },
+      paymentMethod: 'CREDIT_DEBIT',
+      returnUrl: `http://localhost:${local.ports.api}/`,
+    };
+    const planted = {
+      'x-card-number': CARD,
+      'x-cvv': CVV,
+      'x-pin': PIN,
+      authorization: `Bearer ${API_KEY}`,
+    };
+
+    // Refused: card data in every field, header, parameter and path a client could misuse.
+    await call('POST', '/payments', {
+      body: { ...order, reference: `card ${CARD}` },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('POST', '/payments', {
+      body: { ...order, card: { number: CARD, cvv: CVV }, pin: PIN, apiKey: API_KEY },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('POST', '/payments', { body: order, headers: { 'idempotency-key': CARD } });
+    await call('POST', '/payments', {
+      body: `{"amount":"${CARD}",`,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('GET', `/payments/${CARD}`);
+    await call('GET', `/payments/${CARD}/refund`);
+    await call(
+      'GET',
+      `/transactions?from=2026-11-01&to=2026-11-02&card=${CARD}&cvv=${CVV}&pin=${PIN}`,
+    );
+    await call('GET', `/return?txId=${CARD}`);
+    await call('POST', `/payments/${CARD}/capture`, {
+      body: { amount: { value: CARD, currency: 'USD' } },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+
+    // Accepted: a whole payment's life with the canaries riding along in headers.
+    const created = await call('POST', '/payments', {
+      body: { ...order, reference: `order ${DELIBERATE}` },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    const id = String(created.json.id);
+    await fetch(`${sandbox}/_sandbox/payments/${id}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"outcome":"approve"}',
+    });
+    await call('GET', `/payments/${id}?sync=true`, { headers: planted });
+    // A PAYON fault, so that errors are logged too.
+    await fetch(`${sandbox}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/pg/refund', kind: '5xx', applyFirst: true }),
+    });
+    await call('POST', `/payments/${id}/refund`, {
+      body: {},
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    await call('GET', `/payments/${id}?sync=true`, { headers: planted });
+    // Deliberate leaks: a field name is echoed in a 400, a path is printed by the edge.
+    await call('POST', '/payments', {
+      body: { ...order, [DELIBERATE]: 1 },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('GET', `/no-such-route/${DELIBERATE}`);
+
+    const dynamo = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: `http://127.0.0.1:${local.ports.dynamo}`,
+    });
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: 'payon-local' }));
+    items = JSON.stringify(Items.map((i) => unmarshall(i)));
+    await local.interrupt();
+  }, 120_000);
+  afterAll(() => local?.interrupt().catch(() => undefined));
+
+  it('proves the scanner sees output, answers and stored items (a deliberate canary is found in each)', () => {
+    expect(occurrences(local.output(), DELIBERATE)).toBeGreaterThan(0);
+    expect(occurrences(answers.join('\n'), DELIBERATE)).toBeGreaterThan(0);
+    expect(occurrences(items, DELIBERATE)).toBeGreaterThan(0);
+    expect(local.output()).toContain('"_aws"'); // metric output (EMF) was produced and scanned
+    expect(local.output()).toContain('"level":"ERROR"'); // and error logs
+  });
+
+  it.each([
+    ['card number', CARD],
+    ['CVV', CVV],
+    ['PIN', PIN],
+    ['API key', API_KEY],
+  ])('finds no %s in process output, answers or DynamoDB items', (_what, canary) => {
+    expect(occurrences(local.output(), canary)).toBe(0);
+    expect(occurrences(answers.join('\n'), canary)).toBe(0);
+    expect(occurrences(items, canary)).toBe(0);
+  });
+});
