@@ -30,14 +30,22 @@ export function maskPan(pan: string): string {
   return `${pan.slice(0, 6)}${'*'.repeat(Math.max(0, pan.length - 10))}${pan.slice(-4)}`;
 }
 
+/** 13–19 digits in a row, or printed the way cards are: 4-4-4-4(-1..3) or 4-6-5, by spaces or dashes. */
+const CARD_LIKE = [
+  /(?<!\d)\d{13,19}(?!\d)/g,
+  /(?<!\d)(?<!\d[ -])\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?(?!\d)(?![ -]\d)/g,
+  /(?<!\d)(?<!\d[ -])\d{4}([ -])\d{6}\1\d{4,5}(?!\d)(?![ -]\d)/g,
+];
+
 /**
- * True when the text holds a run of 13 to 19 digits (single spaces or dashes between them allowed)
- * that passes Luhn: what a card number looks like. Longer runs are not card numbers.
+ * True when the text holds what looks like a card number: digits in a row or in card grouping
+ * (not, say, the groups of a UUID) that pass Luhn.
  */
 export function containsCardNumber(text: string): boolean {
-  for (const match of text.matchAll(/\d(?:[ -]?\d)*/g)) {
-    const digits = match[0].replace(/[ -]/g, '');
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return true;
-  }
-  return false;
+  return CARD_LIKE.some((pattern) =>
+    [...text.matchAll(pattern)].some((match) => {
+      const digits = match[0].replace(/[ -]/g, '');
+      return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
+    }),
+  );
 }

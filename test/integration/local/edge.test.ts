@@ -150,8 +150,9 @@ describe('the local HTTP edge', () => {
     await fc.assert(
       fc.asyncProperty(
         fc
+          // '.' and '..' are dot segments that URLs normalise away (another route), not ids.
           .string({ minLength: 1, maxLength: 24, unit: 'grapheme' })
-          .filter((s) => !pattern.test(s)),
+          .filter((s) => !pattern.test(s) && s !== '.' && s !== '..'),
         fc.constantFrom('', '/capture', '/cancel', '/refund'),
         async (id, action) => {
           const method = action === '' ? 'GET' : 'POST';

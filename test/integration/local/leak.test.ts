@@ -104,6 +104,7 @@ describe('no card data, PIN or secret leaks anywhere', () => {
       body: { ...order, reference: `order ${DELIBERATE}` },
       headers: { ...planted, 'idempotency-key': randomUUID() },
     });
+    expect(created.status, local.output()).toBe(201);
     const id = String(created.json.id);
     await fetch(`${sandbox}/_sandbox/payments/${id}/pay`, {
       method: 'POST',

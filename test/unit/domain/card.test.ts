@@ -25,8 +25,19 @@ describe('card numbers', () => {
     ['order 42', false],
     ['17637000000000011763', false],
     ['phone 855964444781', false],
+    ['12345678-1234-4123-8123-123456789012', false],
+    ['4111-1111-1111-1111', true],
+    ['3782 822463 10005', true],
   ])('spots a card number in %j: %s', (text, found) => {
     expect(containsCardNumber(text)).toBe(found);
+  });
+
+  it('never takes an all-digit UUID for a card number', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{8}-\d{4}-\d{4}-\d{4}-\d{12}$/), (uuid) => {
+        expect(containsCardNumber(uuid)).toBe(false);
+      }),
+    );
   });
 
   it('finds any Luhn-valid 16-digit run hidden in text', () => {
