@@ -59,6 +59,7 @@ async function storeNew(deps: RegisterDeps, input: RegisterPaymentInput): Promis
   }
 }
 
+// Assumed (docs/payon-assumptions.md A30, A31): return-URL origins, 15-minute expiry.
 export async function registerPayment(
   deps: RegisterDeps,
   input: RegisterPaymentInput,

@@ -12,6 +12,7 @@
 import { RSA_PADDINGS, type RsaPadding } from '#shared/crypto/rsa-padding.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 
+// Assumed (docs/payon-assumptions.md A5): the ports of PAYON's links.
 /** PAYON's environments and their base URLs (SPEC §3.1; the ports are those of PAYON's links). */
 export const PAYON_BASE_URLS = {
   TEST: 'http://pgtest.payon.com.kh:36605',

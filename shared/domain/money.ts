@@ -115,6 +115,7 @@ export function parsePayonAmount(value: unknown, currency: Currency): Money {
   throw new MoneyError('amount must be a number or a decimal string');
 }
 
+// Assumed (docs/payon-assumptions.md A7).
 /**
  * The wire form DEFAULTS.md decides on: a decimal string with exactly the currency's decimals.
  *

@@ -100,6 +100,7 @@ export function parsePayonDate(text: string, format: PayonDateFormat): Date {
 
 const TWELVE_HOUR = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 
+// Assumed (docs/payon-assumptions.md A18).
 /**
  * Parses the orders list's `apprDttm` (`dd/MM/yyyy hh:mm:ss`), a 12-hour clock without AM/PM.
  *

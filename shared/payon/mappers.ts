@@ -96,6 +96,7 @@ function defined<T extends object>(value: T): Compact<T> {
 
 const wireTrt = (kind: 'purchase' | 'preauth'): WireTrt => (kind === 'purchase' ? '10' : '12');
 
+// Assumed (docs/payon-assumptions.md A7, A8, A16): two-decimal amount, uppercase USD, our txId.
 export function orderRegisterRequest(
   ids: MerchantTerminal,
   input: RegisterOrderInput,
@@ -136,6 +137,7 @@ export function preAuthCompletionRequest(
   };
 }
 
+// Assumed (docs/payon-assumptions.md A21): `index` is a 1-based page number.
 export function ordersRequest(ids: MerchantTerminal, input: ListOrdersInput): OrdersRequest {
   check([
     ...(Number.isSafeInteger(input.index) && input.index >= 1
@@ -178,6 +180,7 @@ export type PinProtector = (pin: string) => string;
 
 const PIN = /^\d{4,12}$/;
 
+// Assumed (docs/payon-assumptions.md A13, A14): paymentMethod always sent; PINs protected.
 export function createBindingRequest(
   ids: MerchantTerminal,
   input: CreateBindingInput,
@@ -240,6 +243,7 @@ export function createPinRequest(
   };
 }
 
+// Assumed (docs/payon-assumptions.md A15): undocumented endpoint, invented body.
 export function pinVerificationRequest(
   ids: MerchantTerminal,
   input: { readonly clientId: string; readonly enabled: boolean },
@@ -253,6 +257,7 @@ export function pinVerificationRequest(
   };
 }
 
+// Assumed (docs/payon-assumptions.md A22): exact decimal strings, no sign on array bodies.
 export function reconciliationRequest(
   ids: MerchantTerminal,
   items: readonly ReconciliationItemInput[],
@@ -305,6 +310,7 @@ function scrub(text: string): string {
   return text.replace(/\d{13,19}/g, maskRun);
 }
 
+// docs/payon-assumptions.md A25.
 /** A card number PAYON returns is kept masked (first 6 / last 4), even if PAYON sent it whole. */
 function maskPan(pan: string | undefined): string | undefined {
   return pan !== undefined && /^\d{12,19}$/.test(pan) ? maskRun(pan) : pan;
@@ -389,6 +395,7 @@ function dateOr<T>(path: string, read: () => T): T {
   }
 }
 
+// Assumed (docs/payon-assumptions.md A17).
 /**
  * PAYON returns `clientId` as merchantId + termId + the clientId sent (SPEC §4); both forms are the
  * same customer. Returns the short form.
@@ -407,6 +414,7 @@ const registrationSchema = z.looseObject({
   expiresAt: optionalText,
 });
 
+// Assumed (docs/payon-assumptions.md A12).
 export function readRegisteredOrder(json: unknown, path: string, txId: string): RegisteredOrder {
   // Assumed shape (DEFAULTS.md "Order registration"): PAYON documents no response.
   const data = parseWith(registrationSchema, payload(successObject(json, path)), path);
@@ -434,6 +442,7 @@ const moneyMoveSchema = z.looseObject({
   refNo: optionalText,
 });
 
+// Assumed (docs/payon-assumptions.md A23).
 /** Reversal, refund and (undocumented, read alike) pre-auth completion answers. */
 export function readMoneyMove(json: unknown, path: string, txId: string): MoneyMoveResult {
   const data = parseWith(moneyMoveSchema, payload(successObject(json, path)), path);
@@ -466,6 +475,7 @@ const statusSchema = z.looseObject({
   apprDttm: optionalText,
 });
 
+// Assumed (docs/payon-assumptions.md A19).
 /**
  * A status pull. HTTP 302 or code `9999` means "not found or not successful" (SPEC §9.6); any
  * other refusal (`0001` invalid merchant, ...) is an error, never mistaken for a payment signal.
@@ -600,6 +610,7 @@ const bindingSchema = z.looseObject({
   paymentType: optionalText,
 });
 
+// Assumed (docs/payon-assumptions.md A24).
 export function readBindings(
   json: unknown,
   path: string,

@@ -32,6 +32,7 @@ export interface Log {
   warn(message: string, extra?: Record<string, unknown>): void;
 }
 
+// Assumed (docs/payon-assumptions.md A19): only COMPLETE is documented.
 /** `txStCd` of a status pull answered 200: only `COMPLETE` is documented. */
 export function statusPullSignal(txStCd: string, log?: Log): GatewaySignal {
   switch (txStCd.toUpperCase()) {
@@ -59,6 +60,7 @@ export function orderResultSignal(resultCd: string | undefined, log?: Log): Gate
  */
 export type PushClaim = 'claims_success' | 'claims_failure' | 'not_confirmed';
 
+// Assumed (docs/payon-assumptions.md A26).
 export function pushClaim(resultCode: string, log?: Log): PushClaim {
   switch (resultCode) {
     case SUCCESS_CODE:

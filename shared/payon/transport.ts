@@ -49,6 +49,7 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH
 
 const USER_AGENT = 'payon-serverless/0.1';
 
+// Assumed (docs/payon-assumptions.md A6, A20): auth header, failure mapping, one 401 retry.
 export class PayonTransport {
   readonly #options: TransportOptions;
   readonly #fetch: typeof fetch;

@@ -18,6 +18,7 @@
 import { randomInt } from 'node:crypto';
 import { luhnValid } from '#shared/domain/card.ts';
 
+// Assumed (docs/payon-assumptions.md A16).
 export function createTxIdGenerator(
   now: () => number = Date.now,
   start: number = randomInt(1_000),
