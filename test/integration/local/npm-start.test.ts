@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '#local/payon-sandbox/index.ts';
 import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
 import { portIsFree } from '#test/support/services.ts';
@@ -27,6 +27,9 @@ function curlLine(output: string): string {
   if (!line) throw new Error(`no curl printed:\n${output}`);
   return line.trim();
 }
+
+// Each test starts real processes (Java, python, node): generous limits for a loaded CI machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('npm start', () => {
   it('brings the system up, and the printed curl creates a payment the sandbox ledger shows', async () => {
