@@ -65,6 +65,7 @@ export async function registerPayment(
   input: RegisterPaymentInput,
 ): Promise<Payment> {
   checkReturnUrl(input.returnUrl, deps.config.payments.returnUrlOrigins);
+  await deps.payon.prepare(); // a secret problem must stop us before a payment is stored
   const created = await storeNew(deps, input);
   try {
     const order = await deps.payon.registerOrder({

@@ -25,7 +25,11 @@ export function matchRoute(routePath: string, path: string): Record<string, stri
     const actual = got[i] ?? '';
     if (part.startsWith('{') && part.endsWith('}')) {
       if (actual === '') return undefined;
-      params[part.slice(1, -1)] = decodeURIComponent(actual);
+      try {
+        params[part.slice(1, -1)] = decodeURIComponent(actual);
+      } catch {
+        return undefined; // a malformed escape matches no route
+      }
     } else if (part !== actual) {
       return undefined;
     }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Route } from '#functions/routes.ts';
 import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
-import { luhnValid, maskPan } from '#shared/domain/card.ts';
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import { corsHeaders, preflightHeaders } from '#shared/http/cors.ts';
 import { SECURITY_HEADERS } from '#shared/http/responses.ts';
 
@@ -90,9 +90,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       .map((route) => ({ route, params: matchRoute(route.path, url.pathname) }))
       .filter((m) => m.params !== undefined);
     // Paths are logged with anything card-like masked: a mistaken client must not leak a PAN here.
-    const loggedPath = url.pathname.replace(/\d{13,19}/g, (run) =>
-      luhnValid(run) ? maskPan(run) : run,
-    );
+    const loggedPath = maskCardNumbers(url.pathname);
     const done = (status: number) =>
       options.log?.(`${method} ${loggedPath} ${status} ${Date.now() - started}ms`);
 

@@ -49,3 +49,24 @@ export function containsCardNumber(text: string): boolean {
     }),
   );
 }
+
+/**
+ * The text with every card-like number (as {@link containsCardNumber} sees them) masked.
+ *
+ * @example
+ * ```ts
+ * maskCardNumbers('card 4111 1111 1111 1111 declined'); // 'card 411111******1111 declined'
+ * ```
+ */
+export function maskCardNumbers(text: string): string {
+  return CARD_LIKE.reduce(
+    (current, pattern) =>
+      current.replace(pattern, (match) => {
+        const digits = match.replace(/[ -]/g, '');
+        return digits.length >= 13 && digits.length <= 19 && luhnValid(digits)
+          ? maskPan(digits)
+          : match;
+      }),
+    text,
+  );
+}

@@ -57,6 +57,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type Event = APIGatewayProxyEventV2 & {
   parsedBody?: unknown;
+  /** A stored response to replay (the handler returns it, so every `after` step still runs). */
+  replay?: HttpResponse;
   parsed?: { body: unknown; query: unknown; path: unknown };
 };
 
@@ -156,8 +158,16 @@ function fingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
 }
 
 /** Responses that end a request for good and are replayed; others free the key for a retry. */
-const isFinal = (statusCode: number) =>
-  statusCode !== 400 && statusCode !== 409 && statusCode !== 500;
+/**
+ * Responses that end a request for good and are replayed; the others free the key for a retry:
+ * invalid input, conflicts, unexpected errors, and PAYON unreachable before anything was sent.
+ */
+function isFinal(response: HttpResponse): boolean {
+  if (response.statusCode === 400 || response.statusCode === 409 || response.statusCode === 500) {
+    return false;
+  }
+  return !(response.statusCode === 502 && response.body.includes('"code":"payon_unavailable"'));
+}
 
 interface IdempotencyState {
   key: string;
@@ -171,7 +181,7 @@ function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpRespons
     if (!state) return;
     held.delete(event);
     const { idempotency: store } = deps();
-    if (isFinal(response.statusCode)) {
+    if (isFinal(response)) {
       await store.complete(state.key, state.fingerprint, response);
     } else {
       await store.release(state.key, state.fingerprint);
@@ -198,10 +208,11 @@ function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpRespons
           held.set(event, { key, fingerprint: print });
           return undefined;
         case 'replay':
-          return {
+          event.replay = {
             ...claim.response,
             headers: { ...claim.response.headers, 'idempotent-replayed': 'true' },
           };
+          return undefined;
         case 'in_progress':
           throw new ConflictError(
             'request_in_progress',
@@ -247,6 +258,7 @@ export function apiHandler<S extends RouteSchemas>(
     .use(validate(spec.schemas));
   if (spec.idempotent) chain.use(idempotency(deps));
   return chain.handler(async (event) => {
+    if (event.replay) return event.replay;
     logger.appendKeys({ operation: spec.operation });
     const input = { ...event.parsed, event } as ApiInput<S>;
     const response = await run(input, deps());

@@ -1,6 +1,7 @@
 import { markUnknown, type Payment, transition } from '#shared/domain/payment.ts';
 import { canStart, type KnownState, type MoneyOperation } from '#shared/domain/payment-state.ts';
 import {
+  ConfigurationError,
   ConflictError,
   NotFoundError,
   OutcomeUnknownError,
@@ -51,6 +52,8 @@ export async function move(
     );
   }
   const prior = payment.snapshot.state;
+  // A secret or key problem must surface before the payment is marked as sent.
+  await deps.payon.prepare();
   const inFlight = markUnknown(
     payment,
     operation,
@@ -66,12 +69,15 @@ export async function move(
     const now = deps.clock();
     if (
       error instanceof PayonRejectedError ||
+      error instanceof ConfigurationError || // two 401s: PAYON refused to process it
       (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney)
     ) {
       const why =
         error instanceof PayonRejectedError
           ? `PAYON refused the ${operation} (${error.payonCode})`
-          : 'PAYON could not be reached';
+          : error instanceof ConfigurationError
+            ? 'PAYON refused our credentials'
+            : 'PAYON could not be reached';
       await deps.payments.update(
         transition(inFlight, prior, 'payon', why, now, { capturedAmount: payment.capturedAmount }),
       );

@@ -12,6 +12,9 @@ import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
 export type SyncDeps = Pick<Dependencies, 'payon' | 'payments' | 'clock' | 'logger' | 'metrics'>;
 
+/** How long a CREATED payment is left to its own registration call (longer than a Lambda runs). */
+export const REGISTRATION_GRACE_MS = 2 * 60_000;
+
 /** How long an unanswered money move must be before the orders list may say it did not happen. */
 export const MONEY_MOVE_SETTLE_MS = 2 * 60_000;
 
@@ -36,12 +39,18 @@ export async function syncPayment(deps: SyncDeps, stored: Payment): Promise<Sync
   let payment = stored;
   const { snapshot } = payment;
   if (snapshot.state === 'CREATED') {
+    // The registration call may still be running (timeout × 2 attempts): leave it alone until then.
+    if (deps.clock().getTime() - new Date(payment.createdAt).getTime() < REGISTRATION_GRACE_MS) {
+      return { payment, changed: false, note: 'the registration call may still be running' };
+    }
     // Stored, but our registration call never reported back (the function died): unknown.
     payment = markUnknown(payment, 'register', 'registration was not answered; asking PAYON', now);
     await deps.payments.update(payment);
   }
   const current = payment.snapshot;
-  if (current.state === 'PENDING') return confirmByStatus(deps, payment);
+  // EXPIRED is our inference: a late payment PAYON confirms must still be found (A9).
+  if (current.state === 'PENDING' || current.state === 'EXPIRED')
+    return confirmByStatus(deps, payment);
   if (current.state === 'UNKNOWN') {
     return current.operation === 'register'
       ? confirmByStatus(deps, payment)
@@ -119,15 +128,21 @@ async function moveHappened(
     // The orders list cannot tell a completed pre-auth from an open one; PAYON's reconciliation
     // can: a PRE_AUTH_COMPLETE of that amount is APPROVED or not (assumed, docs/payon-assumptions.md A27).
     const amount = payment.capturedAmount ?? payment.amount;
-    const [answer] = await deps.payon.reconcile([
+    const answers = await deps.payon.reconcile([
       { txId: payment.txId, type: 'PRE_AUTH_COMPLETE', grandTotal: amount },
     ]);
+    const answer = answers.find((a) => a.txId === payment.txId);
     if (answer === undefined) return undefined;
     if (answer.resultCode === '0000' && answer.verdict === 'APPROVED') return true;
-    return answer.resultCode === '9999' || answer.resultCode === '3003' ? false : undefined;
+    // Only an explicit verdict or "invalid transaction" says no; a bare 9999 may be a system error.
+    const refused =
+      answer.resultCode === '3003' ||
+      (answer.verdict !== undefined && answer.verdict !== 'APPROVED');
+    return refused ? false : undefined;
   }
   const order = await findOrder(deps, payment);
   if (order === undefined) return undefined;
+  // A flag PAYON left out is "cannot tell", never "did not happen".
   return operation === 'refund' ? order.refunded : order.cancelled;
 }
 

@@ -92,6 +92,11 @@ export class PayonClient {
     });
   }
 
+  /** Loads the secret and signer, so that a configuration fault surfaces before anything is sent. */
+  prepare(): Promise<void> {
+    return this.#transport.prepare();
+  }
+
   /** Registers a purchase (`trt` 10) or pre-authorisation (`trt` 12) and returns its checkout. */
   async registerOrder(input: RegisterOrderInput): Promise<RegisteredOrder> {
     const path = PAYON_PATHS.registerOrder;

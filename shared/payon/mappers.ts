@@ -7,6 +7,7 @@
  * namespaced `clientId`, the three date formats of SPEC §4.1 and the 12-hour clock without AM/PM.
  */
 import { z } from 'zod';
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import {
   type Currency,
   isCurrency,
@@ -307,7 +308,7 @@ const maskRun = (run: string) => `${run.slice(0, 6)}${'*'.repeat(run.length - 10
 
 /** Card-number-like digit runs are masked in any message PAYON sends that we keep or show. */
 function scrub(text: string): string {
-  return text.replace(/\d{13,19}/g, maskRun);
+  return maskCardNumbers(text).replace(/\d{13,19}/g, maskRun);
 }
 
 // docs/payon-assumptions.md A25.
@@ -326,7 +327,10 @@ export function readEnvelope(json: Json): {
 } {
   const code = text(json.resultCode) ?? text(json.resultCd);
   const message = text(json.resultMsg) ?? text(json.resultMessage);
-  return { code, message: message === undefined ? undefined : scrub(message) };
+  return {
+    code: code === undefined ? undefined : scrub(code),
+    message: message === undefined ? undefined : scrub(message),
+  };
 }
 
 /** Checks the envelope of an object answer and returns it; a non-`0000` code is a refusal. */
@@ -556,9 +560,9 @@ export function readOrders(
       resultCode,
       resultMessage: o.resultMsg ?? o.resultMessage,
       signal: orderResultSignal(resultCode, log),
-      settled: o.settleYn ?? false,
-      cancelled: o.cancelYn ?? false,
-      refunded: o.refundYn ?? false,
+      settled: o.settleYn,
+      cancelled: o.cancelYn,
+      refunded: o.refundYn,
       approvalNo: o.apprNo,
       approvedAt:
         apprDttm === undefined

@@ -83,6 +83,14 @@ export class PayonTransport {
     return { ...(await this.#read(path, again)), secret: fresh };
   }
 
+  /**
+   * Reads the secret (and builds the signer) now, so that a failure to do so happens before a
+   * money move is marked as sent.
+   */
+  async prepare(): Promise<void> {
+    this.#signer(await this.#options.secrets.get());
+  }
+
   #signer(secret: MerchantSecret): Signer {
     let signer = this.#signers.get(secret);
     if (!signer) {
@@ -127,6 +135,15 @@ export class PayonTransport {
     if (status >= 500) {
       await response.body?.cancel();
       throw new PayonUnavailableError(`PAYON answered ${path} with HTTP ${status}`, path, true);
+    }
+    if (status === 429 || status === 408) {
+      // Throttled: not processed. Request timeout: a proxy may have forwarded it, so maybe moved.
+      await response.body?.cancel();
+      throw new PayonUnavailableError(
+        `PAYON answered ${path} with HTTP ${status}`,
+        path,
+        status === 408,
+      );
     }
     let text: string;
     try {

@@ -90,9 +90,10 @@ export interface OrderRecord {
   readonly resultCode: string | undefined;
   readonly resultMessage: string | undefined;
   readonly signal: GatewaySignal;
-  readonly settled: boolean;
-  readonly cancelled: boolean;
-  readonly refunded: boolean;
+  /** `settleYn` / `cancelYn` / `refundYn`; undefined when PAYON left the flag out (unknown). */
+  readonly settled: boolean | undefined;
+  readonly cancelled: boolean | undefined;
+  readonly refunded: boolean | undefined;
   readonly approvalNo: string | undefined;
   readonly approvedAt: Date | undefined;
   /** Cambodian calendar day of the transaction, `yyyy-MM-dd`. */

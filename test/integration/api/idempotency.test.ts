@@ -58,6 +58,8 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     expect(second.status).toBe(201);
     expect(second.text).toBe(first.text);
     expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.headers['cache-control']).toBe('no-store');
+    expect(second.headers['x-content-type-options']).toBe('nosniff');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(second.headers.location).toBe(first.headers.location);
     expect(registrations()).toBe(1);

@@ -130,8 +130,22 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     });
   });
 
+  it('leaves a CREATED payment alone while its registration call may still be running', async () => {
+    const payment = await stored('purchase');
+    now = new Date(T0.getTime() + 119_000);
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({
+      changed: false,
+      note: 'the registration call may still be running',
+    });
+    expect(payon.received).toHaveLength(0);
+  });
+
   it('turns a payment left CREATED into UNKNOWN before asking PAYON', async () => {
     const payment = await stored('purchase');
+    now = new Date(T0.getTime() + 121_000);
     payon.script('/pg/transaction/status', {
       status: 302,
       json: { resultCode: '9999', resultMsg: 'System error', resultData: null },
@@ -201,6 +215,47 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     expect(early.changed).toBe(false);
     expect(late.payment.snapshot).toEqual({ state: 'AUTHORIZED' });
     expect(late.payment.capturedAmount).toBeUndefined();
+  });
+
+  it('never reads a refundYn PAYON left out as "no refund"', async () => {
+    const payment = await stored('purchase', pending, succeeded, (p) =>
+      markUnknown(p, 'refund', 'sent', T0),
+    );
+    payon.script('/pg/orders', {
+      json: [
+        {
+          txDt: '20261120',
+          tracNo: payment.txId,
+          amount: 10,
+          currencyCode: 'USD',
+          resultCd: '0000',
+        },
+      ],
+    });
+    now = new Date(T0.getTime() + 3_600_000);
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
+  });
+
+  it('reads a bare 9999 or another txId in reconciliation as "cannot tell" for a capture', async () => {
+    const payment = await stored('preauth', pending, authorized, (p) =>
+      markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
+    );
+    payon.script(
+      '/pg/merchant/reconcilation',
+      { json: [{ txId: payment.txId, resultCode: '9999', resultMsg: 'System Error' }] },
+      { json: [{ txId: '9999999999999990', reconciliationDv: 'APPROVED', resultCode: '0000' }] },
+    );
+    now = new Date(T0.getTime() + 3_600_000);
+
+    const first = await syncPayment(deps, payment);
+    const second = await syncPayment(deps, payment);
+
+    expect(first.changed).toBe(false);
+    expect(second.changed).toBe(false);
+    expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
   });
 
   it('waits when the orders list does not show the payment at all', async () => {

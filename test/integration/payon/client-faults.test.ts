@@ -88,6 +88,20 @@ describe('PayonClient faults', () => {
     });
   });
 
+  it('calls a 429 unavailable and not sent, a 408 unavailable and maybe moved', async () => {
+    payon.script('/pg/refund', { status: 429, text: 'slow down' });
+    payon.script('/pg/reversal', { status: 408, text: 'timeout' });
+
+    expect(await failure(client.refund('159607654560937'))).toMatchObject({
+      name: 'PayonUnavailableError',
+      mayHaveMovedMoney: false,
+    });
+    expect(await failure(client.reverse('159607654560937'))).toMatchObject({
+      name: 'PayonUnavailableError',
+      mayHaveMovedMoney: true,
+    });
+  });
+
   it('calls a body that is not JSON unavailable', async () => {
     payon.script('/pg/refund', { text: 'Success!' });
 
@@ -197,6 +211,16 @@ describe('PayonClient faults', () => {
     );
 
     expect((error as PayonRejectedError).payonMessage).toBe('Card 520473******1003 declined');
+  });
+
+  it('masks a grouped card number in a PAYON message', async () => {
+    payon.script('/pg/refund', {
+      json: { resultCode: '9999', resultMessage: 'card 5204 7300 0000 1003 blocked' },
+    });
+
+    const error = await failure(client.refund('159607654560937'));
+
+    expect((error as PayonRejectedError).payonMessage).toBe('card 520473******1003 blocked');
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(
       '5204730000001003',
     );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsCardNumber, luhnValid, maskPan } from '#shared/domain/card.ts';
+import { containsCardNumber, luhnValid, maskCardNumbers, maskPan } from '#shared/domain/card.ts';
 
 describe('card numbers', () => {
   it.each([
@@ -30,6 +30,15 @@ describe('card numbers', () => {
     ['3782 822463 10005', true],
   ])('spots a card number in %j: %s', (text, found) => {
     expect(containsCardNumber(text)).toBe(found);
+  });
+
+  it('masks every card-like number in a text and leaves the rest', () => {
+    expect(maskCardNumbers('card 4111 1111 1111 1111 and 4111111111111111, order 42')).toBe(
+      'card 411111******1111 and 411111******1111, order 42',
+    );
+    expect(maskCardNumbers('12345678-1234-4123-8123-123456789012')).toBe(
+      '12345678-1234-4123-8123-123456789012',
+    );
   });
 
   it('never takes an all-digit UUID for a card number', () => {
