@@ -1,27 +1,160 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpRoute,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  type Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  AttributeType,
+  BillingMode,
+  type CfnTable,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import {
+  CfnEIP,
+  FlowLogDestination,
+  FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
+  NatProvider,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type Subscription, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { ROUTES } from '#functions/routes.ts';
+import { accessOf } from '#infra/access.ts';
+import { functionEnvironment, resourceNames, type StackConfig } from '#infra/config.ts';
+import { asIVpc, LOG_RETENTION, PayonFunction } from '#infra/constructs/payon-function.ts';
+import { applyNagSuppressions } from '#infra/nag-suppressions.ts';
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_ALLOWED_METHODS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from '#shared/http/cors.ts';
+import { TABLE_KEYS } from '#shared/store/table.ts';
 
 export interface PayonStackProps extends StackProps {
-  /** Deployment stage; names the secret `payon/<stage>`. */
-  readonly stage: string;
+  readonly config: StackConfig;
 }
 
+/** JSON access log line: who, which route, outcome, time. Never a body or a header value. */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+} as const;
+
+/** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
+export const API_5XX_RATE_THRESHOLD = 0.05;
+
 /**
- * The merchant's deployment. Today it holds the per-stage PAYON secret; the functions, API, table
- * and schedules are added by their issues.
+ * The merchant's deployment of one stage: KMS key, table, merchant secret, one Lambda per route
+ * of `#functions/routes.ts` behind an HTTP API, alarms and a dashboard; optionally a fixed egress
+ * IP. Configuration comes from CDK context (infra/config.ts).
  */
 export class PayonStack extends Stack {
+  readonly config: StackConfig;
+  readonly key: Key;
+  readonly table: Table;
   readonly merchantSecret: Secret;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: ReadonlyMap<string, PayonFunction>;
+  readonly alarmTopic: Topic;
+  /** Routes without an authorizer (`access: 'public'` in the route table). */
+  readonly publicRoutes: HttpRoute[] = [];
+  /** The alarm topic's subscriptions (context alarmEmail). */
+  readonly alarmSubscriptions: Subscription[] = [];
+  readonly vpc: Vpc | undefined;
 
   constructor(scope: Construct, id: string, props: PayonStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const names = resourceNames(config.stage);
+
+    // One customer-managed key for the data at rest of this stage: table, secret, logs, topic.
+    this.key = new Key(this, 'Key', {
+      alias: `alias/payon-${config.stage}`,
+      description: `PAYON ${config.stage}: table, merchant secret, logs and alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchLogsOfThisAccount',
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt*',
+          'kms:Decrypt*',
+          'kms:ReEncrypt*',
+          'kms:GenerateDataKey*',
+          'kms:Describe*',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted alarm topic.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsToEncryptedTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    this.table = this.createTable(names.tableName);
+
     // Created with a random notification token and empty PAYON fields: the merchant fills them in
     // (docs/configuration.md). The functions refuse to run until it is complete, naming the fields.
     // No key material ever sits in the template.
     this.merchantSecret = new Secret(this, 'MerchantSecret', {
-      secretName: `payon/${props.stage}`,
+      secretName: names.secretName,
       description: 'PAYON merchant credentials (shape: docs/configuration.md)',
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({
           merchantId: '',
@@ -35,5 +168,281 @@ export class PayonStack extends Stack {
         includeSpace: false,
       },
     });
+
+    const egress = config.fixedEgress ? this.createFixedEgress() : undefined;
+    this.vpc = egress?.vpc;
+
+    const environment = functionEnvironment(config, {
+      tableName: this.table.tableName,
+      secretName: names.secretName,
+    });
+    const functions = new Map<string, PayonFunction>();
+    for (const route of ROUTES) {
+      if (functions.has(route.function)) continue;
+      const access = accessOf(route.function);
+      const fn = new PayonFunction(this, pascal(route.function), {
+        operation: route.function,
+        key: this.key,
+        environment,
+        ...(egress ? { vpc: egress.vpc, securityGroup: egress.securityGroup } : {}),
+      });
+      if (access.table) fn.useTable(this.table, access.table);
+      if (access.merchantSecret) fn.useMerchantSecret(this.merchantSecret, names.secretName);
+      functions.set(route.function, fn);
+    }
+    this.functions = functions;
+
+    ({ api: this.api, stage: this.stage } = this.createApi());
+    this.alarmTopic = this.createAlarms();
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the API' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'MerchantSecretName', {
+      value: names.secretName,
+      description: 'Fill in with the PAYON credentials after the first deploy',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Subscribe to receive alarms',
+    });
+    new CfnOutput(this, 'AuthMode', { value: config.auth.type });
+    if (egress) {
+      new CfnOutput(this, 'EgressIp', {
+        value: egress.ip.attrPublicIp,
+        description: 'The one IP address PAYON sees (give it to PAYON for allowlisting)',
+      });
+    }
+
+    applyNagSuppressions(this);
   }
+
+  /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
+  private createTable(tableName: string): Table {
+    const { partitionKey, sortKey, ttlAttribute, syncIndex, dayIndex } = TABLE_KEYS;
+    const table = new Table(this, 'Table', {
+      tableName,
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: ttlAttribute,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of [syncIndex, dayIndex]) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      });
+    }
+    (table.node.defaultChild as CfnTable).applyRemovalPolicy(RemovalPolicy.RETAIN, {
+      applyToUpdateReplacePolicy: true,
+    });
+    return table;
+  }
+
+  /** A VPC whose private subnets leave through one NAT gateway with one Elastic IP. */
+  private createFixedEgress() {
+    const ip = new CfnEIP(this, 'NatEip', { domain: 'vpc' });
+    const vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      natGatewayProvider: NatProvider.gateway({ eipAllocationIds: [ip.attrAllocationId] }),
+      subnetConfiguration: [
+        {
+          name: 'public',
+          subnetType: SubnetType.PUBLIC,
+          cidrMask: 24,
+          // Only the NAT gateway lives here, with its own Elastic IP.
+          mapPublicIpOnLaunch: false,
+        },
+        { name: 'private', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+      ],
+    });
+    // DynamoDB through a free gateway endpoint, not the (metered) NAT gateway.
+    vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB });
+    vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(
+        new LogGroup(this, 'FlowLogs', {
+          retention: LOG_RETENTION,
+          encryptionKey: this.key,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      ),
+      trafficType: FlowLogTrafficType.ALL,
+    });
+    const securityGroup = new SecurityGroup(this, 'FunctionsSecurityGroup', {
+      vpc: asIVpc(vpc),
+      description: 'PAYON functions: HTTPS to AWS APIs and the PAYON port only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS: AWS APIs');
+    const payonPort = Number(new URL(this.config.payonBaseUrl).port || 443);
+    if (payonPort !== 443) {
+      securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(payonPort), 'PAYON');
+    }
+    return { vpc, ip, securityGroup };
+  }
+
+  private createApi() {
+    const { config } = this;
+    const api = new HttpApi(this, 'Api', {
+      apiName: `payon-${config.stage}`,
+      description: `PAYON ${config.stage}`,
+      createDefaultStage: false,
+      ...(config.corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...config.corsOrigins],
+              allowMethods: CORS_ALLOWED_METHODS.map((m) => CorsHttpMethod[m]),
+              allowHeaders: [...CORS_ALLOWED_HEADERS],
+              exposeHeaders: [...CORS_EXPOSED_HEADERS],
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+            },
+          }
+        : {}),
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: LOG_RETENTION,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { ...config.throttle },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    const merchant: IHttpRouteAuthorizer =
+      config.auth.type === 'jwt'
+        ? new HttpJwtAuthorizer('MerchantJwt', config.auth.issuer, {
+            jwtAudience: [...config.auth.audience],
+          })
+        : new HttpIamAuthorizer();
+    for (const route of ROUTES) {
+      const fn = this.functions.get(route.function);
+      if (!fn) throw new Error(`No function for route ${route.method} ${route.path}`);
+      const added = api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(
+          `${pascal(route.function)}Integration`,
+          fn.function,
+          {
+            payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+          },
+        ),
+        authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : merchant,
+      });
+      if (route.access === 'public') this.publicRoutes.push(...added);
+    }
+    return { api, stage };
+  }
+
+  private createAlarms(): Topic {
+    const topic = new Topic(this, 'AlarmTopic', {
+      displayName: `PAYON ${this.config.stage} alarms`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (this.config.alarmEmail) {
+      this.alarmSubscriptions.push(
+        topic.addSubscription(new EmailSubscription(this.config.alarmEmail)),
+      );
+    }
+    const action = new SnsAction(topic);
+    const period = Duration.minutes(5);
+
+    const alarms: Alarm[] = [];
+    for (const [name, fn] of this.functions) {
+      const id = pascal(name);
+      alarms.push(
+        fn.function.metricErrors({ period }).createAlarm(this, `${id}ErrorsAlarm`, {
+          alarmDescription: `${name}: the function failed (unhandled error, timeout or crash)`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        fn.function.metricThrottles({ period }).createAlarm(this, `${id}ThrottlesAlarm`, {
+          alarmDescription: `${name}: invocations were throttled (account concurrency exhausted)`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    // The HTTP API's 5xx metric is 1 per failed request and 0 otherwise: its average is the rate.
+    const serverErrorRate = this.api.metricServerError({ period, statistic: 'Average' });
+    alarms.push(
+      serverErrorRate.createAlarm(this, 'Api5xxRateAlarm', {
+        alarmDescription: `API: more than ${API_5XX_RATE_THRESHOLD * 100}% of requests answered 5xx over 5 minutes`,
+        threshold: API_5XX_RATE_THRESHOLD,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    for (const alarm of alarms) alarm.addAlarmAction(action);
+
+    const fns = [...this.functions.values()].map((f) => f.function);
+    new Dashboard(this, 'Dashboard', {
+      dashboardName: `payon-${this.config.stage}`,
+      widgets: [
+        [
+          new TextWidget({
+            markdown: `# PAYON ${this.config.stage}\nAlarms go to the topic in the stack outputs.`,
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'API requests and errors',
+            left: [
+              this.api.metricCount({ period }),
+              this.api.metricClientError({ period }),
+              this.api.metricServerError({ period }),
+            ],
+            width: 12,
+          }),
+          new GraphWidget({
+            title: 'API latency (p99)',
+            left: [this.api.metricLatency({ period, statistic: 'p99' })],
+            width: 12,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Function errors',
+            left: fns.map((f) => f.metricErrors({ period })),
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Function throttles',
+            left: fns.map((f) => f.metricThrottles({ period })),
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Function duration (p99)',
+            left: fns.map((f) => f.metricDuration({ period, statistic: 'p99' })),
+            width: 8,
+          }),
+        ],
+      ],
+    });
+    return topic;
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }

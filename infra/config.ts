@@ -1,0 +1,220 @@
+/**
+ * The stack's configuration: every CDK context key, its default, and the checks that stop a
+ * synth before a bad deployment exists. Pure: tests pass their own context.
+ */
+import { loadConfig, PAYON_BASE_URLS, type PayonEnvironment } from '#shared/config/index.ts';
+
+/** PAYON's TEST host: a PRODUCTION deployment must never talk to it. */
+export const PAYON_TEST_HOST = new URL(PAYON_BASE_URLS.TEST).hostname;
+
+/** Every context key the app reads, with its default (docs/deployment.md lists the same). */
+export const CONTEXT_KEYS = {
+  stage: 'dev; names the stack Payon-<stage>, the table payon-<stage>, the secret payon/<stage>',
+  payonEnvironment: 'TEST; TEST or PRODUCTION',
+  payonBaseUrl: "none (the environment's PAYON URL); HTTPS and not the TEST host in PRODUCTION",
+  auth: 'jwt; jwt or iam: how merchant routes are authorised',
+  jwtIssuer: 'none; required with auth=jwt (an https issuer URL)',
+  jwtAudience: 'none; required with auth=jwt (comma-separated audiences)',
+  corsOrigins: 'none; comma-separated origins allowed to call the API from a browser',
+  returnUrlOrigins: "none; comma-separated origins a payment's returnUrl may use",
+  throttleRateLimit: '50; steady requests per second across the default stage',
+  throttleBurstLimit: '100; burst requests across the default stage',
+  fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
+  alarmEmail: 'none; an e-mail address subscribed to the alarm topic',
+} as const;
+export type ContextKey = keyof typeof CONTEXT_KEYS;
+
+export type MerchantAuth =
+  | { readonly type: 'jwt'; readonly issuer: string; readonly audience: readonly string[] }
+  | { readonly type: 'iam' };
+
+export interface StackConfig {
+  readonly stage: string;
+  readonly payonEnvironment: PayonEnvironment;
+  /** The PAYON URL the functions call (context override or the environment's own). */
+  readonly payonBaseUrl: string;
+  /** True when `payonBaseUrl` came from context (then it is passed as PAYON_BASE_URL). */
+  readonly payonBaseUrlOverridden: boolean;
+  readonly auth: MerchantAuth;
+  readonly corsOrigins: readonly string[];
+  readonly returnUrlOrigins: readonly string[];
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly fixedEgress: boolean;
+  readonly alarmEmail: string | undefined;
+}
+
+/** A context value that would give a broken or unsafe deployment; synth stops with it. */
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
+type Context = (key: ContextKey) => unknown;
+
+function text(context: Context, key: ContextKey): string | undefined {
+  const value = context(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new StackConfigError(`Context ${key} must be a string (got ${typeof value}).`);
+  }
+  const trimmed = String(value).trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function list(context: Context, key: ContextKey): string[] {
+  return (text(context, key) ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function integer(context: Context, key: ContextKey, min: number, max: number, fallback: number) {
+  const value = text(context, key);
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    throw new StackConfigError(`Context ${key} must be an integer ${min}-${max} (got "${value}").`);
+  }
+  return n;
+}
+
+function origin(key: ContextKey, value: string, allowLocalHttp: boolean): string {
+  try {
+    const url = new URL(value);
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+    const okScheme =
+      url.protocol === 'https:' || (allowLocalHttp && local && url.protocol === 'http:');
+    if (okScheme && url.origin === value.replace(/\/$/, '')) return url.origin;
+  } catch {
+    // reported below
+  }
+  throw new StackConfigError(
+    `Context ${key} must list origins like https://shop.example.com (got "${value}").`,
+  );
+}
+
+function payonBaseUrl(environment: PayonEnvironment, value: string | undefined): string {
+  if (value === undefined) return PAYON_BASE_URLS[environment];
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StackConfigError(`Context payonBaseUrl must be a URL (got "${value}").`);
+  }
+  if (environment === 'PRODUCTION') {
+    if (url.protocol !== 'https:') {
+      throw new StackConfigError(
+        `Refusing payonBaseUrl "${value}" with payonEnvironment=PRODUCTION: production must use https.`,
+      );
+    }
+    if (url.hostname.toLowerCase() === PAYON_TEST_HOST) {
+      throw new StackConfigError(
+        `Refusing payonBaseUrl "${value}" with payonEnvironment=PRODUCTION: ${PAYON_TEST_HOST} is PAYON's TEST host.`,
+      );
+    }
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function merchantAuth(context: Context): MerchantAuth {
+  const type = text(context, 'auth') ?? 'jwt';
+  if (type === 'iam') return { type };
+  if (type !== 'jwt') {
+    throw new StackConfigError(`Context auth must be jwt or iam (got "${type}").`);
+  }
+  const issuer = text(context, 'jwtIssuer');
+  const audience = list(context, 'jwtAudience');
+  if (issuer === undefined || audience.length === 0) {
+    throw new StackConfigError(
+      'auth=jwt needs -c jwtIssuer=https://<your identity provider> and -c jwtAudience=<audience>' +
+        ' (or use -c auth=iam for SigV4-signed callers).',
+    );
+  }
+  if (!/^https:\/\/[^\s]+$/.test(issuer)) {
+    throw new StackConfigError(`Context jwtIssuer must be an https URL (got "${issuer}").`);
+  }
+  return { type, issuer, audience };
+}
+
+/**
+ * Reads and checks the stack configuration from CDK context.
+ *
+ * @throws {StackConfigError} on any value that would deploy something broken or unsafe, e.g. a
+ * PRODUCTION deployment pointed at PAYON's TEST host or at plain http.
+ */
+export function readStackConfig(context: Context): StackConfig {
+  const stage = text(context, 'stage') ?? 'dev';
+  const environment = text(context, 'payonEnvironment') ?? 'TEST';
+  if (environment !== 'TEST' && environment !== 'PRODUCTION') {
+    throw new StackConfigError(
+      `Context payonEnvironment must be TEST or PRODUCTION (got "${environment}").`,
+    );
+  }
+  const override = text(context, 'payonBaseUrl');
+  const production = environment === 'PRODUCTION';
+  const fixedEgress = text(context, 'fixedEgress') ?? 'false';
+  if (fixedEgress !== 'true' && fixedEgress !== 'false') {
+    throw new StackConfigError(`Context fixedEgress must be true or false (got "${fixedEgress}").`);
+  }
+  const alarmEmail = text(context, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    throw new StackConfigError(
+      `Context alarmEmail must be an e-mail address (got "${alarmEmail}").`,
+    );
+  }
+  const config: StackConfig = {
+    stage,
+    payonEnvironment: environment,
+    payonBaseUrl: payonBaseUrl(environment, override),
+    payonBaseUrlOverridden: override !== undefined,
+    auth: merchantAuth(context),
+    corsOrigins: list(context, 'corsOrigins').map((o) => origin('corsOrigins', o, !production)),
+    returnUrlOrigins: list(context, 'returnUrlOrigins').map((o) =>
+      origin('returnUrlOrigins', o, !production),
+    ),
+    throttle: {
+      rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
+      burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
+    },
+    fixedEgress: fixedEgress === 'true',
+    alarmEmail,
+  };
+  // The functions run the same checks at cold start: fail here, not after a deploy.
+  try {
+    loadConfig(
+      functionEnvironment(config, { tableName: 'payon-check', secretName: 'payon/check' }),
+    );
+  } catch (error) {
+    throw new StackConfigError(
+      `The context gives the functions an invalid configuration: ${(error as Error).message}`,
+    );
+  }
+  return config;
+}
+
+/** Physical names of one stage's table and secret (names only: they grant nothing). */
+export function resourceNames(stage: string) {
+  return { tableName: `payon-${stage}`, secretName: `payon/${stage}` } as const;
+}
+
+/**
+ * The environment every function starts with: configuration only, never a secret value.
+ * `#shared/config` requires TABLE_NAME and PAYON_SECRET_ID at every cold start, so every function
+ * carries both names; access is granted separately (`PayonFunction.useTable`/`useMerchantSecret`).
+ */
+export function functionEnvironment(
+  config: StackConfig,
+  names: { readonly tableName: string; readonly secretName: string },
+): Record<string, string> {
+  return {
+    STAGE: config.stage,
+    PAYON_ENVIRONMENT: config.payonEnvironment,
+    ...(config.payonBaseUrlOverridden ? { PAYON_BASE_URL: config.payonBaseUrl } : {}),
+    PAYON_SECRET_ID: names.secretName,
+    TABLE_NAME: names.tableName,
+    ...(config.returnUrlOrigins.length > 0
+      ? { RETURN_URL_ORIGINS: config.returnUrlOrigins.join(',') }
+      : {}),
+    POWERTOOLS_SERVICE_NAME: `payon-${config.stage}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'PayonServerless',
+  };
+}

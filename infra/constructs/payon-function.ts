@@ -1,0 +1,211 @@
+/**
+ * The house Lambda: every default a PAYON function has, in one construct, and typed helpers that
+ * grant a resource and wire its name in one call.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type IVpc, type SecurityGroup, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type CfnFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export type TableAccess = 'read' | 'readWrite';
+
+/**
+ * DynamoDB actions per access level, on the table ARN only (no index ARN): no API function
+ * queries an index today; the status sweep and reconciliation will get Query on their index.
+ */
+export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  read: ['dynamodb:GetItem'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+};
+
+/** KMS actions on the table's key, usable only through DynamoDB (kms:ViaService). */
+export const TABLE_KEY_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  read: ['kms:Decrypt'],
+  readWrite: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+};
+
+/** A table as the construct needs it (the stack's `Table` fits). */
+export interface TableRef {
+  readonly tableArn: string;
+  readonly tableName: string;
+  readonly encryptionKey?: IKey | undefined;
+}
+
+export interface PayonFunctionProps {
+  /** Folder under functions/ holding handler.ts (exporting `handler`). */
+  readonly operation: string;
+  /** The stack's customer-managed key: encrypts the function's log group. */
+  readonly key: IKey;
+  /** Configuration only (see infra/config.ts `functionEnvironment`), never a secret value. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** With fixed egress: the VPC whose private subnets route through the NAT gateway. */
+  readonly vpc?: Vpc;
+  readonly securityGroup?: SecurityGroup;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * PAYON_TIMEOUT_MS (8 s) × at most 2 attempts (the client re-reads the secret and retries once
+ * after a 401) = 16 s, plus DynamoDB and Secrets Manager calls and a cold start: 25 s. API
+ * Gateway's integration limit is 30 s, so the function always answers before the API gives up.
+ */
+export const FUNCTION_TIMEOUT = Duration.seconds(25);
+/** 512 MB: node-forge RSA and the SDK clients cold-start in well under a second at this size. */
+export const FUNCTION_MEMORY_MB = 512;
+export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
+/**
+ * CJS dependencies (aws-xray-sdk-core, node-forge) call `require` inside the ESM bundle; esbuild's
+ * shim forwards to a global `require`, which this banner defines.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __payonCreateRequire } from 'node:module'; const require = __payonCreateRequire(import.meta.url);";
+
+export class PayonFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  /**
+   * Everything the function may do, in one customer-managed policy (no inline policy, no AWS
+   * managed policy): its log group, X-Ray, and what `useTable`/`useMerchantSecret` add.
+   */
+  readonly policy: ManagedPolicy;
+  readonly logGroup: LogGroup;
+  readonly operation: string;
+
+  constructor(scope: Construct, id: string, props: PayonFunctionProps) {
+    super(scope, id);
+    this.operation = props.operation;
+    const entry = `${REPO_ROOT}functions/${props.operation}/handler.ts`;
+    if (!existsSync(entry)) {
+      throw new Error(`No handler for route function "${props.operation}": ${entry} is missing.`);
+    }
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: LOG_RETENTION,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Our own role, without the AWS managed basic-execution policy.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `PAYON ${props.operation}: least privilege (infra/access.ts)`,
+    });
+    this.policy = new ManagedPolicy(this, 'Policy', {
+      description: `PAYON ${props.operation}: least privilege (infra/access.ts)`,
+      roles: [this.role],
+    });
+    this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn]);
+    // X-Ray's write actions have no resource-level permissions.
+    this.allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']);
+    if (props.vpc) {
+      // What AWSLambdaVPCAccessExecutionRole grants; EC2 offers no resource-level scoping for it.
+      this.allow(
+        [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        ['*'],
+      );
+    }
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      description: `PAYON ${props.operation}`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: FUNCTION_MEMORY_MB,
+      timeout: FUNCTION_TIMEOUT,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the AWS SDK too: the version the tests ran is the version that runs.
+        externalModules: [],
+      },
+      ...(props.vpc
+        ? {
+            vpc: asIVpc(props.vpc),
+            vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+            ...(props.securityGroup ? { securityGroups: [props.securityGroup] } : {}),
+          }
+        : {}),
+    });
+    // Active tracing set on the resource: the `tracing` prop would add X-Ray to an inline policy.
+    const cfnFunction = this.function.node.defaultChild as CfnFunction;
+    cfnFunction.tracingConfig = { mode: 'Active' };
+    // The policy exists before the function, or its first cold start may be denied. (Resource
+    // level only: a construct dependency would repeat the role's GetAtt dependency, cfn-lint W3005.)
+    cfnFunction.addResourceDependency(this.policy.node.defaultChild as CfnResource);
+  }
+
+  /** Grants exactly the table actions of `access` (and the key, through DynamoDB only) and sets TABLE_NAME. */
+  useTable(table: TableRef, access: TableAccess): this {
+    this.allow(TABLE_ACTIONS[access], [table.tableArn]);
+    if (table.encryptionKey)
+      this.useKeyVia(table.encryptionKey, 'dynamodb', TABLE_KEY_ACTIONS[access]);
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  /**
+   * Grants secretsmanager:GetSecretValue on this secret only (and kms:Decrypt on its key, through
+   * Secrets Manager only) and sets PAYON_SECRET_ID to its name.
+   */
+  useMerchantSecret(secret: Secret, secretName: string): this {
+    this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+    if (secret.encryptionKey)
+      this.useKeyVia(secret.encryptionKey, 'secretsmanager', ['kms:Decrypt']);
+    this.function.addEnvironment('PAYON_SECRET_ID', secretName);
+    return this;
+  }
+
+  private useKeyVia(key: IKey, service: string, actions: readonly string[]): void {
+    this.allow(actions, [key.keyArn], {
+      StringEquals: { 'kms:ViaService': `${service}.${Stack.of(this).region}.amazonaws.com` },
+    });
+  }
+
+  private allow(
+    actions: readonly string[],
+    resources: readonly string[],
+    conditions?: Record<string, Record<string, string>>,
+  ): void {
+    this.policy.addStatements(
+      new PolicyStatement({
+        actions: [...actions],
+        resources: [...resources],
+        ...(conditions ? { conditions } : {}),
+      }),
+    );
+  }
+}
+
+/**
+ * aws-cdk-lib's `Vpc` declares `vpnGatewayId?: string` where `IVpc` has `vpnGatewayId?: string`
+ * without `| undefined`; under exactOptionalPropertyTypes the class no longer checks as its own
+ * interface. It is one at runtime.
+ */
+export function asIVpc(vpc: Vpc): IVpc {
+  return vpc as unknown as IVpc;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { readStackConfig, StackConfigError } from '#infra/config.ts';
+import { JWT_CONTEXT, synth } from '#test/infra/synth.ts';
+
+const read = (context: Record<string, string>) => {
+  const merged: Record<string, string> = { ...JWT_CONTEXT, ...context };
+  return readStackConfig((key) => merged[key]);
+};
+
+describe('stack configuration', () => {
+  it('defaults to stage dev, PAYON TEST, JWT auth, no CORS, throttle 50/100, no fixed egress', () => {
+    expect(read({})).toEqual({
+      stage: 'dev',
+      payonEnvironment: 'TEST',
+      payonBaseUrl: 'http://pgtest.payon.com.kh:36605',
+      payonBaseUrlOverridden: false,
+      auth: { type: 'jwt', issuer: JWT_CONTEXT.jwtIssuer, audience: [JWT_CONTEXT.jwtAudience] },
+      corsOrigins: [],
+      returnUrlOrigins: [],
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      fixedEgress: false,
+      alarmEmail: undefined,
+    });
+  });
+
+  it.each([
+    [
+      'the TEST host',
+      'https://pgtest.payon.com.kh:36605',
+      /pgtest\.payon\.com\.kh is PAYON's TEST host/,
+    ],
+    ['the TEST host over http', 'http://pgtest.payon.com.kh:36605', /production must use https/],
+    ['plain http', 'http://pg.payon.com.kh:35505', /production must use https/],
+  ])('refuses a PRODUCTION deployment pointed at %s', (_, payonBaseUrl, message) => {
+    expect(() => read({ payonEnvironment: 'PRODUCTION', payonBaseUrl })).toThrow(StackConfigError);
+    expect(() => read({ payonEnvironment: 'PRODUCTION', payonBaseUrl })).toThrow(message);
+  });
+
+  it('refuses the TEST host at synth, before anything is deployed', () => {
+    expect(() =>
+      synth({ payonEnvironment: 'PRODUCTION', payonBaseUrl: 'http://pgtest.payon.com.kh:36605' }),
+    ).toThrow(/Refusing payonBaseUrl .* payonEnvironment=PRODUCTION/);
+  });
+
+  it('accepts PRODUCTION with its own https URL or an https override', () => {
+    expect(read({ payonEnvironment: 'PRODUCTION' }).payonBaseUrl).toBe(
+      'https://pg.payon.com.kh:35505',
+    );
+    expect(
+      read({ payonEnvironment: 'PRODUCTION', payonBaseUrl: 'https://pg.payon.com.kh:35505/' })
+        .payonBaseUrl,
+    ).toBe('https://pg.payon.com.kh:35505');
+  });
+
+  it('requires issuer and audience for JWT auth and accepts auth=iam without them', () => {
+    expect(() => readStackConfig(() => undefined)).toThrow(/-c jwtIssuer=.*-c auth=iam/);
+    expect(() => read({ jwtIssuer: 'http://auth.example.com' })).toThrow(/https URL/);
+    expect(readStackConfig((key) => (key === 'auth' ? 'iam' : undefined)).auth).toEqual({
+      type: 'iam',
+    });
+    expect(() => read({ auth: 'cognito' })).toThrow(/jwt or iam/);
+  });
+
+  it.each([
+    [{ stage: 'Prod_1' }, /STAGE/],
+    [{ payonEnvironment: 'LIVE' }, /TEST or PRODUCTION/],
+    [{ corsOrigins: 'https://shop.example.com/path' }, /corsOrigins/],
+    [{ payonEnvironment: 'PRODUCTION', corsOrigins: 'http://localhost:3000' }, /corsOrigins/],
+    [{ returnUrlOrigins: 'ftp://shop.example.com' }, /returnUrlOrigins/],
+    [{ throttleRateLimit: 'fast' }, /throttleRateLimit/],
+    [{ fixedEgress: 'yes' }, /fixedEgress/],
+    [{ alarmEmail: 'ops' }, /alarmEmail/],
+  ])('refuses context %j', (context, message) => {
+    expect(() => read(context)).toThrow(message);
+  });
+});

@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { NAG_SUPPRESSIONS } from '#infra/nag-suppressions.ts';
+import { synth } from '#test/infra/synth.ts';
+
+const packs = () => [new AwsSolutionsChecks(), new ServerlessChecks(), new PCIDSS321Checks()];
+
+function findings(scope: IConstruct): string[] {
+  return packs().flatMap((pack) =>
+    pack
+      .validateScope(scope)
+      .violations.map(
+        (v) =>
+          `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+  );
+}
+
+function acknowledgements(scope: IConstruct): { path: string; id: string; reason: string }[] {
+  return scope.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag: AwsSolutions, Serverless and PCI DSS 3.2.1', () => {
+  it.each([
+    ['the default (JWT) stack', {}],
+    [
+      'IAM auth with CORS and an alarm e-mail',
+      { auth: 'iam', corsOrigins: 'https://shop.example.com', alarmEmail: 'ops@shop.example.com' },
+    ],
+    [
+      'a PRODUCTION stack with fixed egress',
+      { stage: 'prod', payonEnvironment: 'PRODUCTION', fixedEgress: 'true' },
+    ],
+  ])('finds no unsuppressed error or warning in %s', (_, context: Record<string, string>) => {
+    expect(findings(synth(context).stack)).toEqual([]);
+  });
+
+  it('gives every suppression a specific reason', () => {
+    for (const suppression of NAG_SUPPRESSIONS) {
+      expect(suppression.reason.trim().length, suppression.id).toBeGreaterThanOrEqual(20);
+    }
+    const applied = [
+      ...acknowledgements(synth().stack),
+      ...acknowledgements(synth({ fixedEgress: 'true' }).stack),
+    ];
+    expect(applied.length).toBeGreaterThan(0);
+    for (const { path, id, reason } of applied) {
+      expect(reason.trim().length, `${id} on ${path}`).toBeGreaterThanOrEqual(20);
+    }
+  });
+
+  it('keeps every suppression in infra/nag-suppressions.ts', () => {
+    const dir = new URL('../../infra/', import.meta.url);
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    );
+    const offenders = files.filter(
+      (f) =>
+        f !== 'nag-suppressions.ts' && /acknowledge\(/.test(readFileSync(new URL(f, dir), 'utf8')),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('reports what is not suppressed (the check is live)', () => {
+    const stack = new Stack(new App(), 'Bare');
+    new Secret(stack, 'Unrotated');
+    expect(findings(stack)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^error AwsSolutions-SMG4: Bare\/Unrotated/)]),
+    );
+  });
+});
