@@ -548,32 +548,50 @@ export function readOrders(
   input: ListOrdersInput,
   log?: Log,
 ): OrderRecord[] {
-  return successArray(json, path).map((item) => {
-    const o = parseWith(orderSchema, item, path);
-    const { apprDttm, tracNo } = o;
-    const resultCode = o.resultCd ?? o.resultCode;
-    return {
-      txId: tracNo,
-      kind: transactionKind(o.trt),
-      amount: amountOf(o.amount, currencyOf(o.currencyCode, path), path),
-      statusCode: o.txStCd,
-      resultCode,
-      resultMessage: o.resultMsg ?? o.resultMessage,
-      signal: orderResultSignal(resultCode, log),
-      settled: o.settleYn,
-      cancelled: o.cancelYn,
-      refunded: o.refundYn,
-      approvalNo: o.apprNo,
-      approvedAt:
-        apprDttm === undefined
-          ? undefined
-          : dateOr(path, () => parseTwelveHourDateTime(apprDttm, input.createdAt?.(tracNo))),
-      day: cambodiaDay(dateOr(path, () => parsePayonDate(o.txDt, 'yyyyMMdd'))),
-      sequenceNo: o.txSeqNo,
-      stan: o.stan,
-      paymentType: o.paymentType,
-    };
-  });
+  const rows = successArray(json, path);
+  const records: OrderRecord[] = [];
+  for (const [index, item] of rows.entries()) {
+    // One unreadable row must not hide the others (nor block resolving a payment on that page):
+    // it is skipped and reported; its own payment then reads as "PAYON cannot tell yet".
+    try {
+      records.push(readOrder(item, path, input, log));
+    } catch (error) {
+      if (!(error instanceof PayonUnavailableError)) throw error;
+      log?.warn('PAYON orders list has an unreadable row; it is skipped', {
+        path,
+        index,
+        reason: error.message,
+      });
+    }
+  }
+  return records;
+}
+
+function readOrder(item: unknown, path: string, input: ListOrdersInput, log?: Log): OrderRecord {
+  const o = parseWith(orderSchema, item, path);
+  const { apprDttm, tracNo } = o;
+  const resultCode = o.resultCd ?? o.resultCode;
+  return {
+    txId: tracNo,
+    kind: transactionKind(o.trt),
+    amount: amountOf(o.amount, currencyOf(o.currencyCode, path), path),
+    statusCode: o.txStCd,
+    resultCode,
+    resultMessage: o.resultMsg ?? o.resultMessage,
+    signal: orderResultSignal(resultCode, log),
+    settled: o.settleYn,
+    cancelled: o.cancelYn,
+    refunded: o.refundYn,
+    approvalNo: o.apprNo,
+    approvedAt:
+      apprDttm === undefined
+        ? undefined
+        : dateOr(path, () => parseTwelveHourDateTime(apprDttm, input.createdAt?.(tracNo))),
+    day: cambodiaDay(dateOr(path, () => parsePayonDate(o.txDt, 'yyyyMMdd'))),
+    sequenceNo: o.txSeqNo,
+    stan: o.stan,
+    paymentType: o.paymentType,
+  };
 }
 
 const createdBindingSchema = z.looseObject({

@@ -320,6 +320,49 @@ describe('PayonClient faults', () => {
     expect(await failure(call)).toBeInstanceOf(PayonUnavailableError);
   });
 
+  it('skips (and reports) one unreadable orders row instead of failing the whole page', async () => {
+    const warnings: unknown[] = [];
+    const logged = new PayonClient({
+      config: payonConfig(payon.url),
+      secrets: staticSecrets(),
+      log: { warn: (_message, extra) => warnings.push(extra) },
+    });
+    payon.script('/pg/orders', {
+      json: [
+        {
+          txDt: '20201124',
+          tracNo: '1606193062038',
+          amount: 1,
+          currencyCode: 'USD',
+          resultCd: '0000',
+        },
+        {
+          txDt: '20201131',
+          tracNo: '1606199421698',
+          amount: 1,
+          currencyCode: 'USD',
+          resultCd: '0000',
+        },
+      ],
+    });
+
+    const orders = await logged.listOrders({
+      from: new Date(0),
+      to: new Date(0),
+      index: 1,
+      limit: 2,
+    });
+
+    expect(orders.map((o) => o.txId)).toEqual(['1606193062038']);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        path: '/pg/orders',
+        index: 1,
+        reason: expect.stringContaining('20201131'),
+      }),
+    ]);
+  });
+
   it('refuses a registration answer without a checkout URL as unreadable, money possibly moved', async () => {
     payon.script('/pg/order/register', {
       json: { resultCode: '0000', resultMsg: 'Success', resultData: { txId: '1620803885401000' } },
