@@ -59,6 +59,20 @@ async function storeNew(deps: RegisterDeps, input: RegisterPaymentInput): Promis
   }
 }
 
+class RecordingFailedError extends Error {
+  readonly unknown: OutcomeUnknownError;
+
+  constructor(txId: string, cause: unknown) {
+    super('registered at PAYON, not recorded');
+    this.unknown = new OutcomeUnknownError(
+      `payment ${txId} was registered at PAYON but could not be recorded; it stays UNKNOWN until PAYON confirms (GET /payments/${txId}?sync=true)`,
+      '/pg/order/register',
+      { cause },
+      502,
+    );
+  }
+}
+
 // Assumed (docs/payon-assumptions.md A30, A31): return-URL origins, 15-minute expiry.
 export async function registerPayment(
   deps: RegisterDeps,
@@ -85,9 +99,17 @@ export async function registerPayment(
       qrString: order.qrString,
       expiresAt: expiresAt.toISOString(),
     });
-    await deps.payments.update(pending);
+    try {
+      await deps.payments.update(pending);
+    } catch (storeError) {
+      // PAYON has the order but we could not record it: answer a final "unknown" (so the
+      // Idempotency-Key is not freed and a retry cannot register a second order); the stored
+      // CREATED payment is settled by a status pull after its grace period.
+      throw new RecordingFailedError(created.txId, storeError);
+    }
     return pending;
   } catch (error) {
+    if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();
     if (error instanceof PayonRejectedError) {
       await deps.payments.update(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
 type Body = Record<string, unknown>;
@@ -116,6 +116,24 @@ describe('Idempotency-Key on money-moving POSTs', () => {
       (i) => i.type === 'payment' && i.amountMinor === 999,
     );
     expect(payments).toHaveLength(1);
+  });
+
+  it('keeps the key when PAYON took the order but recording it failed, so no second order is made', async () => {
+    const idempotencyKey = randomUUID();
+    const update = vi
+      .spyOn(api.deps.payments, 'update')
+      .mockRejectedValueOnce(new Error('ProvisionedThroughputExceeded'));
+
+    const first = await api.call('POST', '/payments', { idempotencyKey, body: order('4.44') });
+    const retry = await api.call('POST', '/payments', { idempotencyKey, body: order('4.44') });
+    update.mockRestore();
+
+    expect(first.status).toBe(502);
+    expect((first.body as { error: Body }).error.code).toBe('outcome_unknown');
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(registrations()).toBe(1);
+    const stored = (await api.scan()).filter((i) => i.type === 'payment' && i.amountMinor === 444);
+    expect(stored.map((i) => i.state)).toEqual(['CREATED']);
   });
 
   it('frees the key after a 400 so the corrected request can use it', async () => {
