@@ -118,7 +118,11 @@ function validate(schemas: RouteSchemas): MiddlewareObj<Event, HttpResponse> {
 }
 
 /** Adds the security headers to every response, and maps any error that reaches it. */
-function httpResponse(log: Dependencies['logger']): MiddlewareObj<Event, HttpResponse> {
+function httpResponse(
+  log: Dependencies['logger'],
+  metrics: Dependencies['metrics'],
+  operation: string,
+): MiddlewareObj<Event, HttpResponse> {
   const finish = (response: HttpResponse): HttpResponse => ({
     ...response,
     headers: { ...SECURITY_HEADERS, ...response.headers },
@@ -129,6 +133,12 @@ function httpResponse(log: Dependencies['logger']): MiddlewareObj<Event, HttpRes
     },
     onError: (request) => {
       const response = request.response ?? errorResponse(request.error);
+      // Every answer counts: refused (4xx) and failed (5xx) requests are metrics the alarms read.
+      metrics.addMetric(
+        `${operation}.${response.statusCode >= 500 ? 'failed' : 'refused'}`,
+        'Count',
+        1,
+      );
       if (response.statusCode >= 500) {
         // The error, never the event: messages of our errors carry no card data or secret.
         log.error('request failed', { error: request.error });
@@ -253,7 +263,7 @@ export function apiHandler<S extends RouteSchemas>(
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(httpResponse(logger))
+    .use(httpResponse(logger, metrics, spec.operation))
     .use(jsonBody())
     .use(validate(spec.schemas));
   if (spec.idempotent) chain.use(idempotency(deps));

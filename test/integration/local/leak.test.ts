@@ -146,6 +146,8 @@ describe('no card data, PIN or secret leaks anywhere', () => {
     expect(occurrences(answers.join('\n'), DELIBERATE)).toBeGreaterThan(0);
     expect(occurrences(items, DELIBERATE)).toBeGreaterThan(0);
     expect(local.output()).toContain('"_aws"'); // metric output (EMF) was produced and scanned
+    expect(local.output()).toContain('"register-payment.refused":1'); // refusals are counted
+    expect(local.output()).toContain('"refund-payment.failed":1'); // and failures
     expect(local.output()).toContain('"level":"ERROR"'); // and error logs
   });
 
