@@ -17,7 +17,12 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { containsCardNumber } from '#shared/domain/card.ts';
-import { ConflictError, InvalidRequestError, UnprocessableError } from '#shared/errors.ts';
+import {
+  ConflictError,
+  InvalidRequestError,
+  PayonUnavailableError,
+  UnprocessableError,
+} from '#shared/errors.ts';
 import {
   errorResponse,
   type HttpResponse,
@@ -167,16 +172,13 @@ function fingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
     .digest('hex');
 }
 
-/** Responses that end a request for good and are replayed; others free the key for a retry. */
 /**
- * Responses that end a request for good and are replayed; the others free the key for a retry:
+ * Whether an answer ends the request for good (stored and replayed) or frees the key for a retry:
  * invalid input, conflicts, unexpected errors, and PAYON unreachable before anything was sent.
  */
-function isFinal(response: HttpResponse): boolean {
-  if (response.statusCode === 400 || response.statusCode === 409 || response.statusCode === 500) {
-    return false;
-  }
-  return !(response.statusCode === 502 && response.body.includes('"code":"payon_unavailable"'));
+function isFinal(response: HttpResponse, error: unknown): boolean {
+  if (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) return false;
+  return response.statusCode !== 400 && response.statusCode !== 409 && response.statusCode !== 500;
 }
 
 interface IdempotencyState {
@@ -186,12 +188,12 @@ interface IdempotencyState {
 
 function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpResponse, Error, Context> {
   const held = new WeakMap<Event, IdempotencyState>();
-  const settle = async (event: Event, response: HttpResponse) => {
+  const settle = async (event: Event, response: HttpResponse, error?: unknown) => {
     const state = held.get(event);
     if (!state) return;
     held.delete(event);
     const { idempotency: store } = deps();
-    if (isFinal(response)) {
+    if (isFinal(response, error)) {
       await store.complete(state.key, state.fingerprint, response);
     } else {
       await store.release(state.key, state.fingerprint);
@@ -243,7 +245,7 @@ function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpRespons
       if (!held.has(request.event)) return;
       const response = request.response ?? errorResponse(request.error);
       request.response = response;
-      await settle(request.event, response);
+      await settle(request.event, response, request.error);
     },
   };
 }

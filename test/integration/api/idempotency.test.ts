@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PayonUnavailableError } from '#shared/errors.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
 type Body = Record<string, unknown>;
@@ -134,6 +135,32 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     expect(registrations()).toBe(1);
     const stored = (await api.scan()).filter((i) => i.type === 'payment' && i.amountMinor === 444);
     expect(stored.map((i) => i.state)).toEqual(['CREATED']);
+  });
+
+  it('frees the key when PAYON could not be reached at all, so the same retry goes through', async () => {
+    const created = await api.call('POST', '/payments', {
+      idempotencyKey: randomUUID(),
+      body: order('3.33'),
+    });
+    const id = String((created.body as Body).id);
+    api.sandbox.pay(id, 'approve');
+    await api.call('GET', `/payments/${id}?sync=true`);
+    const idempotencyKey = randomUUID();
+    const refund = vi
+      .spyOn(api.deps.payon, 'refund')
+      .mockRejectedValueOnce(
+        new PayonUnavailableError('PAYON could not be reached', '/pg/refund', false),
+      );
+
+    const first = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
+    const retry = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
+    refund.mockRestore();
+
+    expect(first.status).toBe(502);
+    expect((first.body as { error: Body }).error.code).toBe('payon_unavailable');
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect((retry.body as Body).state).toBe('REFUNDED');
   });
 
   it('frees the key after a 400 so the corrected request can use it', async () => {
