@@ -6,7 +6,9 @@ export type RouteAccess =
   /** The merchant's backend or frontend (JWT or IAM in AWS). */
   | 'merchant'
   /** The customer's browser, sent back by PAYON (no credentials). */
-  | 'public';
+  | 'public'
+  /** PAYON's servers: no credentials; a secret token in the path (and an optional IP allowlist). */
+  | 'payon';
 
 export interface Route {
   readonly method: 'GET' | 'POST';
@@ -69,4 +71,24 @@ export const ROUTES: readonly Route[] = [
     access: 'public',
     idempotent: false,
   },
+  {
+    method: 'POST',
+    path: '/payon/notifications/{token}',
+    function: 'payon-webhook',
+    access: 'payon',
+    idempotent: false,
+  },
+];
+
+/** Functions no route calls: what triggers them instead. */
+export interface BackgroundFunction {
+  readonly function: string;
+  readonly trigger: 'queue' | 'schedule';
+}
+
+export const BACKGROUND_FUNCTIONS: readonly BackgroundFunction[] = [
+  // Confirms a stored push; fed by the SQS queue the webhook writes to.
+  { function: 'confirm-notification', trigger: 'queue' },
+  // The status sweep: every minute (EventBridge schedule).
+  { function: 'sync-payments', trigger: 'schedule' },
 ];

@@ -121,6 +121,13 @@ export class NotFoundError extends AppError {
   override readonly name = 'NotFoundError';
 }
 
+/** The caller may not use this route (a push from an address outside the allowlist). */
+export class ForbiddenError extends AppError {
+  readonly code = 'forbidden';
+  readonly statusCode = 403;
+  override readonly name = 'ForbiddenError';
+}
+
 /**
  * The request conflicts with the resource's current state or with a request still running.
  * `retryAfterSeconds` is set when waiting and retrying will help (HTTP `Retry-After`).

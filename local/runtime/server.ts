@@ -90,7 +90,10 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       .map((route) => ({ route, params: matchRoute(route.path, url.pathname) }))
       .filter((m) => m.params !== undefined);
     // Paths are logged with anything card-like masked: a mistaken client must not leak a PAN here.
-    const loggedPath = maskCardNumbers(url.pathname);
+    // PAYON's notification path carries a secret: its route template is logged instead (as the
+    // stack's access log logs the route key).
+    const secretRoute = matches.find((m) => m.route.access === 'payon');
+    const loggedPath = secretRoute ? secretRoute.route.path : maskCardNumbers(url.pathname);
     const done = (status: number) =>
       options.log?.(`${method} ${loggedPath} ${status} ${Date.now() - started}ms`);
 

@@ -9,6 +9,7 @@
  * config.payon.baseUrl;       // 'http://pgtest.payon.com.kh:36605'
  * ```
  */
+import { isIP } from 'node:net';
 import { RSA_PADDINGS, type RsaPadding } from '#shared/crypto/rsa-padding.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 
@@ -57,6 +58,16 @@ export interface Config {
     /** Origins a payment's `returnUrl` may point to (no open redirect). */
     readonly returnUrlOrigins: readonly string[];
   };
+  readonly events: {
+    /** The EventBridge bus merchant events go to (name or ARN). */
+    readonly busName: string;
+  };
+  readonly notifications: {
+    /** The SQS queue a received push is handed to for confirmation (the webhook only). */
+    readonly confirmQueueUrl: string | undefined;
+    /** Source addresses PAYON's pushes may come from (CIDRs); empty = any (the URL token still applies). */
+    readonly sourceCidrs: readonly string[];
+  };
   readonly secrets: {
     /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
     readonly merchantSecretId: string;
@@ -83,6 +94,10 @@ export const ENVIRONMENT_VARIABLES = {
   ORDER_EXPIRY_MINUTES: 'optional; 1-1440, default 15',
   RETURN_URL_ORIGINS:
     'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
+  EVENT_BUS_NAME: 'required; the EventBridge bus (name or ARN) merchant events are sent to',
+  CONFIRM_QUEUE_URL: 'optional (required by the webhook); SQS queue URL for received pushes',
+  NOTIFY_SOURCE_CIDRS:
+    'optional; comma-separated IPv4/IPv6 CIDRs PAYON pushes may come from, default any',
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
 
@@ -162,6 +177,24 @@ class Reader {
     return origins;
   }
 
+  cidrs(name: EnvironmentVariable): string[] | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const parts = value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const valid = parts.every((part) => {
+      const [address = '', bits, extra] = part.split('/');
+      const family = isIP(address);
+      if (family === 0 || extra !== undefined) return false;
+      if (bits === undefined) return true;
+      const n = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+      return n >= 0 && n <= (family === 4 ? 32 : 128);
+    });
+    return valid ? parts : this.fail(name, value);
+  }
+
   url(name: EnvironmentVariable, requireHttps: boolean): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -205,6 +238,9 @@ export function loadConfig(env: Env): Config {
   const idempotencyTtlHours = read.integer('IDEMPOTENCY_TTL_HOURS', 24, 744, 24);
   const orderExpiryMinutes = read.integer('ORDER_EXPIRY_MINUTES', 1, 1_440, 15);
   const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
+  const busName = read.string('EVENT_BUS_NAME', /^[A-Za-z0-9._\-/:]{1,1600}$/);
+  const confirmQueueUrl = read.url('CONFIRM_QUEUE_URL', false);
+  const sourceCidrs = read.cidrs('NOTIFY_SOURCE_CIDRS');
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
     ['rsa', 'plain'] as const,
@@ -224,7 +260,9 @@ export function loadConfig(env: Env): Config {
     tableName === undefined ||
     idempotencyTtlHours === undefined ||
     orderExpiryMinutes === undefined ||
-    returnUrlOrigins === undefined
+    returnUrlOrigins === undefined ||
+    busName === undefined ||
+    sourceCidrs === undefined
   ) {
     throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
   }
@@ -245,6 +283,8 @@ export function loadConfig(env: Env): Config {
       orderExpiryMinutes,
       returnUrlOrigins,
     },
+    events: { busName },
+    notifications: { confirmQueueUrl, sourceCidrs },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };
 }

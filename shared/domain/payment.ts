@@ -58,6 +58,10 @@ export interface Payment {
   readonly approvalNo: string | undefined;
   /** When the status sweep should next ask PAYON; set while PAYON must still confirm. */
   readonly nextSyncAt: string | undefined;
+  /** Status probes made by the sweep since the payment last changed state (the schedule's step). */
+  readonly syncAttempts: number;
+  /** When the sweep gave up and handed the payment to an operator (an alarm fired). */
+  readonly escalatedAt: string | undefined;
   readonly history: readonly HistoryEntry[];
 }
 
@@ -107,6 +111,8 @@ export function newPayment(input: NewPayment, now: Date): Payment {
     approvalNo: undefined,
     // A payment left CREATED (a Lambda that died mid-call) is found by the status sweep.
     nextSyncAt: new Date(now.getTime() + FIRST_SYNC_DELAY_MS).toISOString(),
+    syncAttempts: 0,
+    escalatedAt: undefined,
     history: [],
   };
 }
@@ -140,6 +146,9 @@ function withState(
     nextSyncAt: waiting
       ? (changes.nextSyncAt ?? new Date(now.getTime() + FIRST_SYNC_DELAY_MS).toISOString())
       : undefined,
+    // A new state starts a new probe schedule.
+    syncAttempts: 0,
+    escalatedAt: undefined,
     history: [
       ...payment.history,
       { at, from: payment.snapshot.state, to: next.state, source, reason },

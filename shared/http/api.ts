@@ -45,6 +45,8 @@ export interface ApiInput<S extends RouteSchemas> {
   readonly query: Parsed<S['query']>;
   readonly path: Parsed<S['path']>;
   readonly event: APIGatewayProxyEventV2;
+  /** The body's text, when there was one. */
+  readonly rawBody: string | undefined;
 }
 
 export interface ApiSpec<S extends RouteSchemas> {
@@ -53,6 +55,11 @@ export interface ApiSpec<S extends RouteSchemas> {
   readonly schemas: S;
   /** Money-moving POST: requires an `Idempotency-Key`. */
   readonly idempotent: boolean;
+  /**
+   * Read the body as JSON whatever its content type says (PAYON's push documents none); the raw
+   * text is kept on the event as `rawBody`.
+   */
+  readonly anyContentType?: boolean;
 }
 
 /** Largest JSON body accepted. */
@@ -62,6 +69,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type Event = APIGatewayProxyEventV2 & {
   parsedBody?: unknown;
+  /** The body as received (decoded from base64 when API Gateway encoded it). */
+  rawBody?: string;
   /** A stored response to replay (the handler returns it, so every `after` step still runs). */
   replay?: HttpResponse;
   parsed?: { body: unknown; query: unknown; path: unknown };
@@ -74,12 +83,12 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
 }
 
 /** Parses a JSON body: content type, size, syntax; field `body` names the problem. */
-function jsonBody(): MiddlewareObj<Event, HttpResponse> {
+function jsonBody(anyContentType: boolean): MiddlewareObj<Event, HttpResponse> {
   return {
     before: ({ event }) => {
       if (event.body === undefined || event.body === null || event.body === '') return;
       const type = header(event, 'content-type') ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
+      if (!anyContentType && !/^application\/json\s*(;|$)/i.test(type)) {
         throw new InvalidRequestError([
           { field: 'content-type', reason: 'must be application/json' },
         ]);
@@ -92,6 +101,7 @@ function jsonBody(): MiddlewareObj<Event, HttpResponse> {
           { field: 'body', reason: `must be at most ${MAX_BODY_BYTES} bytes` },
         ]);
       }
+      event.rawBody = raw;
       try {
         event.parsedBody = JSON.parse(raw);
       } catch {
@@ -266,13 +276,13 @@ export function apiHandler<S extends RouteSchemas>(
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(httpResponse(logger, metrics, spec.operation))
-    .use(jsonBody())
+    .use(jsonBody(spec.anyContentType === true))
     .use(validate(spec.schemas));
   if (spec.idempotent) chain.use(idempotency(deps));
   return chain.handler(async (event) => {
     if (event.replay) return event.replay;
     logger.appendKeys({ operation: spec.operation });
-    const input = { ...event.parsed, event } as ApiInput<S>;
+    const input = { ...event.parsed, event, rawBody: event.rawBody } as ApiInput<S>;
     const response = await run(input, deps());
     metrics.addMetric(
       `${spec.operation}.${response.statusCode < 400 ? 'ok' : 'refused'}`,

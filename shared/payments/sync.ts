@@ -6,11 +6,29 @@
  */
 import { moneyEquals } from '#shared/domain/money.ts';
 import { markUnknown, type Payment, transition } from '#shared/domain/payment.ts';
-import type { KnownState } from '#shared/domain/payment-state.ts';
+import { canTransition, type KnownState } from '#shared/domain/payment-state.ts';
+import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
 export type SyncDeps = Pick<Dependencies, 'payon' | 'payments' | 'clock' | 'logger' | 'metrics'>;
+
+export interface SyncOptions {
+  /** What a push claimed, when a push triggered this sync (DEFAULTS.md: 9999 + 302 = FAILED). */
+  readonly push?: PushClaim;
+  /**
+   * PAYON's orders list, consulted for a payment past its expiry that the status pull does not
+   * find: a non-0000 result there is a failure, a 0000 for the same amount a confirmation.
+   */
+  readonly orders?: OrderLookup;
+  /** When the payment's order stops being payable. */
+  readonly expiry?: Date;
+}
+
+/** Finds a payment in PAYON's orders list (the sweep shares one list per run). */
+export interface OrderLookup {
+  find(payment: Payment): Promise<OrderRecord | undefined>;
+}
 
 /** How long a CREATED payment is left to its own registration call (longer than a Lambda runs). */
 export const REGISTRATION_GRACE_MS = 2 * 60_000;
@@ -34,7 +52,11 @@ async function save(deps: SyncDeps, next: Payment): Promise<SyncOutcome> {
  * Brings a payment up to date with PAYON, if PAYON can say anything new. Read failures propagate
  * (nothing was written); conflicting writers get a ConflictError from the store.
  */
-export async function syncPayment(deps: SyncDeps, stored: Payment): Promise<SyncOutcome> {
+export async function syncPayment(
+  deps: SyncDeps,
+  stored: Payment,
+  options: SyncOptions = {},
+): Promise<SyncOutcome> {
   const now = deps.clock();
   let payment = stored;
   const { snapshot } = payment;
@@ -50,10 +72,10 @@ export async function syncPayment(deps: SyncDeps, stored: Payment): Promise<Sync
   const current = payment.snapshot;
   // EXPIRED is our inference: a late payment PAYON confirms must still be found (A9).
   if (current.state === 'PENDING' || current.state === 'EXPIRED')
-    return confirmByStatus(deps, payment);
+    return confirmByStatus(deps, payment, options);
   if (current.state === 'UNKNOWN') {
     return current.operation === 'register'
-      ? confirmByStatus(deps, payment)
+      ? confirmByStatus(deps, payment, options)
       : resolveMoneyMove(deps, payment, current.operation, current.priorState);
   }
   return {
@@ -63,9 +85,29 @@ export async function syncPayment(deps: SyncDeps, stored: Payment): Promise<Sync
   };
 }
 
-async function confirmByStatus(deps: SyncDeps, payment: Payment): Promise<SyncOutcome> {
+async function confirmByStatus(
+  deps: SyncDeps,
+  payment: Payment,
+  options: SyncOptions,
+): Promise<SyncOutcome> {
   const status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
   if (!status.found) {
+    if (options.push === 'claims_failure' && canTransition(payment.snapshot, 'FAILED')) {
+      // Two independent signals agree (DEFAULTS.md): PAYON pushed 9999 and its status says 302/9999.
+      return save(
+        deps,
+        transition(
+          payment,
+          'FAILED',
+          'status_pull',
+          'PAYON pushed 9999 and its status pull found no successful transaction',
+          deps.clock(),
+        ),
+      );
+    }
+    if (options.orders && options.expiry && deps.clock() >= options.expiry) {
+      return confirmByOrder(deps, payment, options.orders);
+    }
     return { payment, changed: false, note: 'PAYON has no successful transaction yet' };
   }
   if (status.signal !== 'confirmed') {
@@ -98,6 +140,84 @@ async function confirmByStatus(deps: SyncDeps, payment: Payment): Promise<SyncOu
       },
     ),
   );
+}
+
+/** Past expiry and unknown to the status pull: what PAYON's orders list says (DEFAULTS.md). */
+async function confirmByOrder(
+  deps: SyncDeps,
+  payment: Payment,
+  orders: OrderLookup,
+): Promise<SyncOutcome> {
+  const order = await orders.find(payment);
+  if (order === undefined) {
+    return { payment, changed: false, note: 'PAYON lists no order with this txId' };
+  }
+  if (order.signal === 'not_successful' && canTransition(payment.snapshot, 'FAILED')) {
+    return save(
+      deps,
+      transition(
+        payment,
+        'FAILED',
+        'orders_list',
+        `PAYON's orders list shows result ${order.resultCode ?? '?'}`,
+        deps.clock(),
+      ),
+    );
+  }
+  if (order.signal === 'confirmed' && moneyEquals(order.amount, payment.amount)) {
+    const to: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
+    if (canTransition(payment.snapshot, to)) {
+      return save(
+        deps,
+        transition(
+          payment,
+          to,
+          'orders_list',
+          "PAYON's orders list shows 0000 for the same amount",
+          deps.clock(),
+          {
+            approvalNo: order.approvalNo ?? payment.approvalNo,
+          },
+        ),
+      );
+    }
+  }
+  return {
+    payment,
+    changed: false,
+    note: `PAYON's orders list does not settle it (${order.signal})`,
+  };
+}
+
+/** One orders-list read per sweep run, covering `from` to now; older payments are looked up alone. */
+export class SharedOrderLookup implements OrderLookup {
+  #loaded: Promise<Map<string, OrderRecord>> | undefined;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly from: Date,
+  ) {}
+
+  async find(payment: Payment): Promise<OrderRecord | undefined> {
+    if (new Date(payment.createdAt) < this.from) return findOrder(this.deps, payment);
+    this.#loaded ??= this.#load();
+    return (await this.#loaded).get(payment.txId);
+  }
+
+  async #load(): Promise<Map<string, OrderRecord>> {
+    const byTxId = new Map<string, OrderRecord>();
+    for (let index = 1; index <= 40; index += 1) {
+      const page = await this.deps.payon.listOrders({
+        from: this.from,
+        to: this.deps.clock(),
+        index,
+        limit: 500,
+      });
+      for (const order of page) byTxId.set(order.txId, order);
+      if (page.length < 500) break;
+    }
+    return byTxId;
+  }
 }
 
 /** Finds the payment in PAYON's orders list, from its creation day to today. */

@@ -6,13 +6,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, getConfig } from '#shared/config/index.ts';
+import { EventBridgePublisher, type EventPublisher } from '#shared/events/publisher.ts';
+import { EventRelay } from '#shared/events/relay.ts';
+import { type ConfirmQueue, SqsConfirmQueue } from '#shared/notifications/queue.ts';
 import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
+import { NotificationStore } from '#shared/store/notifications.ts';
+import { OutboxStore } from '#shared/store/outbox.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
 
 export interface Dependencies {
@@ -24,6 +31,11 @@ export interface Dependencies {
   readonly secrets: MerchantSecretProvider;
   readonly payments: PaymentStore;
   readonly idempotency: IdempotencyStore;
+  readonly notifications: NotificationStore;
+  readonly outbox: OutboxStore;
+  /** Delivers merchant events (also the payment store's outlet). */
+  readonly events: EventRelay;
+  readonly confirmQueue: ConfirmQueue;
   readonly clock: () => Date;
   readonly nextTxId: () => string;
 }
@@ -31,6 +43,12 @@ export interface Dependencies {
 export interface DependencyOverrides {
   readonly dynamo?: DynamoDBClient;
   readonly secretsManager?: SecretsManagerClient;
+  readonly eventBridge?: EventBridgeClient;
+  readonly sqs?: SQSClient;
+  /** Replaces EventBridge (the local runtime's log, fault tests). */
+  readonly publisher?: EventPublisher;
+  /** Replaces SQS (the local runtime hands pushes to the confirmation handler in process). */
+  readonly confirmQueue?: ConfirmQueue;
   readonly fetch?: typeof fetch;
   readonly clock?: () => Date;
   readonly pinEncryption?: PayonClientOptions['pinEncryption'];
@@ -54,6 +72,21 @@ export function createDependencies(
     ttlMs: config.secrets.cacheTtlMs,
   });
   const clock = overrides.clock ?? (() => new Date());
+  const outbox = new OutboxStore(db, config.store.tableName);
+  const publisher =
+    overrides.publisher ??
+    new EventBridgePublisher(
+      overrides.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient({})),
+      config.events.busName,
+    );
+  const events = new EventRelay(
+    config.stage,
+    outbox,
+    publisher,
+    clock,
+    { warn: (message, extra) => logger.warn(message, extra ?? {}) },
+    metrics,
+  );
   return {
     config,
     logger,
@@ -67,7 +100,16 @@ export function createDependencies(
       ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       ...(overrides.pinEncryption ? { pinEncryption: overrides.pinEncryption } : {}),
     }),
-    payments: new PaymentStore(db, config.store.tableName),
+    payments: new PaymentStore(db, config.store.tableName, events),
+    notifications: new NotificationStore(db, config.store.tableName),
+    outbox,
+    events,
+    confirmQueue:
+      overrides.confirmQueue ??
+      new SqsConfirmQueue(
+        overrides.sqs ?? tracer.captureAWSv3Client(new SQSClient({})),
+        config.notifications.confirmQueueUrl,
+      ),
     idempotency: new IdempotencyStore(
       db,
       config.store.tableName,

@@ -3,18 +3,33 @@
  * update only if nobody changed the payment since it was read (`version`). Nothing is ever
  * read-then-written without that condition.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Currency } from '#shared/domain/money.ts';
 import { type Payment, paymentDay } from '#shared/domain/payment.ts';
 import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/payment-state.ts';
 import { ConflictError } from '#shared/errors.ts';
+import { eventFor, type PaymentEvent } from '#shared/events/envelope.ts';
+import { outboxItem } from '#shared/store/outbox.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
+
+/** Where committed events go next (the relay delivers them at once; the sweep retries). */
+export interface EventOutlet {
+  /** Names the deployment in every event. */
+  readonly stage: string;
+  /** Called after the transition and its outbox item committed; must never throw. */
+  committed(event: PaymentEvent): Promise<void>;
+}
 
 /** The txId is already taken (another payment, or a concurrent generator in the same ms). */
 export class TxIdTakenError extends Error {
@@ -49,6 +64,8 @@ interface PaymentItem {
   expiresAt?: string;
   approvalNo?: string;
   history: Payment['history'];
+  syncAttempts?: number;
+  escalatedAt?: string;
   gsi1pk?: string;
   gsi1sk?: string;
   gsi2pk: string;
@@ -83,6 +100,8 @@ export function toItem(p: Payment): PaymentItem {
     ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
     ...(p.approvalNo ? { approvalNo: p.approvalNo } : {}),
     history: p.history,
+    ...(p.syncAttempts > 0 ? { syncAttempts: p.syncAttempts } : {}),
+    ...(p.escalatedAt ? { escalatedAt: p.escalatedAt } : {}),
     ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
     gsi2pk: `DAY#${paymentDay(p)}`,
     gsi2sk: p.txId,
@@ -120,6 +139,8 @@ export function fromItem(item: Record<string, unknown>): Payment {
     expiresAt: i.expiresAt,
     approvalNo: i.approvalNo,
     nextSyncAt: i.gsi1sk?.split('#')[0],
+    syncAttempts: i.syncAttempts ?? 0,
+    escalatedAt: i.escalatedAt,
     history: i.history ?? [],
   };
 }
@@ -128,6 +149,7 @@ export class PaymentStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly events: EventOutlet,
   ) {}
 
   /** Stores a new payment; refuses a txId that is taken. */
@@ -155,28 +177,88 @@ export class PaymentStore {
   }
 
   /**
-   * Writes `next` only if the stored payment is still at `next.version - 1`.
+   * Writes `next` only if the stored payment is still at `next.version - 1`. A transition the
+   * merchant is told about (eventFor) is written in one transaction with its outbox item, so the
+   * event exists exactly when the transition does; it is then handed to the outlet.
    *
    * @throws {ConflictError} when someone else changed the payment first.
    */
   async update(next: Payment): Promise<void> {
+    const put = {
+      TableName: this.tableName,
+      Item: toItem(next),
+      ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+      ExpressionAttributeValues: { ':expected': next.version - 1 },
+    };
+    const event = eventFor(next, this.events.stage);
     try {
+      if (event === undefined) {
+        await this.db.send(new PutCommand(put));
+        return;
+      }
       await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(next),
-          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-          ExpressionAttributeValues: { ':expected': next.version - 1 },
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: outboxItem(event, new Date(next.updatedAt)),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (isConditionFailure(error)) {
         throw new ConflictError(
           'payment_state_conflict',
           `payment ${next.txId} was changed by another request; read it again`,
           1,
         );
       }
+      throw error;
+    }
+    await this.events.committed(event);
+  }
+
+  /**
+   * Sweep bookkeeping, not a transition: the probe count, the next probe time (undefined: leave
+   * the sweep index) and the escalation mark, only if the payment is still at `seen.version`.
+   * Returns false when the payment changed meanwhile (its new state has its own schedule).
+   */
+  async reschedule(
+    seen: Payment,
+    next: Pick<Payment, 'syncAttempts' | 'nextSyncAt' | 'escalatedAt'>,
+  ): Promise<boolean> {
+    const sets = ['syncAttempts = :attempts'];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = { ':attempts': next.syncAttempts, ':v': seen.version };
+    if (next.nextSyncAt) {
+      sets.push('gsi1pk = :sync', 'gsi1sk = :due');
+      values[':sync'] = 'SYNC';
+      values[':due'] = `${next.nextSyncAt}#${seen.txId}`;
+    } else {
+      removes.push('gsi1pk', 'gsi1sk');
+    }
+    if (next.escalatedAt) {
+      sets.push('escalatedAt = :escalated');
+      values[':escalated'] = next.escalatedAt;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(seen.txId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -195,4 +277,12 @@ export class PaymentStore {
     );
     return Items.map(fromItem);
   }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  if (error instanceof ConditionalCheckFailedException) return true;
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
 }

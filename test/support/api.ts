@@ -5,15 +5,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  ScheduledEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { inject } from 'vitest';
 import { ROUTES } from '#functions/routes.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '#local/payon-sandbox/index.ts';
 import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
+import { createEventTap, InProcessConfirmQueue, readTap } from '#local/runtime/background.ts';
+import { type Edge, startEdge } from '#local/runtime/server.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
+import type { PaymentEvent } from '#shared/events/envelope.ts';
+import { EventBridgePublisher, type EventPublisher } from '#shared/events/publisher.ts';
+import type { SweepReport } from '#shared/payments/sweep.ts';
 import {
   createDependencies,
   type Dependencies,
@@ -35,7 +48,11 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
   readonly idempotencyKey?: string;
   readonly timeoutMs?: number;
+  readonly sourceIp?: string;
 }
+
+/** The merchant secret's notification token in every test environment. */
+export const NOTIFICATION_TOKEN = 'n'.repeat(40);
 
 export interface ApiEnvironment {
   readonly deps: Dependencies;
@@ -45,6 +62,21 @@ export interface ApiEnvironment {
   call(method: string, pathAndQuery: string, options?: CallOptions): Promise<ApiResponse>;
   /** Every item in the table, unmarshalled. */
   scan(): Promise<Record<string, unknown>[]>;
+  /** POSTs a push to the webhook route, with the right token unless another is given. */
+  push(
+    body: unknown,
+    options?: { token?: string; sourceIp?: string; rawBody?: string },
+  ): Promise<ApiResponse>;
+  /** Runs the sweep once, as the schedule would. */
+  sweep(): Promise<SweepReport>;
+  /** Waits until every push handed to confirmation has been handled. */
+  settle(): Promise<void>;
+  /** The in-process confirmation queue (the SQS hand-off); `down` makes hand-offs fail. */
+  readonly confirmQueue: InProcessConfirmQueue;
+  /** Events delivered through EventBridge (on moto) since the last call. */
+  events(): Promise<PaymentEvent[]>;
+  /** The webhook over HTTP (for the sandbox's pushes), when started with `webhook: true`. */
+  readonly notifyUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,9 +84,17 @@ type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStru
 
 export const RETURN_ORIGIN = 'https://shop.example.com';
 
-export async function startApi(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string>; clock?: () => Date } = {},
-): Promise<ApiEnvironment> {
+export interface StartApiOptions {
+  sandbox?: SandboxOptions;
+  env?: Record<string, string>;
+  clock?: () => Date;
+  /** Serve the webhook over HTTP and point the sandbox's pushes at it. */
+  webhook?: boolean;
+  /** Wraps EventBridge delivery (fault tests). */
+  publisher?: (real: EventPublisher) => EventPublisher;
+}
+
+export async function startApi(options: StartApiOptions = {}): Promise<ApiEnvironment> {
   const dynamoEndpoint = inject('dynamoEndpoint');
   const motoEndpoint = inject('motoEndpoint');
   const sandbox = await startSandbox({ port: 0, log: false, seed: 7, ...options.sandbox });
@@ -72,10 +112,15 @@ export async function startApi(
         apiKey: 'sandbox-api-key',
         signingScheme: 'hmac-sha256',
         payonPublicKey: sandbox.payonPublicKeyPem,
-        notificationToken: 'n'.repeat(40),
+        notificationToken: NOTIFICATION_TOKEN,
       }),
     }),
   );
+  const eventBridge = new EventBridgeClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
+  const tap = await createEventTap(eventBridge, sqs, `payon-test-${randomUUID().slice(0, 8)}`);
+  const confirmQueue = new InProcessConfirmQueue();
+  const realPublisher = new EventBridgePublisher(eventBridge, tap.busName);
   const config = loadConfig({
     STAGE: 'test',
     PAYON_ENVIRONMENT: 'TEST',
@@ -84,11 +129,16 @@ export async function startApi(
     PAYON_TIMEOUT_MS: '1500',
     TABLE_NAME: tableName,
     RETURN_URL_ORIGINS: RETURN_ORIGIN,
+    EVENT_BUS_NAME: tap.busName,
     ...options.env,
   });
   const deps = createDependencies(config, {
     dynamo,
     secretsManager,
+    eventBridge,
+    sqs,
+    confirmQueue,
+    publisher: options.publisher ? options.publisher(realPublisher) : realPublisher,
     pinEncryption: createPinEncryptor,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -100,11 +150,60 @@ export async function startApi(
     };
     handlers.set(route.function, module.handler);
   }
-  return {
+  const confirm = (await import('#functions/confirm-notification/handler.ts')) as unknown as {
+    handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  };
+  confirmQueue.attach(confirm.handler);
+  const sync = (await import('#functions/sync-payments/handler.ts')) as unknown as {
+    handler: (event: ScheduledEvent, context: Context) => Promise<SweepReport>;
+  };
+  let edge: Edge | undefined;
+  if (options.webhook) {
+    edge = await startEdge({
+      routes: ROUTES.filter((r) => r.access === 'payon'),
+      handlers,
+      corsOrigins: [],
+      port: 0,
+    });
+    sandbox.updateMerchant('C0000143', {
+      notifyUrl: `${edge.url}/payon/notifications/${NOTIFICATION_TOKEN}`,
+    });
+  }
+  const delivered: PaymentEvent[] = [];
+  const env: ApiEnvironment = {
     deps,
     sandbox,
     tableName,
     dynamo,
+    confirmQueue,
+    notifyUrl: edge ? `${edge.url}/payon/notifications/${NOTIFICATION_TOKEN}` : undefined,
+    push(body, push = {}) {
+      return env.call('POST', `/payon/notifications/${push.token ?? NOTIFICATION_TOKEN}`, {
+        ...(push.rawBody === undefined ? { body } : { rawBody: push.rawBody }),
+        ...(push.sourceIp ? { sourceIp: push.sourceIp } : {}),
+      });
+    },
+    async sweep() {
+      return sync.handler(
+        {
+          id: randomUUID(),
+          version: '0',
+          account: '000000000000',
+          time: new Date().toISOString(),
+          region: 'ap-southeast-1',
+          resources: [],
+          source: 'aws.events',
+          'detail-type': 'Scheduled Event',
+          detail: {},
+        },
+        lambdaContext('sync-payments', 60_000),
+      );
+    },
+    settle: () => confirmQueue.idle(),
+    async events() {
+      delivered.push(...(await readTap(sqs, tap.queueUrl)));
+      return delivered.splice(0);
+    },
     async call(method, pathAndQuery, call = {}) {
       const [path = '', rawQueryString = ''] = pathAndQuery.split('?');
       for (const route of ROUTES) {
@@ -126,6 +225,7 @@ export async function startApi(
               ...call.headers,
             },
             body,
+            ...(call.sourceIp ? { sourceIp: call.sourceIp } : {}),
           },
           route,
           params,
@@ -156,7 +256,9 @@ export async function startApi(
       return Items.map((i) => unmarshall(i));
     },
     async stop() {
+      await edge?.close();
       await sandbox.stop();
     },
   };
+  return env;
 }

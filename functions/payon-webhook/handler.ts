@@ -1,0 +1,26 @@
+import { apiHandler, json } from '#shared/http/api.ts';
+import { dependencies } from '#shared/runtime/dependencies.ts';
+import { receiveNotification } from './receive-notification.ts';
+import { payonWebhookSchemas } from './schema.ts';
+
+/** PAYON documents no answer body; this one is in PAYON's own envelope (assumption A32). */
+export const handler = apiHandler(
+  {
+    operation: 'payon-webhook',
+    schemas: payonWebhookSchemas,
+    idempotent: false,
+    anyContentType: true,
+  },
+  dependencies,
+  async ({ path, body, event, rawBody }, deps) => {
+    const { duplicate } = await receiveNotification(deps, {
+      token: path.token,
+      sourceIp: event.requestContext.http.sourceIp,
+      txId: body.txId,
+      resultCode: body.resultCode,
+      resultMsg: body.resultMsg,
+      rawBody: rawBody ?? '',
+    });
+    return json(200, { resultCode: '0000', resultMsg: duplicate ? 'Duplicate' : 'Success' });
+  },
+);

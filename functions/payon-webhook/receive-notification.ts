@@ -1,0 +1,88 @@
+import { BlockList, isIP } from 'node:net';
+import { safeEqual } from '#shared/crypto/constant-time.ts';
+import { maskCardNumbers } from '#shared/domain/card.ts';
+import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+
+/** When the sweep takes a push the confirmation queue has not settled. */
+export const SWEEP_PICKUP_MS = 60_000;
+
+export interface ReceivedRequest {
+  readonly token: string;
+  readonly sourceIp: string | undefined;
+  readonly txId: string;
+  readonly resultCode: string;
+  readonly resultMsg: string | undefined;
+  readonly rawBody: string;
+}
+
+let allowlist: { readonly cidrs: readonly string[]; readonly list: BlockList } | undefined;
+
+function allowed(cidrs: readonly string[], ip: string | undefined): boolean {
+  if (cidrs.length === 0) return true;
+  if (ip === undefined || isIP(ip) === 0) return false;
+  if (allowlist?.cidrs !== cidrs) {
+    const list = new BlockList();
+    for (const cidr of cidrs) {
+      const [address = '', bits] = cidr.split('/');
+      const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      if (bits === undefined) list.addAddress(address, type);
+      else list.addSubnet(address, Number(bits), type);
+    }
+    allowlist = { cidrs, list };
+  }
+  return allowlist.list.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Accepts a push: source and token checked, stored once, handed to confirmation. Nothing here asks
+ * PAYON, so the answer does not wait for it.
+ */
+export async function receiveNotification(
+  deps: Pick<
+    Dependencies,
+    'config' | 'secrets' | 'notifications' | 'confirmQueue' | 'clock' | 'logger' | 'metrics'
+  >,
+  request: ReceivedRequest,
+): Promise<{ duplicate: boolean }> {
+  if (!allowed(deps.config.notifications.sourceCidrs, request.sourceIp)) {
+    deps.metrics.addMetric('notifications.forbiddenSource', 'Count', 1);
+    throw new ForbiddenError('this address may not send notifications');
+  }
+  const { notificationToken } = await deps.secrets.get();
+  if (!safeEqual(request.token, notificationToken)) {
+    deps.metrics.addMetric('notifications.badToken', 'Count', 1);
+    // The same answer as any unknown path: a guess learns nothing.
+    throw new NotFoundError('no such route');
+  }
+  const now = deps.clock();
+  const { notification, duplicate } = await deps.notifications.receive(
+    {
+      txId: request.txId,
+      resultCode: request.resultCode,
+      resultMsg: request.resultMsg?.slice(0, 200),
+      rawBody: maskCardNumbers(request.rawBody),
+      sourceIp: request.sourceIp,
+    },
+    now,
+    new Date(now.getTime() + SWEEP_PICKUP_MS),
+  );
+  deps.metrics.addMetric(
+    duplicate ? 'notifications.duplicate' : 'notifications.received',
+    'Count',
+    1,
+  );
+  if (!duplicate) {
+    try {
+      await deps.confirmQueue.enqueue(notification);
+    } catch (error) {
+      // Stored and due in the sweep index: confirmed within a minute instead of at once.
+      deps.metrics.addMetric('notifications.handoffFailed', 'Count', 1);
+      deps.logger.warn('could not queue the push for confirmation; the sweep will take it', {
+        txId: notification.txId,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    }
+  }
+  return { duplicate };
+}

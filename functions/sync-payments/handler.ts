@@ -1,0 +1,17 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { runSweep, type SweepReport } from '#shared/payments/sweep.ts';
+import { backgroundHandler } from '#shared/runtime/background.ts';
+import { dependencies } from '#shared/runtime/dependencies.ts';
+
+/** The status sweep, run by an EventBridge schedule every minute. */
+export const handler = backgroundHandler<ScheduledEvent, SweepReport>(
+  'sync-payments',
+  dependencies,
+  async (_event, deps, context) => {
+    const report = await runSweep(deps, {
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    });
+    deps.logger.info('sweep done', { ...report });
+    return report;
+  },
+);

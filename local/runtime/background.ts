@@ -1,0 +1,138 @@
+/**
+ * What AWS runs around the functions, done on one machine: the SQS hand-off from the webhook to
+ * the confirmation function (in process, with the same SQS event shape), the EventBridge schedule
+ * of the sweep (a timer), and a place merchant events land (an EventBridge bus on moto with a rule
+ * into an SQS queue, read back and printed).
+ */
+import {
+  CreateEventBusCommand,
+  type EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from '#local/runtime/apigw.ts';
+import { EVENT_SOURCE, type PaymentEvent } from '#shared/events/envelope.ts';
+import { type ConfirmQueue, sqsEvent } from '#shared/notifications/queue.ts';
+import type { NotificationRef } from '#shared/store/notifications.ts';
+
+type ConfirmHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** The webhook's hand-off, delivered to the confirmation handler right after the webhook answers. */
+export class InProcessConfirmQueue implements ConfirmQueue {
+  #handler: ConfirmHandler | undefined;
+  readonly #pending = new Set<Promise<void>>();
+  /** Messages the handler reported failed (SQS would redeliver them; the sweep takes them here). */
+  failures = 0;
+  /** Set to make every hand-off fail (fault tests: the queue is down). */
+  down = false;
+
+  attach(handler: ConfirmHandler): void {
+    this.#handler = handler;
+  }
+
+  async enqueue(ref: NotificationRef): Promise<void> {
+    if (this.down) throw new Error('the confirmation queue is unavailable');
+    const handler = this.#handler;
+    if (handler === undefined) throw new Error('no confirmation handler attached');
+    const run = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      const result = await handler(sqsEvent([ref]), lambdaContext('confirm-notification'));
+      this.failures += result.batchItemFailures.length;
+    })()
+      .catch(() => {
+        this.failures += 1;
+      })
+      .finally(() => this.#pending.delete(run));
+    this.#pending.add(run);
+  }
+
+  /** Resolves when every hand-off so far has been handled. */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+}
+
+/** Runs `tick` every `intervalMs`, one run at a time, until stopped. */
+export function startTimer(
+  intervalMs: number,
+  tick: () => Promise<void>,
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    running = running.then(() => (stopped ? undefined : tick().catch(() => undefined)));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * An EventBridge bus with one rule sending every merchant event to an SQS queue, so what was
+ * published can be read back (moto routes PutEvents to rule targets as AWS does).
+ */
+export async function createEventTap(
+  eventBridge: EventBridgeClient,
+  sqs: SQSClient,
+  name: string,
+): Promise<{ busName: string; queueUrl: string }> {
+  await eventBridge.send(new CreateEventBusCommand({ Name: name }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-tap` }));
+  if (!QueueUrl) throw new Error('SQS returned no queue URL');
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await eventBridge.send(
+    new PutRuleCommand({
+      Name: `${name}-all`,
+      EventBusName: name,
+      EventPattern: JSON.stringify({ source: [EVENT_SOURCE] }),
+    }),
+  );
+  await eventBridge.send(
+    new PutTargetsCommand({
+      Rule: `${name}-all`,
+      EventBusName: name,
+      Targets: [{ Id: 'tap', Arn: Attributes?.QueueArn }],
+    }),
+  );
+  return { busName: name, queueUrl: QueueUrl };
+}
+
+/** Reads (and deletes) what the tap queue holds: the envelopes EventBridge delivered. */
+export async function readTap(sqs: SQSClient, queueUrl: string): Promise<PaymentEvent[]> {
+  const events: PaymentEvent[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    if (Messages.length === 0) return events;
+    for (const message of Messages) {
+      const envelope = JSON.parse(message.Body ?? '{}') as { detail?: PaymentEvent };
+      if (envelope.detail) events.push(envelope.detail);
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+}

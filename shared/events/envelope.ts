@@ -1,0 +1,103 @@
+/**
+ * Merchant events: what a confirmed transition tells the merchant's systems, in one stable envelope
+ * (docs/events.md). The envelope is built from the transition itself, so its id is fixed before it
+ * is ever sent: `evt_<txId>_<version>` names one payment version, and retries resend the same id.
+ *
+ * @example
+ * ```ts
+ * eventFor(next); // { id: 'evt_1763..._3', type: 'payment.succeeded', ... } or undefined
+ * ```
+ */
+import { type Payment, type PaymentView, paymentView } from '#shared/domain/payment.ts';
+
+export const EVENT_TYPES = [
+  'payment.authorized',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.expired',
+  'payment.captured',
+  'payment.cancelled',
+  'payment.refunded',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Version of the envelope's shape; bumped only for changes a consumer must know about. */
+export const EVENT_SPEC_VERSION = 1;
+
+/** The EventBridge `source` of every merchant event. */
+export const EVENT_SOURCE = 'payon.serverless';
+
+export interface PaymentEvent {
+  /** Stable per transition: the same id however often it is delivered. */
+  readonly id: string;
+  readonly type: EventType;
+  readonly specVersion: typeof EVENT_SPEC_VERSION;
+  /** When the transition happened (ISO 8601, UTC). */
+  readonly time: string;
+  readonly stage: string;
+  /** The payment's version after the transition; consumers ignore a lower one than they hold. */
+  readonly paymentVersion: number;
+  readonly payment: PaymentView;
+}
+
+/**
+ * The event a stored payment version announces, or undefined when its last change is not one a
+ * merchant acts on (PENDING, UNKNOWN, or an unanswered move found not to have happened).
+ */
+export function eventFor(payment: Payment, stage: string): PaymentEvent | undefined {
+  const last = payment.history.at(-1);
+  if (last === undefined || last.to !== payment.snapshot.state) return undefined;
+  const type = eventType(payment, last.from);
+  if (type === undefined) return undefined;
+  return {
+    id: `evt_${payment.txId}_${payment.version}`,
+    type,
+    specVersion: EVENT_SPEC_VERSION,
+    time: last.at,
+    stage,
+    paymentVersion: payment.version,
+    payment: paymentView(payment),
+  };
+}
+
+function eventType(payment: Payment, from: Payment['snapshot']['state']): EventType | undefined {
+  const previous = payment.history.at(-2);
+  switch (payment.snapshot.state) {
+    case 'AUTHORIZED':
+      // Back from an unanswered capture or cancel that did not happen: nothing new to announce.
+      return from === 'UNKNOWN' && isReturnFromMove(payment) ? undefined : 'payment.authorized';
+    case 'SUCCEEDED':
+      if (from === 'AUTHORIZED') return 'payment.captured';
+      if (from === 'UNKNOWN') {
+        if (isReturnFromMove(payment)) return undefined;
+        // An unanswered capture that PAYON shows done.
+        return previous?.from === 'AUTHORIZED' ? 'payment.captured' : 'payment.succeeded';
+      }
+      return 'payment.succeeded';
+    case 'FAILED':
+      return 'payment.failed';
+    case 'EXPIRED':
+      return 'payment.expired';
+    case 'CANCELLED':
+      return 'payment.cancelled';
+    case 'REFUNDED':
+      return 'payment.refunded';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * True when the payment went UNKNOWN for a capture, cancel or refund and came back to the state it
+ * left (the move did not happen).
+ */
+function isReturnFromMove(payment: Payment): boolean {
+  const [before, last] = payment.history.slice(-2);
+  return (
+    before !== undefined &&
+    last !== undefined &&
+    before.to === 'UNKNOWN' &&
+    before.from !== 'CREATED' &&
+    last.to === before.from
+  );
+}

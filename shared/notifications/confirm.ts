@@ -1,0 +1,140 @@
+/**
+ * Confirming a stored push (DEFAULTS.md "Deciding a payment's state"): a push never changes a
+ * payment by itself. It triggers the same status sync the sweep runs; the only thing it adds is
+ * its claim, which with a status pull of 302/9999 makes two signals for FAILED. Whatever PAYON
+ * says, the notification is then marked as agreeing or disagreeing with it: a disagreeing push has
+ * changed nothing, is kept for review, and counts in `notifications.disagreed` (alarmed).
+ */
+import { type Payment, awaitsPayon } from '#shared/domain/payment.ts';
+import type { PaymentState } from '#shared/domain/payment-state.ts';
+import { ConflictError, OutcomeUnknownError, PayonUnavailableError } from '#shared/errors.ts';
+import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
+import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type {
+  Notification,
+  NotificationRef,
+  NotificationStatus,
+} from '#shared/store/notifications.ts';
+
+export type ConfirmDeps = SyncDeps & Pick<Dependencies, 'notifications'>;
+
+/**
+ * Waits before asking again about a push for a payment not stored yet (the registration may still
+ * be writing it) or one PAYON could not be asked about: about 24 h in all, then it is kept as
+ * orphaned (REFERENCE.md: retry later, never drop).
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [
+  5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000,
+  28_800_000,
+];
+
+/** How often a success claim PAYON does not (yet) confirm is re-checked before it is a disagreement. */
+export const UNCONFIRMED_CLAIM_CHECKS = 3;
+
+export type ConfirmResult =
+  | { readonly status: NotificationStatus; readonly note: string }
+  | { readonly status: 'skipped'; readonly note: string };
+
+const PAID: readonly PaymentState[] = ['AUTHORIZED', 'SUCCEEDED', 'CANCELLED', 'REFUNDED'];
+
+function verdictOnSettled(claim: PushClaim, state: PaymentState): NotificationStatus {
+  if (claim === 'not_confirmed') return 'no_change';
+  if (claim === 'claims_success') return PAID.includes(state) ? 'agreed' : 'disagreed';
+  return state === 'FAILED' || state === 'EXPIRED' ? 'agreed' : 'disagreed';
+}
+
+/** Confirms one stored push; PAYON or a concurrent writer failing leaves it due again. */
+export async function confirmNotification(
+  deps: ConfirmDeps,
+  ref: NotificationRef,
+): Promise<ConfirmResult> {
+  const notification = await deps.notifications.get(ref);
+  if (notification === undefined) return { status: 'skipped', note: 'no such notification' };
+  if (!['received', 'waiting_payment'].includes(notification.status)) {
+    return { status: 'skipped', note: `already ${notification.status}` };
+  }
+  const retryAt = (attempt: number) => {
+    const delay = RETRY_DELAYS_MS[attempt];
+    return delay === undefined ? undefined : new Date(deps.clock().getTime() + delay);
+  };
+  const finish = async (status: NotificationStatus, note: string): Promise<ConfirmResult> => {
+    if (status === 'disagreed') {
+      deps.metrics.addMetric('notifications.disagreed', 'Count', 1);
+      deps.logger.warn(
+        'a PAYON push disagrees with PAYON; it changed nothing and is kept for review',
+        {
+          txId: notification.txId,
+          notificationId: notification.id,
+          resultCode: notification.resultCode,
+          note,
+        },
+      );
+    }
+    if (status === 'orphaned') {
+      deps.metrics.addMetric('notifications.orphaned', 'Count', 1);
+      deps.logger.warn('a PAYON push names no payment of ours; kept for review', {
+        txId: notification.txId,
+        notificationId: notification.id,
+      });
+    }
+    await deps.notifications.record(notification, status, note, undefined);
+    return { status, note };
+  };
+  const later = async (status: NotificationStatus, note: string, give: NotificationStatus) => {
+    const at = retryAt(notification.attempts);
+    if (at === undefined)
+      return finish(give, `${note}; gave up after ${notification.attempts + 1} attempts`);
+    await deps.notifications.record(notification, status, note, at);
+    return { status, note };
+  };
+
+  const claim = pushClaim(notification.resultCode, {
+    warn: (message, extra) => deps.logger.warn(message, extra ?? {}),
+  });
+  const payment = await deps.payments.get(notification.txId);
+  if (payment === undefined) {
+    return later('waiting_payment', 'no payment with this txId yet', 'orphaned');
+  }
+  if (!awaitsPayon(payment.snapshot.state) && payment.snapshot.state !== 'EXPIRED') {
+    const status = verdictOnSettled(claim, payment.snapshot.state);
+    return finish(status, `the payment is already ${payment.snapshot.state}`);
+  }
+  let outcome: Awaited<ReturnType<typeof syncPayment>>;
+  try {
+    outcome = await syncPayment(deps, payment, { push: claim });
+  } catch (error) {
+    if (
+      error instanceof PayonUnavailableError ||
+      error instanceof OutcomeUnknownError ||
+      error instanceof ConflictError
+    ) {
+      deps.metrics.addMetric('notifications.retried', 'Count', 1);
+      return later('received', `could not confirm yet (${error.name})`, 'no_change');
+    }
+    throw error;
+  }
+  return judge(outcome.payment, outcome.changed, claim, notification, later, finish);
+}
+
+async function judge(
+  payment: Payment,
+  changed: boolean,
+  claim: PushClaim,
+  notification: Notification,
+  later: (s: NotificationStatus, note: string, give: NotificationStatus) => Promise<ConfirmResult>,
+  finish: (s: NotificationStatus, note: string) => Promise<ConfirmResult>,
+): Promise<ConfirmResult> {
+  const state = payment.snapshot.state;
+  if (claim === 'not_confirmed') return finish('no_change', `unknown resultCode; payment ${state}`);
+  if (changed && !awaitsPayon(state)) {
+    return finish(verdictOnSettled(claim, state), `PAYON's answer made the payment ${state}`);
+  }
+  if (claim === 'claims_success' && notification.attempts + 1 >= UNCONFIRMED_CLAIM_CHECKS) {
+    return finish(
+      'disagreed',
+      `PAYON's status does not confirm the claimed success (payment ${state})`,
+    );
+  }
+  return later('received', `PAYON does not confirm it yet (payment ${state})`, 'no_change');
+}

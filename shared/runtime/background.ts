@@ -1,0 +1,26 @@
+/**
+ * The one way a non-API Lambda (queue consumer, schedule) is put together: middy with Powertools
+ * logger, metrics and tracer, never logging the event.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+
+export function backgroundHandler<E, R>(
+  operation: string,
+  deps: () => Dependencies,
+  run: (event: E, deps: Dependencies, context: Context) => Promise<R>,
+) {
+  const { logger, metrics, tracer } = deps();
+  return middy<E, R, Error, Context>()
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .handler(async (event, context) => {
+      logger.appendKeys({ operation });
+      return run(event, deps(), context);
+    });
+}
