@@ -52,6 +52,8 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     payments: { probed: 0, changed: 0, expired: 0, escalated: 0, unreachable: 0, conflicts: 0 },
   };
 
+  // Every run counts: the stack alarms when the sweep stops running.
+  deps.metrics.addMetric('sweep.runs', 'Count', 1);
   report.events = await deps.events.drain(limits.events ?? 100);
 
   const notifications = await deps.notifications.due(deps.clock(), limits.notifications ?? 50);
