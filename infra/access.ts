@@ -1,31 +1,57 @@
 /**
- * Least privilege, in one place: what each function of the route table may touch. The stack grants
- * exactly this and the infra tests assert it against the synthesized IAM policies.
+ * Least privilege, in one place: what each function may touch (the route table's functions and the
+ * background ones). The stack grants exactly this and the infra tests assert it against the
+ * synthesized IAM policies.
  */
 import type { TableAccess } from '#infra/constructs/payon-function.ts';
 
 export interface FunctionAccess {
   /** Access to the payments table, or none. */
   readonly table?: TableAccess;
+  /** Query on the sweep index (`gsi1-sync`): payments, notifications and events that are due. */
+  readonly syncIndex?: boolean;
   /** Whether the function reads the merchant's PAYON secret (to sign calls to PAYON). */
   readonly merchantSecret: boolean;
+  /** events:PutEvents on the stage's bus: it moves payments, so it delivers their events. */
+  readonly publishEvents?: boolean;
+  /** sqs:SendMessage on the confirmation queue (the webhook's hand-off). */
+  readonly sendToConfirmQueue?: boolean;
+  /** Receive and delete on the confirmation queue: its SQS event source polls with this role. */
+  readonly consumeConfirmQueue?: boolean;
 }
 
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
-  // Money moves: payment record + conditional idempotency record (put/update/delete), PAYON call.
-  'register-payment': { table: 'readWrite', merchantSecret: true },
-  'capture-payment': { table: 'readWrite', merchantSecret: true },
-  'cancel-payment': { table: 'readWrite', merchantSecret: true },
-  'refund-payment': { table: 'readWrite', merchantSecret: true },
+  // Money moves: payment record + conditional idempotency record (put/update/delete), PAYON call,
+  // and the event of the transition (outbox in the same transaction, then EventBridge).
+  'register-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
+  'capture-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
+  'cancel-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
+  'refund-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   // Reads the payment; `?sync=true` asks PAYON and writes the settled state back.
-  'get-payment': { table: 'readWrite', merchantSecret: true },
+  'get-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   // PAYON's order history only: nothing of ours is read or written.
   'list-transactions': { merchantSecret: true },
   // Public: reads one payment's returnUrl; must never reach PAYON's credentials.
   'payment-return': { table: 'read', merchantSecret: false },
+  // PAYON's push: the secret holds the URL token; stores the push, queues it. Never calls PAYON.
+  'payon-webhook': { table: 'readWrite', merchantSecret: true, sendToConfirmQueue: true },
+  // Confirms a queued push: status pull, transition, event.
+  'confirm-notification': {
+    table: 'readWrite',
+    merchantSecret: true,
+    publishEvents: true,
+    consumeConfirmQueue: true,
+  },
+  // The sweep: queries what is due, probes PAYON, transitions, redelivers events.
+  'sync-payments': {
+    table: 'readWrite',
+    syncIndex: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
 };
 
-/** The access of one function; a route whose function is not listed stops the synth. */
+/** The access of one function; a function that is not listed stops the synth. */
 export function accessOf(fn: string): FunctionAccess {
   const access = FUNCTION_ACCESS[fn];
   if (access === undefined) {

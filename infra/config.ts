@@ -17,6 +17,8 @@ export const CONTEXT_KEYS = {
   jwtAudience: 'none; required with auth=jwt (comma-separated audiences)',
   corsOrigins: 'none; comma-separated origins allowed to call the API from a browser',
   returnUrlOrigins: "none; comma-separated origins a payment's returnUrl may use",
+  notifySourceCidrs:
+    "none; comma-separated CIDRs PAYON's pushes may come from (ask PAYON for its addresses)",
   throttleRateLimit: '50; steady requests per second across the default stage',
   throttleBurstLimit: '100; burst requests across the default stage',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
@@ -38,6 +40,8 @@ export interface StackConfig {
   readonly auth: MerchantAuth;
   readonly corsOrigins: readonly string[];
   readonly returnUrlOrigins: readonly string[];
+  /** Where PAYON's pushes may come from (CIDRs); empty: anywhere (the URL token still applies). */
+  readonly notifySourceCidrs: readonly string[];
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly fixedEgress: boolean;
   readonly alarmEmail: string | undefined;
@@ -171,6 +175,7 @@ export function readStackConfig(context: Context): StackConfig {
     returnUrlOrigins: list(context, 'returnUrlOrigins').map((o) =>
       origin('returnUrlOrigins', o, !production),
     ),
+    notifySourceCidrs: list(context, 'notifySourceCidrs'),
     throttle: {
       rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
       burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
@@ -181,7 +186,11 @@ export function readStackConfig(context: Context): StackConfig {
   // The functions run the same checks at cold start: fail here, not after a deploy.
   try {
     loadConfig(
-      functionEnvironment(config, { tableName: 'payon-check', secretName: 'payon/check' }),
+      functionEnvironment(config, {
+        tableName: 'payon-check',
+        secretName: 'payon/check',
+        busName: 'payon-check',
+      }),
     );
   } catch (error) {
     throw new StackConfigError(
@@ -193,7 +202,11 @@ export function readStackConfig(context: Context): StackConfig {
 
 /** Physical names of one stage's table and secret (names only: they grant nothing). */
 export function resourceNames(stage: string) {
-  return { tableName: `payon-${stage}`, secretName: `payon/${stage}` } as const;
+  return {
+    tableName: `payon-${stage}`,
+    secretName: `payon/${stage}`,
+    busName: `payon-${stage}`,
+  } as const;
 }
 
 /**
@@ -203,7 +216,7 @@ export function resourceNames(stage: string) {
  */
 export function functionEnvironment(
   config: StackConfig,
-  names: { readonly tableName: string; readonly secretName: string },
+  names: { readonly tableName: string; readonly secretName: string; readonly busName: string },
 ): Record<string, string> {
   return {
     STAGE: config.stage,
@@ -211,6 +224,10 @@ export function functionEnvironment(
     ...(config.payonBaseUrlOverridden ? { PAYON_BASE_URL: config.payonBaseUrl } : {}),
     PAYON_SECRET_ID: names.secretName,
     TABLE_NAME: names.tableName,
+    EVENT_BUS_NAME: names.busName,
+    ...(config.notifySourceCidrs.length > 0
+      ? { NOTIFY_SOURCE_CIDRS: config.notifySourceCidrs.join(',') }
+      : {}),
     ...(config.returnUrlOrigins.length > 0
       ? { RETURN_URL_ORIGINS: config.returnUrlOrigins.join(',') }
       : {}),

@@ -4,6 +4,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { BACKGROUND_FUNCTIONS, ROUTES, type RouteAccess } from '#functions/routes.ts';
 import type { PayonStack } from '#infra/stack.ts';
 
 export interface NagSuppression {
@@ -15,6 +16,22 @@ export interface NagSuppression {
 }
 
 const functions = (stack: PayonStack) => [...stack.functions.values()];
+
+/** The functions behind API routes (API Gateway invokes them synchronously). */
+const routeFunctions = (stack: PayonStack) =>
+  functions(stack).filter((fn) => ROUTES.some((r) => r.function === fn.operation));
+
+/** The background function fed by this trigger. */
+const background = (stack: PayonStack, trigger: 'queue' | 'schedule') =>
+  functions(stack).filter((fn) =>
+    BACKGROUND_FUNCTIONS.some((b) => b.trigger === trigger && b.function === fn.operation),
+  );
+
+/** The unauthorized routes of one access level. */
+const routesOf = (stack: PayonStack, access: RouteAccess) =>
+  stack.publicRoutes.filter((route) =>
+    ROUTES.some((r) => r.access === access && r.path === route.path),
+  );
 
 export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   {
@@ -29,8 +46,8 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       'Only for xray:PutTraceSegments/PutTelemetryRecords and, with fixed egress, the Lambda VPC ' +
-      'network-interface actions: neither supports resource-level permissions. Table, secret and key ' +
-      'statements name their exact ARNs.',
+      'network-interface actions: neither supports resource-level permissions. Table, index, secret, ' +
+      'queue, event bus and key statements name their exact ARNs.',
     targets: (stack) => functions(stack).map((fn) => fn.policy),
   },
   {
@@ -39,14 +56,63 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "GET /return is where PAYON sends the customer's browser back after paying: it carries no " +
       'credentials by design, reads one payment by id and only redirects to that payment’s own ' +
       'allowlisted returnUrl (functions/routes.ts access "public").',
-    targets: (stack) => stack.publicRoutes,
+    targets: (stack) => routesOf(stack, 'public'),
+  },
+  {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'POST /payon/notifications/{token} is where PAYON pushes payment results: PAYON sends no ' +
+      'credentials an authorizer could check. The function compares the secret token in the path ' +
+      'with the merchant secret in constant time (and the source address with notifySourceCidrs ' +
+      'when set), and only stores and queues the push: its status is then confirmed by asking PAYON.',
+    targets: (stack) => routesOf(stack, 'payon'),
   },
   {
     id: 'Serverless-LambdaDLQ',
     reason:
       'These functions are invoked synchronously by API Gateway: the caller receives the error, and a ' +
       'dead-letter queue only ever receives failed asynchronous invocations, which never happen here.',
-    targets: (stack) => functions(stack).map((fn) => fn.function),
+    targets: (stack) => routeFunctions(stack).map((fn) => fn.function),
+  },
+  {
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'confirm-notification is invoked synchronously by its SQS event source: a message it fails ' +
+      'returns to the queue, and after 5 receives SQS moves it to ConfirmDeadLetters (the redrive ' +
+      'policy), which alarms. A function dead-letter queue would never receive anything.',
+    targets: (stack) => background(stack, 'queue').map((fn) => fn.function),
+  },
+  {
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'sync-payments is invoked by the one-minute schedule with an event that carries no data: a ' +
+      'failed run has nothing to replay, the next run takes everything still due, and failures ' +
+      'raise its Errors alarm and, if runs stop, SweepStoppedAlarm.',
+    targets: (stack) => background(stack, 'schedule').map((fn) => fn.function),
+  },
+  {
+    id: 'Serverless-EventBusDLQ',
+    reason:
+      'The sweep schedule target delivers an empty "run now" event every minute: an undelivered one ' +
+      'has nothing to replay (the next run a minute later does the same work), and runs that stop ' +
+      'raise SweepStoppedAlarm (metric sweep.runs). A queue of such events would hold nothing useful.',
+    targets: (stack) => [stack.sweepSchedule],
+  },
+  {
+    id: 'Serverless-SQSRedrivePolicy',
+    reason:
+      'ConfirmDeadLetters is itself the dead-letter queue of ConfirmQueue: a redrive from it would ' +
+      'need a third queue nobody reads. Messages are kept 14 days, ConfirmDeadLettersAlarm fires on ' +
+      'the first one, and the pushes they name stay due in the sweep index anyway.',
+    targets: (stack) => [stack.confirmDeadLetters],
+  },
+  {
+    id: 'Serverless-LambdaEventSourceMappingDestination',
+    reason:
+      'Lambda supports on-failure destinations only for stream and Kafka event sources, not SQS: for ' +
+      'an SQS source the failure destination is the queue’s own redrive policy (ConfirmQueue to ' +
+      'ConfirmDeadLetters after 5 receives), which the stack configures and alarms on.',
+    targets: (stack) => [stack.confirmQueueSource],
   },
   {
     id: 'PCI.DSS.321-LambdaInsideVPC',

@@ -18,6 +18,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  Metric,
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -41,18 +42,28 @@ import {
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
+import { Archive, EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type Subscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ROUTES } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
 import { accessOf } from '#infra/access.ts';
 import { functionEnvironment, resourceNames, type StackConfig } from '#infra/config.ts';
-import { asIVpc, LOG_RETENTION, PayonFunction } from '#infra/constructs/payon-function.ts';
+import {
+  asIVpc,
+  FUNCTION_TIMEOUT,
+  LOG_RETENTION,
+  PayonFunction,
+} from '#infra/constructs/payon-function.ts';
 import { applyNagSuppressions } from '#infra/nag-suppressions.ts';
+import { EVENT_SOURCE } from '#shared/events/envelope.ts';
 import {
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,
@@ -80,13 +91,35 @@ export const ACCESS_LOG_FIELDS = {
   authorizerError: '$context.authorizer.error',
 } as const;
 
+/** The sweep's timeout: a run stops starting work 10 s before it (shared/payments/sweep.ts). */
+export const SWEEP_TIMEOUT = Duration.seconds(120);
+
+/** How often the status sweep runs. */
+export const SWEEP_RATE = Duration.minutes(1);
+
+/**
+ * A queued push is received this often before it goes to the dead-letter queue (it is still
+ * stored and due in the sweep index, so the sweep confirms it anyway).
+ */
+export const CONFIRM_MAX_RECEIVES = 5;
+
+/** Custom metrics (Powertools, namespace PayonServerless) that page an operator at 1 or more. */
+export const OPERATOR_METRICS = {
+  'notifications.disagreed':
+    "a PAYON push disagrees with PAYON's status (forged, or PAYON is wrong)",
+  'notifications.orphaned': 'a PAYON push named no payment of ours for a day',
+  'sweep.escalated': 'PAYON has not settled a capture, cancel or refund within 24 h',
+  'payon.amountMismatch': 'PAYON confirmed a different amount or currency than the payment',
+} as const;
+
 /** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
 export const API_5XX_RATE_THRESHOLD = 0.05;
 
 /**
  * The merchant's deployment of one stage: KMS key, table, merchant secret, one Lambda per route
- * of `#functions/routes.ts` behind an HTTP API, alarms and a dashboard; optionally a fixed egress
- * IP. Configuration comes from CDK context (infra/config.ts).
+ * of `#functions/routes.ts` behind an HTTP API and one per background function (the confirmation
+ * queue's consumer, the scheduled sweep), the merchant's event bus, alarms and a dashboard;
+ * optionally a fixed egress IP. Configuration comes from CDK context (infra/config.ts).
  */
 export class PayonStack extends Stack {
   readonly config: StackConfig;
@@ -97,11 +130,18 @@ export class PayonStack extends Stack {
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<string, PayonFunction>;
   readonly alarmTopic: Topic;
-  /** Routes without an authorizer (`access: 'public'` in the route table). */
+  /** Routes without an authorizer (`access: 'public'` or `'payon'` in the route table). */
   readonly publicRoutes: HttpRoute[] = [];
   /** The alarm topic's subscriptions (context alarmEmail). */
   readonly alarmSubscriptions: Subscription[] = [];
   readonly vpc: Vpc | undefined;
+  readonly eventBus: EventBus;
+  readonly confirmQueue: Queue;
+  readonly confirmDeadLetters: Queue;
+  /** The confirmation queue's event source (confirm-notification). */
+  readonly confirmQueueSource: EventSourceMapping;
+  /** The rule that runs sync-payments every SWEEP_RATE. */
+  readonly sweepSchedule: Rule;
 
   constructor(scope: Construct, id: string, props: PayonStackProps) {
     super(scope, id, props);
@@ -109,10 +149,11 @@ export class PayonStack extends Stack {
     this.config = config;
     const names = resourceNames(config.stage);
 
-    // One customer-managed key for the data at rest of this stage: table, secret, logs, topic.
+    // One customer-managed key for the data at rest of this stage: table, secret, logs, topic,
+    // queues.
     this.key = new Key(this, 'Key', {
       alias: `alias/payon-${config.stage}`,
-      description: `PAYON ${config.stage}: table, merchant secret, logs and alarm topic`,
+      description: `PAYON ${config.stage}: table, merchant secret, logs, queues and alarm topic`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -172,25 +213,67 @@ export class PayonStack extends Stack {
     const egress = config.fixedEgress ? this.createFixedEgress() : undefined;
     this.vpc = egress?.vpc;
 
+    // Merchant events (docs/events.md); archived 30 days so a consumer can replay what it missed.
+    this.eventBus = new EventBus(this, 'EventBus', {
+      eventBusName: names.busName,
+      description: `PAYON ${config.stage}: payment events for the merchant's systems`,
+    });
+    new Archive(this, 'EventArchive', {
+      sourceEventBus: this.eventBus,
+      archiveName: `payon-${config.stage}-events`,
+      description: 'Every merchant event, 30 days',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: Duration.days(30),
+    });
+
+    // The webhook's hand-off to confirmation: encrypted, TLS only, dead letters after 5 receives.
+    this.confirmDeadLetters = new Queue(this, 'ConfirmDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.confirmQueue = new Queue(this, 'ConfirmQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      // Six times the consumer's timeout (AWS's advice for Lambda event sources).
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.confirmDeadLetters, maxReceiveCount: CONFIRM_MAX_RECEIVES },
+    });
+
     const environment = functionEnvironment(config, {
       tableName: this.table.tableName,
       secretName: names.secretName,
+      busName: this.eventBus.eventBusName,
     });
     const functions = new Map<string, PayonFunction>();
-    for (const route of ROUTES) {
-      if (functions.has(route.function)) continue;
-      const access = accessOf(route.function);
-      const fn = new PayonFunction(this, pascal(route.function), {
-        operation: route.function,
+    const functionNames = [
+      ...new Set([
+        ...ROUTES.map((r) => r.function),
+        ...BACKGROUND_FUNCTIONS.map((b) => b.function),
+      ]),
+    ];
+    for (const name of functionNames) {
+      const access = accessOf(name);
+      const fn = new PayonFunction(this, pascal(name), {
+        operation: name,
         key: this.key,
         environment,
+        ...(name === 'sync-payments' ? { timeout: SWEEP_TIMEOUT } : {}),
         ...(egress ? { vpc: egress.vpc, securityGroup: egress.securityGroup } : {}),
       });
       if (access.table) fn.useTable(this.table, access.table);
+      if (access.syncIndex) fn.useIndex(this.table, TABLE_KEYS.syncIndex.name);
       if (access.merchantSecret) fn.useMerchantSecret(this.merchantSecret, names.secretName);
-      functions.set(route.function, fn);
+      if (access.publishEvents) fn.useEventBus(this.eventBus);
+      if (access.sendToConfirmQueue) fn.useConfirmQueue(this.confirmQueue);
+      if (access.consumeConfirmQueue) fn.consumeQueue(this.confirmQueue);
+      functions.set(name, fn);
     }
     this.functions = functions;
+    ({ confirmQueueSource: this.confirmQueueSource, sweepSchedule: this.sweepSchedule } =
+      this.wireBackground());
 
     ({ api: this.api, stage: this.stage } = this.createApi());
     this.alarmTopic = this.createAlarms();
@@ -206,6 +289,14 @@ export class PayonStack extends Stack {
       description: 'Subscribe to receive alarms',
     });
     new CfnOutput(this, 'AuthMode', { value: config.auth.type });
+    new CfnOutput(this, 'NotificationUrl', {
+      value: `${this.stage.url}payon/notifications/<notificationToken of secret ${names.secretName}>`,
+      description: "Give PAYON this URL for push notifications, with the secret's token in place",
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.eventBus.eventBusName,
+      description: 'Add rules here to receive payment events (docs/events.md)',
+    });
     if (egress) {
       new CfnOutput(this, 'EgressIp', {
         value: egress.ip.attrPublicIp,
@@ -214,6 +305,31 @@ export class PayonStack extends Stack {
     }
 
     applyNagSuppressions(this);
+  }
+
+  /** The queue feeds confirmation; a schedule runs the sweep. */
+  private wireBackground() {
+    const confirm = this.functions.get('confirm-notification');
+    const sweep = this.functions.get('sync-payments');
+    if (!confirm || !sweep) throw new Error('background functions are missing');
+    // A plain mapping, not SqsEventSource: that one grants through the role's inline default
+    // policy. The consumer's grants are in its managed policy (`consumeConfirmQueue` in
+    // infra/access.ts); nothing else may read the queue.
+    const confirmQueueSource = confirm.function.addEventSourceMapping('ConfirmQueueSource', {
+      eventSourceArn: this.confirmQueue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+    });
+    const sweepSchedule = new Rule(this, 'SweepSchedule', {
+      description: `PAYON ${this.config.stage}: status sweep`,
+      schedule: Schedule.rate(SWEEP_RATE),
+      // A missed run is not retried: the next one, a minute later, takes everything still due.
+      targets: [new LambdaFunction(sweep.function, { retryAttempts: 0 })],
+    });
+    // Nor by Lambda's own asynchronous retries; overlapping runs are safe (conditional writes),
+    // so a run that overruns the next does no harm either.
+    sweep.function.configureAsyncInvoke({ retryAttempts: 0 });
+    return { confirmQueueSource, sweepSchedule };
   }
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
@@ -339,9 +455,11 @@ export class PayonStack extends Stack {
             payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
           },
         ),
-        authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : merchant,
+        // PAYON's pushes carry no credentials: the secret token in the path is checked by the
+        // function in constant time (and the source address, when an allowlist is configured).
+        authorizer: route.access === 'merchant' ? merchant : new HttpNoneAuthorizer(),
       });
-      if (route.access === 'public') this.publicRoutes.push(...added);
+      if (route.access !== 'merchant') this.publicRoutes.push(...added);
     }
     return { api, stage };
   }
@@ -390,6 +508,54 @@ export class PayonStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
+    );
+    const custom = (metricName: string, statistic = 'Sum') =>
+      new Metric({
+        namespace: 'PayonServerless',
+        metricName,
+        dimensionsMap: { service: `payon-${this.config.stage}` },
+        statistic,
+        period,
+      });
+    for (const [metricName, description] of Object.entries(OPERATOR_METRICS)) {
+      alarms.push(
+        custom(metricName).createAlarm(this, `${pascal(metricName.replace('.', '-'))}Alarm`, {
+          alarmDescription: `Operator: ${description} (metric ${metricName}).`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    alarms.push(
+      // The sweep counts every run: silence for 10 minutes means nothing is being confirmed.
+      custom('sweep.runs').createAlarm(this, 'SweepStoppedAlarm', {
+        alarmDescription:
+          'The status sweep has not run for 10 minutes: payments are not being confirmed.',
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+      custom('events.deferred').createAlarm(this, 'EventsDeferredAlarm', {
+        alarmDescription:
+          'EventBridge refused merchant events for 15 minutes; they wait in the outbox (nothing lost).',
+        threshold: 1,
+        evaluationPeriods: 3,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      this.confirmDeadLetters
+        .metricApproximateNumberOfMessagesVisible({ period })
+        .createAlarm(this, 'ConfirmDeadLettersAlarm', {
+          alarmDescription:
+            'Queued pushes failed confirmation 5 times (still stored; the sweep retries them).',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
     );
     for (const alarm of alarms) alarm.addAlarmAction(action);
 

@@ -16,8 +16,8 @@ export const handler = backgroundHandler<SQSEvent, SQSBatchResponse>(
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        const result = await confirmNotification(deps, readRef(record.body));
-        deps.metrics.addMetric(`notifications.${result.status}`, 'Count', 1);
+        // Its own metrics (disagreed, orphaned, retried) come from confirmNotification.
+        await confirmNotification(deps, readRef(record.body));
       } catch (error) {
         if (error instanceof InvalidRequestError) {
           // Not a message this product wrote: retrying cannot help.

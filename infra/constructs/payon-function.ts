@@ -17,8 +17,8 @@ import { Construct } from 'constructs';
 export type TableAccess = 'read' | 'readWrite';
 
 /**
- * DynamoDB actions per access level, on the table ARN only (no index ARN): no API function
- * queries an index today; the status sweep and reconciliation will get Query on their index.
+ * DynamoDB actions per access level, on the table ARN only (no index ARN): a function that
+ * queries an index gets Query on that index alone (`useIndex`).
  */
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem'],
@@ -30,6 +30,13 @@ export const TABLE_KEY_ACTIONS: Readonly<Record<TableAccess, readonly string[]>>
   read: ['kms:Decrypt'],
   readWrite: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
 };
+
+/** What an SQS event source needs on its queue (AWS's AWSLambdaSQSQueueExecutionRole, no more). */
+export const QUEUE_CONSUME_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+] as const;
 
 /** A table as the construct needs it (the stack's `Table` fits). */
 export interface TableRef {
@@ -48,6 +55,8 @@ export interface PayonFunctionProps {
   /** With fixed egress: the VPC whose private subnets route through the NAT gateway. */
   readonly vpc?: Vpc;
   readonly securityGroup?: SecurityGroup;
+  /** Defaults to FUNCTION_TIMEOUT (API functions); the sweep runs longer. */
+  readonly timeout?: Duration;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,7 +83,7 @@ export class PayonFunction extends Construct {
   readonly role: Role;
   /**
    * Everything the function may do, in one customer-managed policy (no inline policy, no AWS
-   * managed policy): its log group, X-Ray, and what `useTable`/`useMerchantSecret` add.
+   * managed policy): its log group, X-Ray, and what the `use*` and `consumeQueue` methods add.
    */
   readonly policy: ManagedPolicy;
   readonly logGroup: LogGroup;
@@ -127,7 +136,7 @@ export class PayonFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: FUNCTION_MEMORY_MB,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -165,6 +174,47 @@ export class PayonFunction extends Construct {
     if (table.encryptionKey)
       this.useKeyVia(table.encryptionKey, 'dynamodb', TABLE_KEY_ACTIONS[access]);
     this.function.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  /** Query on one index of the table (the key through DynamoDB only comes with `useTable`). */
+  useIndex(table: TableRef, indexName: string): this {
+    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${indexName}`]);
+    return this;
+  }
+
+  /** events:PutEvents on this bus only, and EVENT_BUS_NAME. */
+  useEventBus(bus: { readonly eventBusArn: string; readonly eventBusName: string }): this {
+    this.allow(['events:PutEvents'], [bus.eventBusArn]);
+    this.function.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    return this;
+  }
+
+  /** sqs:SendMessage on this queue only (and its key, through SQS only), and CONFIRM_QUEUE_URL. */
+  useConfirmQueue(queue: {
+    readonly queueArn: string;
+    readonly queueUrl: string;
+    readonly encryptionMasterKey?: IKey | undefined;
+  }): this {
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
+    if (queue.encryptionMasterKey)
+      this.useKeyVia(queue.encryptionMasterKey, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+    this.function.addEnvironment('CONFIRM_QUEUE_URL', queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * What the Lambda service needs to poll this queue with the function's role (receive, delete,
+   * attributes; the key through SQS only), in the managed policy: an event source's own grant
+   * would add an inline policy.
+   */
+  consumeQueue(queue: {
+    readonly queueArn: string;
+    readonly encryptionMasterKey?: IKey | undefined;
+  }): this {
+    this.allow([...QUEUE_CONSUME_ACTIONS], [queue.queueArn]);
+    if (queue.encryptionMasterKey)
+      this.useKeyVia(queue.encryptionMasterKey, 'sqs', ['kms:Decrypt']);
     return this;
   }
 

@@ -21,6 +21,18 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+function seconds(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 3_600) {
+    throw new LocalStartError(
+      `${name} must be a whole number of seconds from 1 to 3600 (got "${raw}")`,
+    );
+  }
+  return value;
+}
+
 const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
@@ -63,6 +75,7 @@ async function main(): Promise<void> {
     payon: payonTarget(),
     corsOrigins: list(env.CORS_ALLOWED_ORIGINS),
     returnOrigins: list(env.RETURN_URL_ORIGINS),
+    sweepIntervalMs: seconds('LOCAL_SWEEP_SECONDS', 10) * 1_000,
     log: (line) => console.log(line),
   });
   console.log('');
@@ -73,6 +86,10 @@ async function main(): Promise<void> {
   );
   console.log(`  DynamoDB       ${system.dynamoEndpoint}  table ${system.tableName}`);
   console.log(`  Secrets        ${system.awsEndpoint}  secret ${system.secretId}`);
+  console.log(`  Events         ${system.eventBus}`);
+  console.log(
+    `  PAYON pushes   ${system.notifyUrl.replace(/[^/]+$/, '<token>')}  (token in secret ${system.secretId})`,
+  );
   console.log('');
   console.log('Create a payment:');
   console.log(`  ${system.exampleCurl}`);

@@ -5,9 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ROUTES } from '#functions/routes.ts';
 import { type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
+import { lambdaContext } from '#local/runtime/apigw.ts';
+import {
+  createEventTap,
+  InProcessConfirmQueue,
+  readTap,
+  startTimer,
+} from '#local/runtime/background.ts';
 import { startSecretsFallback } from '#local/runtime/secrets-fallback.ts';
 import { type Edge, type LambdaHandler, startEdge } from '#local/runtime/server.ts';
 import {
@@ -20,6 +30,8 @@ import {
 } from '#local/runtime/services.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
+import type { PaymentEvent } from '#shared/events/envelope.ts';
+import type { EventPublisher } from '#shared/events/publisher.ts';
 import { createDependencies, setDependencies } from '#shared/runtime/dependencies.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 import { parseMerchantSecret } from '#shared/secrets/provider.ts';
@@ -55,6 +67,8 @@ export interface LocalOptions {
   readonly log: (line: string) => void;
   /** Use moto when it is on PATH (default true). */
   readonly preferMoto?: boolean;
+  /** How often the status sweep runs (the stack runs it every minute). */
+  readonly sweepIntervalMs?: number;
 }
 
 export interface LocalSystem {
@@ -66,6 +80,10 @@ export interface LocalSystem {
   readonly tableName: string;
   readonly secretId: string;
   readonly exampleCurl: string;
+  /** The URL PAYON pushes notifications to (it holds the secret token). */
+  readonly notifyUrl: string;
+  /** Where merchant events go: an EventBridge bus on moto, or the console only. */
+  readonly eventBus: string;
   stop(): Promise<void>;
 }
 
@@ -168,6 +186,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
 
     const tableName = 'payon-local';
     const secretId = 'payon/local';
+    const busName = 'payon-local';
     const dynamoClient = new DynamoDBClient({
       region: REGION,
       credentials: CREDENTIALS,
@@ -191,16 +210,57 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       PAYON_BASE_URL: payonUrl,
       PAYON_SECRET_ID: secretId,
       TABLE_NAME: tableName,
+      EVENT_BUS_NAME: busName,
       RETURN_URL_ORIGINS: [apiOrigin, `http://127.0.0.1:${apiPort}`, ...options.returnOrigins].join(
         ',',
       ),
     });
+    // Merchant events: on moto, a real EventBridge bus with a rule into a queue that is read back
+    // and printed; without moto, printed as they are published.
+    const printEvent = (event: PaymentEvent) =>
+      log(`  [event] ${event.type} ${event.id} payment ${event.payment.id} ${event.payment.state}`);
+    const awsClientConfig = { region: REGION, credentials: CREDENTIALS, endpoint: aws.endpoint };
+    const eventBridge = new EventBridgeClient(awsClientConfig);
+    const sqs = new SQSClient(awsClientConfig);
+    const tap = useMoto ? await createEventTap(eventBridge, sqs, busName) : undefined;
+    const consolePublisher: EventPublisher = {
+      async publish(events) {
+        for (const event of events) printEvent(event);
+        return { delivered: events.map((e) => e.id), failed: new Map() };
+      },
+    };
+    const confirmQueue = new InProcessConfirmQueue();
     setDependencies(
       createDependencies(config, {
         dynamo: dynamoClient,
         secretsManager: secretsClient,
+        eventBridge,
+        sqs,
+        confirmQueue,
+        ...(tap ? {} : { publisher: consolePublisher }),
         pinEncryption: createPinEncryptor,
       }),
+    );
+    const confirm = (await import('#functions/confirm-notification/handler.ts')) as unknown as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    confirmQueue.attach(confirm.handler);
+    const sync = (await import('#functions/sync-payments/handler.ts')) as unknown as {
+      handler: (event: ScheduledEvent, context: Context) => Promise<unknown>;
+    };
+    const sweep = startTimer(options.sweepIntervalMs ?? 10_000, async () => {
+      await sync.handler(scheduledEvent(), lambdaContext('sync-payments', 120_000));
+    });
+    stops.push(() => sweep.stop());
+    stops.push(() => confirmQueue.idle());
+    if (tap) {
+      const reader = startTimer(1_000, async () => {
+        for (const event of await readTap(sqs, tap.queueUrl)) printEvent(event);
+      });
+      stops.push(() => reader.stop());
+    }
+    log(
+      `  ✓ sweep every ${(options.sweepIntervalMs ?? 10_000) / 1_000} s; events ${tap ? `on EventBridge bus ${busName} (moto)` : 'printed here'}`,
     );
     const handlers = new Map<string, LambdaHandler>();
     for (const route of ROUTES) {
@@ -217,7 +277,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       log: (line) => log(`  [api] ${line}`),
     });
     stops.push(() => edge.close());
-    if (sandbox) sandbox.updateMerchant('C0000143', { returnUrl: `${edge.url}/return` });
+    const notifyUrl = `${edge.url}/payon/notifications/${secret.notificationToken}`;
+    if (sandbox) {
+      sandbox.updateMerchant('C0000143', { returnUrl: `${edge.url}/return`, notifyUrl });
+    }
     log(`  ✓ API              ${edge.url}`);
 
     const port = edge.port;
@@ -236,10 +299,26 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       tableName,
       secretId,
       exampleCurl,
+      notifyUrl,
+      eventBus: tap ? `${busName} (EventBridge on moto)` : 'printed to this console',
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+function scheduledEvent(): ScheduledEvent {
+  return {
+    id: randomBytes(8).toString('hex'),
+    version: '0',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [],
+    source: 'aws.events',
+    'detail-type': 'Scheduled Event',
+    detail: {},
+  };
 }

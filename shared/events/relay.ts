@@ -5,8 +5,8 @@
  */
 import type { PaymentEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
-import type { EventOutlet } from '#shared/store/payments.ts';
 import type { OutboxStore } from '#shared/store/outbox.ts';
+import type { EventOutlet } from '#shared/store/payments.ts';
 
 /** Waits between delivery attempts of one event: 1 min, 5 min, 10 min, then hourly. */
 export function redeliveryDelayMs(attempts: number): number {

@@ -5,7 +5,7 @@
  * says, the notification is then marked as agreeing or disagreeing with it: a disagreeing push has
  * changed nothing, is kept for review, and counts in `notifications.disagreed` (alarmed).
  */
-import { type Payment, awaitsPayon } from '#shared/domain/payment.ts';
+import { awaitsPayon, type Payment } from '#shared/domain/payment.ts';
 import type { PaymentState } from '#shared/domain/payment-state.ts';
 import { ConflictError, OutcomeUnknownError, PayonUnavailableError } from '#shared/errors.ts';
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';

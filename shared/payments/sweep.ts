@@ -41,6 +41,8 @@ export interface SweepReport {
     unreachable: number;
     conflicts: number;
   };
+  /** Time spent on each part, for the run's log line. */
+  ms: { events: number; notifications: number; payments: number };
 }
 
 export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<SweepReport> {
@@ -50,11 +52,18 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     events: { delivered: 0, failed: 0 },
     notifications: 0,
     payments: { probed: 0, changed: 0, expired: 0, escalated: 0, unreachable: 0, conflicts: 0 },
+    ms: { events: 0, notifications: 0, payments: 0 },
+  };
+  let mark = Date.now();
+  const lap = (part: keyof SweepReport['ms']) => {
+    report.ms[part] = Date.now() - mark;
+    mark = Date.now();
   };
 
   // Every run counts: the stack alarms when the sweep stops running.
   deps.metrics.addMetric('sweep.runs', 'Count', 1);
   report.events = await deps.events.drain(limits.events ?? 100);
+  lap('events');
 
   const notifications = await deps.notifications.due(deps.clock(), limits.notifications ?? 50);
   for (const notification of notifications) {
@@ -62,6 +71,7 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     await confirmNotification(deps, notification);
     report.notifications += 1;
   }
+  lap('notifications');
 
   const due = await deps.payments.dueForSync(deps.clock(), limits.payments ?? 100);
   // One orders-list read per run for payments of the last schedule span (a day and a bit).
@@ -77,6 +87,7 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     }
   };
   await Promise.all(Array.from({ length: limits.concurrency ?? 4 }, worker));
+  lap('payments');
   for (const [name, value] of Object.entries(report.payments)) {
     if (value > 0) deps.metrics.addMetric(`sweep.${name}`, 'Count', value);
   }

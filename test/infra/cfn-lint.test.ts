@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
 import { readStackConfig } from '#infra/config.ts';
 import { ESM_REQUIRE_BANNER } from '#infra/constructs/payon-function.ts';
 import { PayonStack } from '#infra/stack.ts';
@@ -70,7 +70,9 @@ describe('synthesized template', () => {
     const functions = Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(new Set(ROUTES.map((r) => r.function)).size);
+    expect(functions).toHaveLength(
+      new Set([...ROUTES, ...BACKGROUND_FUNCTIONS].map((f) => f.function)).size,
+    );
     for (const fn of functions) {
       const asset = fn.Metadata?.['aws:asset:path'];
       if (!asset) throw new Error('function without asset metadata');

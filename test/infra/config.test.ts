@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readStackConfig, StackConfigError } from '#infra/config.ts';
+import { CONTEXT_KEYS, readStackConfig, StackConfigError } from '#infra/config.ts';
 import { JWT_CONTEXT, synth } from '#test/infra/synth.ts';
 
 const read = (context: Record<string, string>) => {
@@ -8,7 +9,7 @@ const read = (context: Record<string, string>) => {
 };
 
 describe('stack configuration', () => {
-  it('defaults to stage dev, PAYON TEST, JWT auth, no CORS, throttle 50/100, no fixed egress', () => {
+  it('defaults to stage dev, PAYON TEST, JWT auth, no CORS, no push allowlist, throttle 50/100, no fixed egress', () => {
     expect(read({})).toEqual({
       stage: 'dev',
       payonEnvironment: 'TEST',
@@ -17,6 +18,7 @@ describe('stack configuration', () => {
       auth: { type: 'jwt', issuer: JWT_CONTEXT.jwtIssuer, audience: [JWT_CONTEXT.jwtAudience] },
       corsOrigins: [],
       returnUrlOrigins: [],
+      notifySourceCidrs: [],
       throttle: { rateLimit: 50, burstLimit: 100 },
       fixedEgress: false,
       alarmEmail: undefined,
@@ -61,6 +63,22 @@ describe('stack configuration', () => {
     expect(() => read({ auth: 'cognito' })).toThrow(/jwt or iam/);
   });
 
+  it('reads notifySourceCidrs as a list of IPv4 and IPv6 CIDRs or addresses', () => {
+    expect(
+      read({ notifySourceCidrs: ' 203.0.113.0/24, 198.51.100.7 ,2001:db8::/32' }).notifySourceCidrs,
+    ).toEqual(['203.0.113.0/24', '198.51.100.7', '2001:db8::/32']);
+  });
+
+  it.each([
+    ['a prefix longer than 32 bits', '203.0.113.0/33'],
+    ['a host name', 'pg.payon.com.kh'],
+    ['a range', '203.0.113.1-203.0.113.9'],
+    ['one bad entry among good ones', '203.0.113.0/24,10.0.0.256/8'],
+  ])('refuses notifySourceCidrs with %s at synth', (_, notifySourceCidrs) => {
+    expect(() => read({ notifySourceCidrs })).toThrow(StackConfigError);
+    expect(() => synth({ notifySourceCidrs })).toThrow(/NOTIFY_SOURCE_CIDRS must be/);
+  });
+
   it.each([
     [{ stage: 'Prod_1' }, /STAGE/],
     [{ payonEnvironment: 'LIVE' }, /TEST or PRODUCTION/],
@@ -72,5 +90,10 @@ describe('stack configuration', () => {
     [{ alarmEmail: 'ops' }, /alarmEmail/],
   ])('refuses context %j', (context, message) => {
     expect(() => read(context)).toThrow(message);
+  });
+
+  it.each(Object.keys(CONTEXT_KEYS))('documents context key %s in docs/deployment.md', (key) => {
+    const doc = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
+    expect(doc).toContain(`| \`${key}\` |`);
   });
 });

@@ -63,6 +63,35 @@ describe('cdk-nag: AwsSolutions, Serverless and PCI DSS 3.2.1', () => {
     }
   });
 
+  it('acknowledges the queue, event source and schedule findings only where they are inherent', () => {
+    const s = synth();
+    const where = (id: string) =>
+      acknowledgements(s.stack)
+        // aws-cdk-lib records an acknowledgement under `Annotation::<id>`.
+        .filter((a) => a.id === id || a.id === `Annotation::${id}`)
+        .map((a) => a.path);
+    const path = (construct: IConstruct) => construct.node.path;
+    // The dead-letter queue has no redrive of its own; the main queue is not excused.
+    expect(where('Serverless-SQSRedrivePolicy')).toEqual([path(s.stack.confirmDeadLetters)]);
+    expect(where('Serverless-LambdaEventSourceMappingDestination')).toEqual([
+      path(s.stack.confirmQueueSource),
+    ]);
+    expect(where('Serverless-EventBusDLQ')).toEqual([path(s.stack.sweepSchedule)]);
+    // Each function's dead-letter finding is excused once, for the way it is invoked.
+    const dlq = where('Serverless-LambdaDLQ');
+    expect([...dlq].sort()).toEqual(
+      [...s.stack.functions.values()].map((fn) => path(fn.function)).sort(),
+    );
+    // Only the two unauthenticated routes (the return page and PAYON's push) skip an authorizer.
+    expect([...where('AwsSolutions-APIG4')].sort()).toEqual(
+      s.stack.publicRoutes.map((route) => path(route)).sort(),
+    );
+    expect(s.stack.publicRoutes.map((route) => route.path).sort()).toEqual([
+      '/payon/notifications/{token}',
+      '/return',
+    ]);
+  });
+
   it('keeps every suppression in infra/nag-suppressions.ts', () => {
     const dir = new URL('../../infra/', import.meta.url);
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>

@@ -1,16 +1,21 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
 import { FUNCTION_ACCESS } from '#infra/access.ts';
-import { TABLE_ACTIONS, TABLE_KEY_ACTIONS } from '#infra/constructs/payon-function.ts';
-import { ACCESS_LOG_FIELDS, API_5XX_RATE_THRESHOLD } from '#infra/stack.ts';
+import {
+  QUEUE_CONSUME_ACTIONS,
+  TABLE_ACTIONS,
+  TABLE_KEY_ACTIONS,
+} from '#infra/constructs/payon-function.ts';
+import { ACCESS_LOG_FIELDS, API_5XX_RATE_THRESHOLD, OPERATOR_METRICS } from '#infra/stack.ts';
+import { EVENT_SOURCE } from '#shared/events/envelope.ts';
 import {
   CORS_ALLOWED_HEADERS,
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
-import { createTableInput } from '#shared/store/table.ts';
+import { createTableInput, TABLE_KEYS } from '#shared/store/table.ts';
 import {
   JWT_CONTEXT,
   logicalId,
@@ -19,6 +24,10 @@ import {
   type Resources,
   synth,
 } from '#test/infra/synth.ts';
+
+/** Every function of the stack: the route table's and the background ones. */
+const FUNCTIONS = [...new Set([...ROUTES, ...BACKGROUND_FUNCTIONS].map((f) => f.function))];
+const WEBHOOK_ROUTE = 'POST /payon/notifications/{token}';
 
 const ref = (id: string) => ({ Ref: id });
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
@@ -38,7 +47,26 @@ function ids() {
     table: logicalId(s, s.stack.table),
     secret: logicalId(s, s.stack.merchantSecret),
     topic: logicalId(s, s.stack.alarmTopic),
+    bus: logicalId(s, s.stack.eventBus),
+    queue: logicalId(s, s.stack.confirmQueue),
+    deadLetters: logicalId(s, s.stack.confirmDeadLetters),
   };
+}
+
+/** The CloudFormation properties of one function's Lambda. */
+function functionProperties(s: ReturnType<typeof synth>, operation: string) {
+  const fn = s.stack.functions.get(operation);
+  if (!fn) throw new Error(`no function ${operation}`);
+  const resources = s.template.toJSON().Resources as Resources;
+  return resources[logicalId(s, fn.function)];
+}
+
+/** One function's environment variables. */
+function environmentOf(s: ReturnType<typeof synth>, operation: string) {
+  return prop<{ Variables: Record<string, unknown> }>(
+    functionProperties(s, operation),
+    'Environment',
+  ).Variables;
 }
 
 describe('PayonStack data', () => {
@@ -127,7 +155,7 @@ describe('PayonStack data', () => {
   it('encrypts every log group with the key and keeps it 90 days', () => {
     const { s, key } = ids();
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(ROUTES.length + 1); // one per function + API access logs
+    expect(groups).toHaveLength(FUNCTIONS.length + 1); // one per function + API access logs
     for (const group of groups) {
       expect(group.Properties).toMatchObject({ RetentionInDays: 90, KmsKeyId: arn(key) });
       expect(group.DeletionPolicy).toBe('Retain');
@@ -136,27 +164,42 @@ describe('PayonStack data', () => {
 });
 
 describe('PayonStack functions', () => {
-  it('lists the least privilege of exactly the functions of the route table', () => {
-    expect(Object.keys(FUNCTION_ACCESS).sort()).toEqual(
-      [...new Set(ROUTES.map((r) => r.function))].sort(),
-    );
+  it('lists the least privilege of exactly the route and background functions', () => {
+    expect(Object.keys(FUNCTION_ACCESS).sort()).toEqual([...FUNCTIONS].sort());
+    expect([...synth().stack.functions.keys()].sort()).toEqual([...FUNCTIONS].sort());
     expect(FUNCTION_ACCESS['list-transactions']).toEqual({ merchantSecret: true });
     expect(FUNCTION_ACCESS['payment-return']).toEqual({ table: 'read', merchantSecret: false });
+    // The webhook stores and queues a push; it never moves a payment, so it publishes nothing.
+    expect(FUNCTION_ACCESS['payon-webhook']).toEqual({
+      table: 'readWrite',
+      merchantSecret: true,
+      sendToConfirmQueue: true,
+    });
+    expect(FUNCTION_ACCESS['confirm-notification']).toEqual({
+      table: 'readWrite',
+      merchantSecret: true,
+      publishEvents: true,
+      consumeConfirmQueue: true,
+    });
+    expect(FUNCTION_ACCESS['sync-payments']).toEqual({
+      table: 'readWrite',
+      syncIndex: true,
+      merchantSecret: true,
+      publishEvents: true,
+    });
   });
 
-  it.each(ROUTES.map((r) => r.function))(
-    '%s runs on nodejs24.x arm64, traced, 512 MB, 25 s, JSON logs to its own group',
+  it.each(FUNCTIONS)(
+    '%s runs on nodejs24.x arm64, traced, 512 MB, JSON logs to its own group',
     (operation) => {
       const { s } = ids();
       const fn = s.stack.functions.get(operation);
       if (!fn) throw new Error(operation);
-      const resources = s.template.toJSON().Resources as Resources;
-      expect(resources[logicalId(s, fn.function)]?.Properties).toMatchObject({
+      expect(functionProperties(s, operation)?.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 512,
-        Timeout: 25,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(logicalId(s, fn.logGroup)) },
         Description: `PAYON ${operation}`,
@@ -164,28 +207,32 @@ describe('PayonStack functions', () => {
     },
   );
 
-  it.each(ROUTES.map((r) => r.function))(
-    '%s gets configuration only: names, never a secret value',
+  it.each(FUNCTIONS.filter((f) => f !== 'sync-payments'))(
+    "%s times out after 25 s (under API Gateway's 30 s for the routes)",
     (operation) => {
-      const { s, table } = ids();
-      const fn = s.stack.functions.get(operation);
-      if (!fn) throw new Error(operation);
-      const resources = s.template.toJSON().Resources as Resources;
-      const env = prop<{ Variables: Record<string, unknown> }>(
-        resources[logicalId(s, fn.function)],
-        'Environment',
-      ).Variables;
-      expect(env).toEqual({
-        STAGE: 'dev',
-        PAYON_ENVIRONMENT: 'TEST',
-        PAYON_SECRET_ID: 'payon/dev',
-        TABLE_NAME: ref(table),
-        POWERTOOLS_SERVICE_NAME: 'payon-dev',
-        POWERTOOLS_METRICS_NAMESPACE: 'PayonServerless',
-        NODE_OPTIONS: '--enable-source-maps',
-      });
+      expect(functionProperties(synth(), operation)?.Properties?.Timeout).toBe(25);
     },
   );
+
+  it('gives the sweep 120 s: a run stops starting work 10 s before its timeout', () => {
+    expect(functionProperties(synth(), 'sync-payments')?.Properties?.Timeout).toBe(120);
+  });
+
+  it.each(FUNCTIONS)('%s gets configuration only: names, never a secret value', (operation) => {
+    const { s, table, bus, queue } = ids();
+    expect(environmentOf(s, operation)).toEqual({
+      STAGE: 'dev',
+      PAYON_ENVIRONMENT: 'TEST',
+      PAYON_SECRET_ID: 'payon/dev',
+      TABLE_NAME: ref(table),
+      EVENT_BUS_NAME: ref(bus),
+      // Only the webhook hands pushes to the confirmation queue.
+      ...(operation === 'payon-webhook' ? { CONFIRM_QUEUE_URL: ref(queue) } : {}),
+      POWERTOOLS_SERVICE_NAME: 'payon-dev',
+      POWERTOOLS_METRICS_NAMESPACE: 'PayonServerless',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
 
   it('passes PAYON_BASE_URL and RETURN_URL_ORIGINS from context', () => {
     const { template } = synth({
@@ -202,46 +249,62 @@ describe('PayonStack functions', () => {
     });
   });
 
-  it.each(ROUTES.map((r) => r.function))(
+  it('passes notifySourceCidrs to the webhook as NOTIFY_SOURCE_CIDRS', () => {
+    const s = synth({ notifySourceCidrs: '203.0.113.0/24, 2001:db8::/32' });
+    expect(environmentOf(s, 'payon-webhook')).toMatchObject({
+      NOTIFY_SOURCE_CIDRS: '203.0.113.0/24,2001:db8::/32',
+    });
+    expect(environmentOf(synth(), 'payon-webhook')).not.toHaveProperty('NOTIFY_SOURCE_CIDRS');
+  });
+
+  it.each(FUNCTIONS)(
     '%s has exactly its least privilege: named actions on named ARNs',
     (operation) => {
-      const { s, key, table, secret } = ids();
+      const { s, key, table, secret, bus, queue } = ids();
       const access = FUNCTION_ACCESS[operation];
       const fn = s.stack.functions.get(operation);
       if (!access || !fn) throw new Error(operation);
+      const allow = (action: string, resource: unknown, condition?: unknown) => ({
+        action,
+        resource,
+        condition,
+      });
       const expected = [
-        ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
-          action,
-          resource: arn(logicalId(s, fn.logGroup)),
-          condition: undefined,
-        })),
-        ...['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((action) => ({
-          action,
-          resource: '*',
-          condition: undefined,
-        })),
+        ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((a) =>
+          allow(a, arn(logicalId(s, fn.logGroup))),
+        ),
+        ...['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((a) => allow(a, '*')),
         ...(access.table
           ? [
-              ...TABLE_ACTIONS[access.table].map((action) => ({
-                action,
-                resource: arn(table),
-                condition: undefined,
-              })),
-              ...TABLE_KEY_ACTIONS[access.table].map((action) => ({
-                action,
-                resource: arn(key),
-                condition: via('dynamodb'),
-              })),
+              ...TABLE_ACTIONS[access.table].map((a) => allow(a, arn(table))),
+              ...TABLE_KEY_ACTIONS[access.table].map((a) => allow(a, arn(key), via('dynamodb'))),
+            ]
+          : []),
+        ...(access.syncIndex
+          ? [
+              allow('dynamodb:Query', {
+                'Fn::Join': ['', [arn(table), `/index/${TABLE_KEYS.syncIndex.name}`]],
+              }),
             ]
           : []),
         ...(access.merchantSecret
           ? [
-              {
-                action: 'secretsmanager:GetSecretValue',
-                resource: ref(secret),
-                condition: undefined,
-              },
-              { action: 'kms:Decrypt', resource: arn(key), condition: via('secretsmanager') },
+              allow('secretsmanager:GetSecretValue', ref(secret)),
+              allow('kms:Decrypt', arn(key), via('secretsmanager')),
+            ]
+          : []),
+        ...(access.publishEvents ? [allow('events:PutEvents', arn(bus))] : []),
+        ...(access.sendToConfirmQueue
+          ? [
+              allow('sqs:SendMessage', arn(queue)),
+              allow('kms:GenerateDataKey', arn(key), via('sqs')),
+              allow('kms:Decrypt', arn(key), via('sqs')),
+            ]
+          : []),
+        ...(access.consumeConfirmQueue
+          ? [
+              ...QUEUE_CONSUME_ACTIONS.map((a) => allow(a, arn(queue))),
+              allow('kms:Decrypt', arn(key), via('sqs')),
             ]
           : []),
       ].map((p) => ({ effect: 'Allow', ...p }));
@@ -257,6 +320,33 @@ describe('PayonStack functions', () => {
     ]);
     expect(actions('payment-return').some((a) => a.startsWith('secretsmanager:'))).toBe(false);
     expect(actions('list-transactions').some((a) => a.startsWith('dynamodb:'))).toBe(false);
+  });
+
+  it('lets only the webhook send to the confirmation queue, only confirm-notification read it and only the sweep query an index', () => {
+    const { s } = ids();
+    const holders = (action: string) =>
+      FUNCTIONS.filter((op) => permissions(s, op).some((p) => p.action === action));
+    expect(holders('sqs:SendMessage')).toEqual(['payon-webhook']);
+    expect(holders('sqs:ReceiveMessage')).toEqual(['confirm-notification']);
+    expect(holders('sqs:DeleteMessage')).toEqual(['confirm-notification']);
+    expect(holders('dynamodb:Query')).toEqual(['sync-payments']);
+    expect(holders('events:PutEvents').sort()).toEqual(
+      [
+        'cancel-payment',
+        'capture-payment',
+        'confirm-notification',
+        'get-payment',
+        'refund-payment',
+        'register-payment',
+        'sync-payments',
+      ].sort(),
+    );
+    for (const op of FUNCTIONS) {
+      expect(
+        permissions(s, op).filter((p) => /^(sqs|events|dynamodb):/.test(p.action)),
+        op,
+      ).not.toContainEqual(expect.objectContaining({ resource: '*' }));
+    }
   });
 
   it('gives roles no inline policy and no AWS managed policy', () => {
@@ -332,6 +422,31 @@ describe('PayonStack API', () => {
     }
   });
 
+  it.each([
+    ['JWT', {}],
+    ['IAM', { auth: 'iam' }],
+  ])('routes PAYON pushes to the webhook without an authorizer (%s auth)', (_, context) => {
+    const s = synth(context);
+    const routes = Object.values(
+      s.template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: WEBHOOK_ROUTE },
+      }),
+    );
+    expect(routes).toHaveLength(1);
+    expect(routes[0]?.Properties?.AuthorizationType).toBe('NONE');
+    expect(routes[0]?.Properties).not.toHaveProperty('AuthorizerId');
+    const webhook = s.stack.functions.get('payon-webhook');
+    if (!webhook) throw new Error('payon-webhook');
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: arn(logicalId(s, webhook.function)),
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: {
+        'Fn::Join': ['', Match.arrayWith(['/*/*/payon/notifications/{token}'])],
+      },
+    });
+  });
+
   it('throttles the default stage and writes JSON access logs without bodies or headers', () => {
     const { s } = ids();
     const accessLogs = logicalId(
@@ -383,6 +498,116 @@ describe('PayonStack API', () => {
   });
 });
 
+describe('PayonStack background work and events', () => {
+  const denyWithoutTls = (queue: string) => ({
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: 'sqs:*',
+    Resource: arn(queue),
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+
+  it('encrypts the confirmation queue with the stack key, refuses plain HTTP and dead-letters after 5 receives', () => {
+    const { s, key, queue, deadLetters } = ids();
+    s.template.resourceCountIs('AWS::SQS::Queue', 2);
+    const resources = s.template.toJSON().Resources as Resources;
+    expect(resources[queue]?.Properties).toEqual({
+      KmsMasterKeyId: arn(key),
+      // Six times the consumer's timeout, as AWS advises for a Lambda event source.
+      VisibilityTimeout: 6 * 25,
+      RedrivePolicy: { deadLetterTargetArn: arn(deadLetters), maxReceiveCount: 5 },
+    });
+    expect(resources[deadLetters]?.Properties).toEqual({
+      KmsMasterKeyId: arn(key),
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    for (const id of [queue, deadLetters]) {
+      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(id)],
+        PolicyDocument: { Statement: [denyWithoutTls(id)] },
+      });
+    }
+  });
+
+  it('keeps the queue visible for at least six times its consumer’s timeout', () => {
+    const { s, queue } = ids();
+    const resources = s.template.toJSON().Resources as Resources;
+    const consumerTimeout = functionProperties(s, 'confirm-notification')?.Properties?.Timeout;
+    expect(typeof consumerTimeout).toBe('number');
+    expect(resources[queue]?.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * (consumerTimeout as number),
+    );
+  });
+
+  it('feeds confirm-notification from the queue, 10 at a time, reporting failed items only', () => {
+    const { s, queue } = ids();
+    const confirm = s.stack.functions.get('confirm-notification');
+    if (!confirm) throw new Error('confirm-notification');
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arn(queue),
+      FunctionName: ref(logicalId(s, confirm.function)),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The mapping checks its role can read the queue: the policy exists before the function.
+    const resources = s.template.toJSON().Resources as Resources &
+      Record<string, { DependsOn?: string[] }>;
+    expect(resources[logicalId(s, confirm.function)]?.DependsOn).toContain(
+      logicalId(s, confirm.policy),
+    );
+  });
+
+  it('runs sync-payments every minute without EventBridge retries, and nothing else on a schedule', () => {
+    const { s } = ids();
+    const sweep = s.stack.functions.get('sync-payments');
+    if (!sweep) throw new Error('sync-payments');
+    const rule = logicalId(s, s.stack.sweepSchedule);
+    s.template.resourceCountIs('AWS::Events::Rule', 1);
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: Match.anyValue(),
+          Arn: arn(logicalId(s, sweep.function)),
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        },
+      ],
+    });
+    const permissionsFromEvents = Object.values(
+      s.template.findResources('AWS::Lambda::Permission', {
+        Properties: { Principal: 'events.amazonaws.com' },
+      }),
+    );
+    expect(permissionsFromEvents.map((p) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: arn(logicalId(s, sweep.function)),
+        Principal: 'events.amazonaws.com',
+        SourceArn: arn(rule),
+      },
+    ]);
+  });
+
+  it('creates the merchant event bus payon-<stage> with a 30-day archive of its events', () => {
+    const { s, bus } = ids();
+    s.template.resourceCountIs('AWS::Events::EventBus', 1);
+    s.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'payon-dev' });
+    s.template.resourceCountIs('AWS::Events::Archive', 1);
+    s.template.hasResourceProperties('AWS::Events::Archive', {
+      ArchiveName: 'payon-dev-events',
+      SourceArn: arn(bus),
+      RetentionDays: 30,
+      // Exactly the source the publisher writes (shared/events/envelope.ts).
+      EventPattern: { source: [EVENT_SOURCE] },
+    });
+    const prod = synth({ stage: 'prod' }).template;
+    prod.hasResourceProperties('AWS::Events::EventBus', { Name: 'payon-prod' });
+    prod.hasResourceProperties('AWS::Events::Archive', { ArchiveName: 'payon-prod-events' });
+  });
+});
+
 describe('PayonStack operations', () => {
   it('alarms on each function’s errors and throttles and on the API 5xx rate, to the encrypted topic', () => {
     const { s, key, topic } = ids();
@@ -421,8 +646,81 @@ describe('PayonStack operations', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [ref(topic)],
     });
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * s.stack.functions.size + 1);
+    s.template.resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      2 * FUNCTIONS.length + 1 + Object.keys(OPERATOR_METRICS).length + 3,
+    );
     s.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it.each(Object.keys(OPERATOR_METRICS))(
+    'pages the operator on the first %s of the stage (custom metric)',
+    (metricName) => {
+      const { s, topic } = ids();
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'PayonServerless',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [ref(topic)],
+        AlarmDescription: Match.stringLikeRegexp(metricName.replace('.', '\\.')),
+      });
+    },
+  );
+
+  it('alarms when the sweep has not run for 10 minutes, counting no data as not running', () => {
+    const { s, topic } = ids();
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PayonServerless',
+      MetricName: 'sweep.runs',
+      Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [ref(topic)],
+    });
+    // The stage's own service name: another stage's sweep never keeps this one quiet.
+    synth({ stage: 'prod' }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'sweep.runs',
+      Dimensions: [{ Name: 'service', Value: 'payon-prod' }],
+    });
+  });
+
+  it('alarms when EventBridge refused events in three 5-minute periods in a row', () => {
+    const { s, topic } = ids();
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PayonServerless',
+      MetricName: 'events.deferred',
+      Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref(topic)],
+    });
+  });
+
+  it('alarms on the first message in the confirmation dead-letter queue', () => {
+    const { s, topic, deadLetters } = ids();
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetters, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [ref(topic)],
+    });
   });
 
   it('subscribes alarmEmail to the topic', () => {
@@ -432,13 +730,30 @@ describe('PayonStack operations', () => {
     );
   });
 
-  it('has a dashboard and outputs the API URL, table, secret name and alarm topic', () => {
-    const { s, table, topic } = ids();
+  it('has a dashboard and outputs the API URL, table, secret name, alarm topic, notification URL and event bus', () => {
+    const { s, table, topic, bus } = ids();
     s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'payon-dev' });
-    s.template.hasOutput('ApiUrl', { Value: Match.anyValue() });
     s.template.hasOutput('TableName', { Value: ref(table) });
     s.template.hasOutput('MerchantSecretName', { Value: 'payon/dev' });
     s.template.hasOutput('AlarmTopicArn', { Value: ref(topic) });
+    s.template.hasOutput('EventBusName', { Value: ref(bus) });
+    const stageUrl = (s.stack.resolve(s.stack.stage.url) as { 'Fn::Join': [string, unknown[]] })[
+      'Fn::Join'
+    ][1];
+    s.template.hasOutput('ApiUrl', { Value: { 'Fn::Join': ['', stageUrl] } });
+    // The API URL with the route's path, the token left for the merchant to put in.
+    s.template.hasOutput('NotificationUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            ...stageUrl.slice(0, -1),
+            '/payon/notifications/<notificationToken of secret payon/dev>',
+          ],
+        ],
+      },
+    });
+    expect(stageUrl.at(-1)).toBe('/');
     expect(Object.keys(s.template.findOutputs('EgressIp'))).toEqual([]);
     s.template.resourceCountIs('AWS::EC2::VPC', 0);
   });

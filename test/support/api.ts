@@ -4,7 +4,12 @@
  * {@link startApi} gets its own table, secret and sandbox.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -196,7 +201,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
           'detail-type': 'Scheduled Event',
           detail: {},
         },
-        lambdaContext('sync-payments', 60_000),
+        lambdaContext('sync-payments', 120_000),
       );
     },
     settle: () => confirmQueue.idle(),
@@ -250,10 +255,16 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
       throw new Error(`no route for ${method} ${path}`);
     },
     async scan() {
-      const { Items = [] } = await dynamo.send(
-        new ScanCommand({ TableName: tableName, ConsistentRead: true }),
-      );
-      return Items.map((i) => unmarshall(i));
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await dynamo.send(
+          new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
     },
     async stop() {
       await edge?.close();
