@@ -9,7 +9,6 @@ import type { PaymentEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
-// biome-ignore lint/style/noProcessEnv: a failing seed is replayed with CHAOS_SEED=<seed>.
 const SEED = Number(process.env.CHAOS_SEED ?? randomSeed());
 const PAYMENTS = 1_000;
 const EVENT_STATES: readonly PaymentState[] = [

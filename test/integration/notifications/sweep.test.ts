@@ -85,7 +85,7 @@ describe('status sweep', () => {
       to: 'EXPIRED',
       source: 'sweep',
     });
-    expect(probes.at(-1)! - start).toBeLessThan(24 * 3_600_000);
+    expect((probes.at(-1) ?? Number.POSITIVE_INFINITY) - start).toBeLessThan(24 * 3_600_000);
     expect(
       (await api.events()).filter((e) => e.payment.id === payment.txId).map((e) => e.type),
     ).toEqual(['payment.expired']);
