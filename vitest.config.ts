@@ -28,7 +28,12 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
-          env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_TRACE_ENABLED: 'false' },
+          // EMF metric lines off (thousands in the chaos test); the leak test turns them back on.
+          env: {
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_TRACE_ENABLED: 'false',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+          },
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },

@@ -99,6 +99,14 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     targets: (stack) => [stack.sweepSchedule],
   },
   {
+    id: 'Serverless-LambdaAsyncFailureDestination',
+    reason:
+      'The sweep is invoked asynchronously only by its schedule, with an empty event and no Lambda ' +
+      'retries: a failed run has nothing to send anywhere, the next run a minute later takes all ' +
+      'that is still due, and its Errors alarm and SweepStoppedAlarm report failures.',
+    targets: (stack) => background(stack, 'schedule').map((fn) => fn.function),
+  },
+  {
     id: 'Serverless-SQSRedrivePolicy',
     reason:
       'ConfirmDeadLetters is itself the dead-letter queue of ConfirmQueue: a redrive from it would ' +

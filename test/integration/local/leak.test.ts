@@ -58,7 +58,11 @@ describe('no card data, PIN or secret leaks anywhere', () => {
   }
 
   beforeAll(async () => {
-    local = await spawnLocal({ LOCAL_MERCHANT_API_KEY: API_KEY, POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    local = await spawnLocal({
+      LOCAL_MERCHANT_API_KEY: API_KEY,
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+    });
     await local.waitFor('Stop with Ctrl-C.');
     const sandbox = `http://127.0.0.1:${local.ports.sandbox}`;
     const order = {

@@ -186,7 +186,7 @@ describe('webhook and confirmation', () => {
       answers.map(
         (a) => (a.body as { error: { fields: { field: string }[] } }).error.fields[0]?.field,
       ),
-    ).toEqual(['body', 'txId', 'txId', 'resultCode', '(root)']);
+    ).toEqual(['body', 'txId', 'txId', 'resultCode', 'body']);
     expect(JSON.stringify(answers)).not.toContain('4111111111111111');
     expect(await api.scan()).toEqual(before);
   });

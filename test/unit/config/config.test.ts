@@ -7,6 +7,7 @@ const minimal = {
   PAYON_ENVIRONMENT: 'TEST',
   PAYON_SECRET_ID: 'payon/dev',
   TABLE_NAME: 'payon-dev',
+  EVENT_BUS_NAME: 'payon-dev',
 };
 
 describe('configuration', () => {
@@ -27,8 +28,27 @@ describe('configuration', () => {
       },
       store: { tableName: 'payon-dev' },
       payments: { idempotencyTtlSeconds: 86_400, orderExpiryMinutes: 15, returnUrlOrigins: [] },
+      events: { busName: 'payon-dev' },
+      notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
+  });
+
+  it('reads the notification settings and refuses a bad CIDR, naming it', () => {
+    const config = loadConfig({
+      ...minimal,
+      CONFIRM_QUEUE_URL: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/confirm',
+      NOTIFY_SOURCE_CIDRS: '203.0.113.0/24, 198.51.100.7, 2001:db8::/32',
+    });
+    expect(config.notifications).toEqual({
+      confirmQueueUrl: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/confirm',
+      sourceCidrs: ['203.0.113.0/24', '198.51.100.7', '2001:db8::/32'],
+    });
+    for (const bad of ['203.0.113.0/33', '2001:db8::/129', 'example.com', '10.0.0.0/8/1']) {
+      expect(() => loadConfig({ ...minimal, NOTIFY_SOURCE_CIDRS: bad })).toThrow(
+        /NOTIFY_SOURCE_CIDRS must be optional; comma-separated IPv4\/IPv6 CIDRs/,
+      );
+    }
   });
 
   it('reads the payment settings', () => {
@@ -92,7 +112,8 @@ describe('configuration', () => {
           'STAGE must be required; deployment stage, 1-32 of a-z 0-9 - (it is not set); ' +
           'PAYON_ENVIRONMENT must be required; TEST or PRODUCTION (it is not set); ' +
           'PAYON_SECRET_ID must be required; name or ARN of the merchant secret in Secrets Manager (it is not set); ' +
-          'TABLE_NAME must be required; the DynamoDB table name (it is not set).',
+          'TABLE_NAME must be required; the DynamoDB table name (it is not set); ' +
+          'EVENT_BUS_NAME must be required; the EventBridge bus (name or ARN) merchant events are sent to (it is not set).',
       ),
     );
   });
