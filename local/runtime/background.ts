@@ -4,6 +4,8 @@
  * of the sweep (a timer), and a place merchant events land (an EventBridge bus on moto with a rule
  * into an SQS queue, read back and printed).
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   CreateEventBusCommand,
   type EventBridgeClient,
@@ -17,7 +19,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import { EVENT_SOURCE, type PaymentEvent } from '#shared/events/envelope.ts';
 import { type ConfirmQueue, sqsEvent } from '#shared/notifications/queue.ts';
@@ -135,4 +137,19 @@ export async function readTap(sqs: SQSClient, queueUrl: string): Promise<Payment
       }),
     );
   }
+}
+
+/** The event an EventBridge schedule hands the sweep. */
+export function scheduledEvent(): ScheduledEvent {
+  return {
+    id: randomUUID(),
+    version: '0',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'ap-southeast-1',
+    resources: [],
+    source: 'aws.events',
+    'detail-type': 'Scheduled Event',
+    detail: {},
+  };
 }

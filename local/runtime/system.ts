@@ -16,6 +16,7 @@ import {
   createEventTap,
   InProcessConfirmQueue,
   readTap,
+  scheduledEvent,
   startTimer,
 } from '#local/runtime/background.ts';
 import { startSecretsFallback } from '#local/runtime/secrets-fallback.ts';
@@ -307,18 +308,4 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     await stop();
     throw error;
   }
-}
-
-function scheduledEvent(): ScheduledEvent {
-  return {
-    id: randomBytes(8).toString('hex'),
-    version: '0',
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: REGION,
-    resources: [],
-    source: 'aws.events',
-    'detail-type': 'Scheduled Event',
-    detail: {},
-  };
 }

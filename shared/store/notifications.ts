@@ -10,11 +10,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TABLE_KEYS } from '#shared/store/table.ts';
+import { queryDue } from '#shared/store/table.ts';
 
 export const NOTIFICATION_RETENTION_SECONDS = 90 * 24 * 3_600;
 
@@ -151,17 +150,8 @@ export class NotificationStore {
 
   /** Unsettled notifications due at `now`, oldest first. */
   async due(now: Date, limit: number): Promise<Notification[]> {
-    const { syncIndex } = TABLE_KEYS;
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: syncIndex.name,
-        KeyConditionExpression: 'gsi1pk = :notify AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':notify': 'NOTIFY', ':now': `${now.toISOString()}#~` },
-        Limit: limit,
-      }),
-    );
-    return Items.map(fromItem).filter((n) => !isSettled(n.status));
+    const items = await queryDue(this.db, this.tableName, 'NOTIFY', now, limit);
+    return items.map(fromItem).filter((n) => !isSettled(n.status));
   }
 
   /**

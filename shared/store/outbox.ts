@@ -6,14 +6,9 @@
  * (an audit of what was sent, as Stripe keeps events 30 days).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentEvent } from '#shared/events/envelope.ts';
-import { TABLE_KEYS } from '#shared/store/table.ts';
+import { queryDue } from '#shared/store/table.ts';
 
 /** How long an event record is kept after it was written. */
 export const OUTBOX_RETENTION_SECONDS = 30 * 24 * 3_600;
@@ -72,18 +67,9 @@ export class OutboxStore {
 
   /** Undelivered events whose next attempt is due at `now`, oldest first. */
   async due(now: Date, limit: number): Promise<OutboxRecord[]> {
-    const { syncIndex } = TABLE_KEYS;
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: syncIndex.name,
-        KeyConditionExpression: 'gsi1pk = :outbox AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':outbox': 'OUTBOX', ':now': `${now.toISOString()}#~` },
-        Limit: limit,
-      }),
-    );
+    const items = await queryDue(this.db, this.tableName, 'OUTBOX', now, limit);
     // The index is eventually consistent: an item delivered a moment ago may still be listed.
-    return Items.map(fromItem).filter((r) => r.deliveredAt === undefined);
+    return items.map(fromItem).filter((r) => r.deliveredAt === undefined);
   }
 
   /** EventBridge accepted the event: it leaves the index. False when it was already delivered. */

@@ -11,7 +11,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +20,7 @@ import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/p
 import { ConflictError } from '#shared/errors.ts';
 import { eventFor, type PaymentEvent } from '#shared/events/envelope.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
-import { TABLE_KEYS } from '#shared/store/table.ts';
+import { queryDue } from '#shared/store/table.ts';
 
 /** Where committed events go next (the relay delivers them at once; the sweep retries). */
 export interface EventOutlet {
@@ -265,17 +264,8 @@ export class PaymentStore {
 
   /** Payments whose next status probe is due at `now`, oldest first (the status sweep). */
   async dueForSync(now: Date, limit: number): Promise<Payment[]> {
-    const { syncIndex } = TABLE_KEYS;
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: syncIndex.name,
-        KeyConditionExpression: 'gsi1pk = :sync AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':sync': 'SYNC', ':now': `${now.toISOString()}#~` },
-        Limit: limit,
-      }),
-    );
-    return Items.map(fromItem);
+    const items = await queryDue(this.db, this.tableName, 'SYNC', now, limit);
+    return items.map(fromItem);
   }
 }
 

@@ -16,6 +16,7 @@
  * - Idempotency: conditional PutItem on `IDEM#<key>`, expired by TTL and checked on read.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -52,4 +53,28 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       Projection: { ProjectionType: 'ALL' as const },
     })),
   };
+}
+
+/** Partitions of the sweep index (GSI1): what is due, keyed `<due ISO>#...`. */
+export type SweepPartition = 'SYNC' | 'NOTIFY' | 'OUTBOX';
+
+/** Items of one sweep-index partition due at `now`, oldest first (the sweep's one read pattern). */
+export async function queryDue(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  partition: SweepPartition,
+  now: Date,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
+  const { syncIndex } = TABLE_KEYS;
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: syncIndex.name,
+      KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk <= :now',
+      ExpressionAttributeValues: { ':partition': partition, ':now': `${now.toISOString()}#~` },
+      Limit: limit,
+    }),
+  );
+  return Items;
 }

@@ -25,7 +25,12 @@ import { inject } from 'vitest';
 import { ROUTES } from '#functions/routes.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '#local/payon-sandbox/index.ts';
 import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
-import { createEventTap, InProcessConfirmQueue, readTap } from '#local/runtime/background.ts';
+import {
+  createEventTap,
+  InProcessConfirmQueue,
+  readTap,
+  scheduledEvent,
+} from '#local/runtime/background.ts';
 import { type Edge, startEdge } from '#local/runtime/server.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
@@ -189,20 +194,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
       });
     },
     async sweep() {
-      return sync.handler(
-        {
-          id: randomUUID(),
-          version: '0',
-          account: '000000000000',
-          time: new Date().toISOString(),
-          region: 'ap-southeast-1',
-          resources: [],
-          source: 'aws.events',
-          'detail-type': 'Scheduled Event',
-          detail: {},
-        },
-        lambdaContext('sync-payments', 120_000),
-      );
+      return sync.handler(scheduledEvent(), lambdaContext('sync-payments', 120_000));
     },
     settle: () => confirmQueue.idle(),
     async events() {
