@@ -60,7 +60,10 @@ export async function receiveNotification(
     {
       txId: request.txId,
       resultCode: request.resultCode,
-      resultMsg: request.resultMsg?.slice(0, 200),
+      resultMsg:
+        request.resultMsg === undefined
+          ? undefined
+          : maskCardNumbers(request.resultMsg.slice(0, 200)),
       rawBody: maskCardNumbers(request.rawBody),
       sourceIp: request.sourceIp,
     },

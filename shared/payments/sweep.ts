@@ -163,6 +163,17 @@ async function afterProbe(
     }
     return;
   }
+  if (neverConfirmed) {
+    // Still payable (an expiry set beyond the schedule): keep asking hourly until it is not.
+    await deps.payments.reschedule(payment, {
+      syncAttempts: attempts,
+      nextSyncAt: new Date(
+        Math.min(now.getTime() + 3_600_000, Math.max(expiry.getTime(), now.getTime() + 60_000)),
+      ).toISOString(),
+      escalatedAt: payment.escalatedAt,
+    });
+    return;
+  }
   // An unanswered capture, cancel or refund only PAYON can settle: an operator must look.
   if (payment.escalatedAt === undefined) {
     report.payments.escalated += 1;

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { luhnValid } from '#shared/domain/card.ts';
@@ -127,6 +128,25 @@ describe('no card data, PIN or secret leaks anywhere', () => {
       headers: { ...planted, 'idempotency-key': randomUUID() },
     });
     await call('GET', `/payments/${id}?sync=true`, { headers: planted });
+    // PAYON's push with the right token (read from the local secret) and card data riding along:
+    // accepted and stored, with every card-like run masked; and with the token in the log's place.
+    const { SecretString = '{}' } = await new SecretsManagerClient({
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: `http://127.0.0.1:${local.ports.aws}`,
+    }).send(new GetSecretValueCommand({ SecretId: 'payon/local' }));
+    const token = String(
+      (JSON.parse(SecretString) as { notificationToken?: string }).notificationToken,
+    );
+    const pushed = await call('POST', `/payon/notifications/${token}`, {
+      body: { txId: id, resultCode: '0000', resultMsg: `paid with ${CARD}`, cardNo: CARD },
+      headers: planted,
+    });
+    expect(pushed.status, local.output()).toBe(200);
+    expect(local.output()).not.toContain(token);
+    await call('POST', `/payon/notifications/${token}`, {
+      body: { txId: CARD, resultCode: '0000' },
+    });
     // Deliberate leaks: a field name is echoed in a 400, a path is printed by the edge.
     await call('POST', '/payments', {
       body: { ...order, [DELIBERATE]: 1 },

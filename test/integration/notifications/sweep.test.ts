@@ -91,6 +91,38 @@ describe('status sweep', () => {
     ).toEqual(['payment.expired']);
   });
 
+  it('keeps asking hourly, without escalating, about an unpaid order still payable after the schedule', async () => {
+    const payment = await register();
+    const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const expiresAt = new Date(now + 30 * 3_600_000).toISOString();
+    await api.dynamo.send(
+      new UpdateItemCommand({
+        TableName: api.tableName,
+        Key: { pk: { S: `PAY#${payment.txId}` }, sk: { S: 'PAYMENT' } },
+        UpdateExpression: 'SET expiresAt = :e',
+        ExpressionAttributeValues: { ':e': { S: expiresAt } },
+      }),
+    );
+    for (let i = 0; i <= PROBE_DELAYS_MS.length; i += 1) await nextProbe(payment.txId);
+    const afterSchedule = await api.deps.payments.get(payment.txId);
+    const probedAt = now;
+    while (
+      Date.parse((await api.deps.payments.get(payment.txId))?.nextSyncAt ?? '') <
+      Date.parse(expiresAt)
+    ) {
+      await nextProbe(payment.txId);
+    }
+    await nextProbe(payment.txId);
+
+    expect(afterSchedule?.snapshot.state).toBe('PENDING');
+    expect(afterSchedule?.escalatedAt).toBeUndefined();
+    expect(afterSchedule?.syncAttempts).toBe(PROBE_DELAYS_MS.length + 1);
+    expect(Date.parse(afterSchedule?.nextSyncAt ?? '') - probedAt).toBe(3_600_000);
+    const expired = await api.deps.payments.get(payment.txId);
+    expect(expired?.snapshot.state).toBe('EXPIRED');
+    expect(now).toBeGreaterThanOrEqual(Date.parse(expiresAt));
+  });
+
   it("fails a declined payment whose push never came, from PAYON's orders list once it is past expiry", async () => {
     const payment = await register();
     api.sandbox.pay(payment.txId, 'decline');
