@@ -21,6 +21,7 @@ import { IdempotencyStore } from '#shared/store/idempotency.ts';
 import { NotificationStore } from '#shared/store/notifications.ts';
 import { OutboxStore } from '#shared/store/outbox.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
+import { ReconciliationStore } from '#shared/store/reconciliations.ts';
 
 export interface Dependencies {
   readonly config: Config;
@@ -33,6 +34,7 @@ export interface Dependencies {
   readonly idempotency: IdempotencyStore;
   readonly notifications: NotificationStore;
   readonly outbox: OutboxStore;
+  readonly reconciliations: ReconciliationStore;
   /** Delivers merchant events (also the payment store's outlet). */
   readonly events: EventRelay;
   readonly confirmQueue: ConfirmQueue;
@@ -103,6 +105,7 @@ export function createDependencies(
     payments: new PaymentStore(db, config.store.tableName, events),
     notifications: new NotificationStore(db, config.store.tableName),
     outbox,
+    reconciliations: new ReconciliationStore(db, config.store.tableName),
     events,
     confirmQueue:
       overrides.confirmQueue ??

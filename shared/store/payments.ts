@@ -8,9 +8,11 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -20,7 +22,7 @@ import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/p
 import { ConflictError } from '#shared/errors.ts';
 import { eventFor, type PaymentEvent } from '#shared/events/envelope.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
-import { queryDue } from '#shared/store/table.ts';
+import { queryDue, TABLE_KEYS } from '#shared/store/table.ts';
 
 /** Where committed events go next (the relay delivers them at once; the sweep retries). */
 export interface EventOutlet {
@@ -260,6 +262,48 @@ export class PaymentStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** The stored payments among `txIds` (strongly consistent, 100 a request). */
+  async getMany(txIds: readonly string[]): Promise<Map<string, Payment>> {
+    const found = new Map<string, Payment>();
+    for (let start = 0; start < txIds.length; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = txIds.slice(start, start + 100).map(key);
+      while (keys && keys.length > 0) {
+        const answer = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          const payment = fromItem(item);
+          found.set(payment.txId, payment);
+        }
+        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as
+          | Record<string, unknown>[]
+          | undefined;
+      }
+    }
+    return found;
+  }
+
+  /** One page of a Cambodian day's payments (GSI2, txId order); `cursor` continues a previous page. */
+  async dayPage(
+    day: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ payments: Payment[]; cursor: Record<string, unknown> | undefined }> {
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.dayIndex.name,
+        KeyConditionExpression: 'gsi2pk = :day',
+        ExpressionAttributeValues: { ':day': `DAY#${day}` },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
+    return { payments: Items.map(fromItem), cursor: LastEvaluatedKey };
   }
 
   /** Payments whose next status probe is due at `now`, oldest first (the status sweep). */

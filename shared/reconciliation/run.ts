@@ -1,0 +1,259 @@
+/**
+ * Reconciling one Cambodian business day (issue 9): PAYON's order history page by page, each page
+ * joined with the product's payments (one batched read), the confirmed ones submitted to PAYON's
+ * merchant reconciliation in batches, every transaction compared three ways (`./compare.ts`); then
+ * the day's own payments streamed to find those PAYON's history did not show. Memory holds one page
+ * at a time: counts, never the day. Healing uses the shared transition (`transition` + the store's
+ * conditional write, which also writes the merchant event); exceptions are written as they are found.
+ */
+import { type Money, moneyEquals } from '#shared/domain/money.ts';
+import { type Payment, transition } from '#shared/domain/payment.ts';
+import { ConflictError } from '#shared/errors.ts';
+import type {
+  OrderRecord,
+  ReconciliationItemInput,
+  ReconciliationType,
+} from '#shared/payon/types.ts';
+import {
+  compareTransaction,
+  type Evidence,
+  type LocalRecord,
+  type Verdict,
+} from '#shared/reconciliation/compare.ts';
+import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type {
+  ExceptionRecord,
+  ReconciliationCounts,
+  ReconciliationReport,
+  ReconciliationStore,
+} from '#shared/store/reconciliations.ts';
+
+export type ReconcileDeps = Pick<
+  Dependencies,
+  'payon' | 'payments' | 'clock' | 'logger' | 'metrics'
+> & {
+  readonly reconciliations: ReconciliationStore;
+};
+
+export interface ReconcileOptions {
+  /** PAYON's orders list page size (its `limit`). */
+  readonly pageSize?: number;
+  /** Items per reconciliation request (assumed; PAYON documents no limit). */
+  readonly batchSize?: number;
+}
+
+/** The reconciliation item a confirmed payment is submitted as, or undefined for none. */
+export function reconciliationItem(payment: Payment): ReconciliationItemInput | undefined {
+  const { snapshot, kind } = payment;
+  const captured = payment.capturedAmount ?? payment.amount;
+  const item = (type: ReconciliationType, grandTotal: Money) => ({
+    txId: payment.txId,
+    type,
+    grandTotal,
+  });
+  switch (snapshot.state) {
+    case 'AUTHORIZED':
+      return item('PRE_AUTH', payment.amount);
+    case 'SUCCEEDED':
+      return kind === 'preauth'
+        ? item('PRE_AUTH_COMPLETE', captured)
+        : item('PURCHASE', payment.amount);
+    case 'REFUNDED':
+      return item('REFUND', payment.amount);
+    case 'CANCELLED':
+      return kind === 'preauth'
+        ? payment.capturedAmount
+          ? item('PRE_AUTH_COMPLETE_REVERSAL', captured)
+          : item('PRE_AUTH_REVERSAL', payment.amount)
+        : item('PURCHASE_REVERSAL', payment.amount);
+    default:
+      return undefined;
+  }
+}
+
+const localRecord = (p: Payment): LocalRecord => ({
+  txId: p.txId,
+  kind: p.kind,
+  snapshot: p.snapshot,
+  amount: p.amount,
+});
+
+/** A date inside Cambodian day `day` (PAYON's orders list takes days). */
+const noonOf = (day: string) => new Date(`${day}T12:00:00+07:00`);
+
+export async function reconcileDay(
+  deps: ReconcileDeps,
+  day: string,
+  options: ReconcileOptions = {},
+): Promise<ReconciliationReport> {
+  const pageSize = options.pageSize ?? 500;
+  const batchSize = options.batchSize ?? 100;
+  const startedAt = deps.clock();
+  const runId = startedAt.toISOString();
+  const counts: ReconciliationCounts = {
+    payonTransactions: 0,
+    localPayments: 0,
+    submitted: 0,
+    matched: 0,
+    healed: 0,
+    pending: 0,
+    exceptions: 0,
+    byDifference: {},
+    payonApprovedMinor: {},
+  };
+  const base = { day, runId, startedAt: runId };
+  await deps.reconciliations.saveReport({ ...base, status: 'running', counts }, startedAt);
+  try {
+    // 1. PAYON's history, page by page, three ways.
+    for (let index = 1; ; index += 1) {
+      const page = await deps.payon.listOrders({
+        from: noonOf(day),
+        to: noonOf(day),
+        index,
+        limit: pageSize,
+      });
+      await reconcilePage(deps, day, runId, page, batchSize, counts);
+      if (page.length < pageSize) break;
+    }
+    // 2. The day's own payments PAYON's history did not show.
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const next = await deps.payments.dayPage(day, pageSize, cursor);
+      cursor = next.cursor;
+      counts.localPayments += next.payments.length;
+      const seen = await deps.reconciliations.seen(
+        day,
+        runId,
+        next.payments.map((p) => p.txId),
+      );
+      const exceptions: ExceptionRecord[] = [];
+      for (const payment of next.payments.filter((p) => !seen.has(p.txId))) {
+        const verdict = await confirmUnseen(deps, payment);
+        const exception = await act(deps, payment, verdict, counts);
+        if (exception) exceptions.push(exception);
+      }
+      await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+    } while (cursor);
+  } catch (error) {
+    await deps.reconciliations.saveReport(
+      { ...base, status: 'failed', finishedAt: deps.clock().toISOString(), counts },
+      deps.clock(),
+    );
+    throw error;
+  }
+  const report: ReconciliationReport = {
+    ...base,
+    status: 'completed',
+    finishedAt: deps.clock().toISOString(),
+    counts,
+  };
+  await deps.reconciliations.saveReport(report, deps.clock());
+  deps.metrics.addMetric('reconciliation.exceptions', 'Count', counts.exceptions);
+  deps.metrics.addMetric('reconciliation.healed', 'Count', counts.healed);
+  return report;
+}
+
+async function reconcilePage(
+  deps: ReconcileDeps,
+  day: string,
+  runId: string,
+  page: readonly OrderRecord[],
+  batchSize: number,
+  counts: ReconciliationCounts,
+): Promise<void> {
+  counts.payonTransactions += page.length;
+  for (const order of page) {
+    if (order.signal === 'confirmed') {
+      const key = order.amount.currency;
+      counts.payonApprovedMinor[key] = (counts.payonApprovedMinor[key] ?? 0) + order.amount.minor;
+    }
+  }
+  const txIds = page.map((o) => o.txId);
+  const locals = await deps.payments.getMany(txIds);
+  // Confirmed payments go to PAYON's reconciliation, in batches.
+  const items = [...locals.values()].map(reconciliationItem).filter((i) => i !== undefined);
+  const answers = new Map<
+    string,
+    { answer: Awaited<ReturnType<ReconcileDeps['payon']['reconcile']>>[number]; submitted: Money }
+  >();
+  for (let start = 0; start < items.length; start += batchSize) {
+    const batch = items.slice(start, start + batchSize);
+    const results = await deps.payon.reconcile(batch);
+    counts.submitted += batch.length;
+    for (const result of results) {
+      const sent = batch.find((i) => i.txId === result.txId);
+      if (sent) answers.set(result.txId, { answer: result, submitted: sent.grandTotal });
+    }
+  }
+  const exceptions: ExceptionRecord[] = [];
+  for (const order of page) {
+    const payment = locals.get(order.txId);
+    const reconciliation = answers.get(order.txId);
+    const evidence: Evidence = {
+      order,
+      ...(payment ? { local: localRecord(payment) } : {}),
+      ...(reconciliation ? { reconciliation } : {}),
+    };
+    const exception = await act(deps, payment, compareTransaction(evidence), counts, order);
+    if (exception) exceptions.push(exception);
+  }
+  await deps.reconciliations.markSeen(day, runId, txIds, deps.clock());
+  await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+}
+
+/**
+ * A payment of the day PAYON's history did not show: only a confirmed one is a difference, and
+ * only if PAYON's status does not know it either (it may be in the history of another day).
+ */
+async function confirmUnseen(deps: ReconcileDeps, payment: Payment): Promise<Verdict> {
+  const verdict = compareTransaction({ local: localRecord(payment) });
+  if (verdict.kind !== 'exception') return verdict;
+  const status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+  if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
+    return { kind: 'matched' };
+  }
+  return verdict;
+}
+
+async function act(
+  deps: ReconcileDeps,
+  payment: Payment | undefined,
+  verdict: Verdict,
+  counts: ReconciliationCounts,
+  order?: OrderRecord,
+): Promise<ExceptionRecord | undefined> {
+  switch (verdict.kind) {
+    case 'matched':
+      counts.matched += 1;
+      return undefined;
+    case 'pending':
+      counts.pending += 1;
+      return undefined;
+    case 'heal': {
+      if (!payment) return undefined;
+      try {
+        await deps.payments.update(
+          transition(payment, verdict.to, 'reconciliation', verdict.reason, deps.clock()),
+        );
+        counts.healed += 1;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        counts.pending += 1; // changed meanwhile: the next run sees its new state
+      }
+      return undefined;
+    }
+    case 'exception': {
+      counts.exceptions += 1;
+      counts.byDifference[verdict.difference] = (counts.byDifference[verdict.difference] ?? 0) + 1;
+      const amount = payment?.amount ?? order?.amount;
+      return {
+        txId: payment?.txId ?? order?.txId ?? '?',
+        difference: verdict.difference,
+        detail: verdict.detail,
+        ...(verdict.payonCode ? { payonCode: verdict.payonCode } : {}),
+        ...(payment ? { localState: payment.snapshot.state } : {}),
+        ...(amount ? { amountMinor: amount.minor, currency: amount.currency } : {}),
+      };
+    }
+  }
+}

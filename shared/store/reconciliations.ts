@@ -1,0 +1,176 @@
+/**
+ * One Cambodian business day's reconciliation in DynamoDB, written as it runs so that nothing of
+ * the day is held in memory: the report (`RECON#<day>` / `REPORT`), one item per exception
+ * (`EXC#<txId>`) and one marker per txId PAYON's history showed (`SEEN#<txId>`, so local payments
+ * PAYON did not show are found by streaming the local day afterwards). Kept 400 days (markers 35).
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DifferenceKind } from '#shared/reconciliation/compare.ts';
+
+export const REPORT_RETENTION_SECONDS = 400 * 24 * 3_600;
+export const SEEN_RETENTION_SECONDS = 35 * 24 * 3_600;
+
+export interface ExceptionRecord {
+  readonly txId: string;
+  readonly difference: DifferenceKind;
+  readonly detail: string;
+  readonly payonCode?: string;
+  readonly localState?: string;
+  readonly amountMinor?: number;
+  readonly currency?: string;
+}
+
+export interface ReconciliationCounts {
+  payonTransactions: number;
+  localPayments: number;
+  submitted: number;
+  matched: number;
+  healed: number;
+  pending: number;
+  exceptions: number;
+  byDifference: Partial<Record<DifferenceKind, number>>;
+  /** Sum of the day's approved PAYON amounts, in minor units per currency. */
+  payonApprovedMinor: Record<string, number>;
+}
+
+export interface ReconciliationReport {
+  readonly day: string;
+  readonly runId: string;
+  readonly status: 'running' | 'completed' | 'failed';
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly counts: ReconciliationCounts;
+}
+
+const pk = (day: string) => `RECON#${day}`;
+
+export class ReconciliationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async saveReport(report: ReconciliationReport, now: Date): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: pk(report.day),
+          sk: 'REPORT',
+          type: 'reconciliation',
+          ...report,
+          ttl: Math.floor(now.getTime() / 1_000) + REPORT_RETENTION_SECONDS,
+        },
+      }),
+    );
+  }
+
+  async report(day: string): Promise<ReconciliationReport | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: pk(day), sk: 'REPORT' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...report } = Item;
+    return report as ReconciliationReport;
+  }
+
+  async addExceptions(
+    day: string,
+    runId: string,
+    exceptions: readonly ExceptionRecord[],
+    now: Date,
+  ) {
+    await this.#write(
+      exceptions.map((e) => ({
+        pk: pk(day),
+        sk: `EXC#${e.txId}`,
+        type: 'reconciliation-exception',
+        runId,
+        ...e,
+        ttl: Math.floor(now.getTime() / 1_000) + REPORT_RETENTION_SECONDS,
+      })),
+    );
+  }
+
+  /** One page of a run's exceptions, in txId order; `cursor` continues where the last page ended. */
+  async exceptions(
+    day: string,
+    runId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: ExceptionRecord[]; cursor: string | undefined }> {
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :exc)',
+        FilterExpression: 'runId = :run',
+        ExpressionAttributeValues: { ':pk': pk(day), ':exc': 'EXC#', ':run': runId },
+        Limit: limit,
+        ConsistentRead: true,
+        ...(cursor ? { ExclusiveStartKey: { pk: pk(day), sk: `EXC#${cursor}` } } : {}),
+      }),
+    );
+    return {
+      items: Items.map(
+        ({ pk: _pk, sk: _sk, type: _t, ttl: _ttl, runId: _r, ...e }) => e as ExceptionRecord,
+      ),
+      cursor: LastEvaluatedKey ? String(LastEvaluatedKey.sk).slice(4) : undefined,
+    };
+  }
+
+  async markSeen(day: string, runId: string, txIds: readonly string[], now: Date): Promise<void> {
+    const ttl = Math.floor(now.getTime() / 1_000) + SEEN_RETENTION_SECONDS;
+    await this.#write(txIds.map((txId) => ({ pk: pk(day), sk: `SEEN#${txId}`, runId, ttl })));
+  }
+
+  /** Which of `txIds` PAYON's history showed in this run. */
+  async seen(day: string, runId: string, txIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < txIds.length; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = txIds
+        .slice(start, start + 100)
+        .map((txId) => ({ pk: pk(day), sk: `SEEN#${txId}` }));
+      while (keys && keys.length > 0) {
+        const answer = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          if (item.runId === runId) found.add(String(item.sk).slice(5));
+        }
+        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as
+          | Record<string, unknown>[]
+          | undefined;
+      }
+    }
+    return found;
+  }
+
+  async #write(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < items.length; start += 25) {
+      let requests: unknown[] | undefined = items
+        .slice(start, start + 25)
+        .map((Item) => ({ PutRequest: { Item } }));
+      while (requests && requests.length > 0) {
+        const answer: { UnprocessedItems?: Record<string, unknown[]> | undefined } = await this.db.send(
+          new BatchWriteCommand({
+            RequestItems: { [this.tableName]: requests as never },
+          }),
+        );
+        requests = answer.UnprocessedItems?.[this.tableName];
+      }
+    }
+  }
+}
