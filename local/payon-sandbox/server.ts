@@ -78,6 +78,15 @@ export interface Sandbox {
   state(): Record<string, unknown>;
   /** Resolves when every push queued so far was sent, dropped or failed. */
   pushesSettled(): Promise<void>;
+  /**
+   * Volume tests: records approved card purchases directly in the ledger (no HTTP, no push), as
+   * if each had been registered and paid now. Returns how many were added.
+   */
+  seedApproved(input: {
+    readonly merchantId: string;
+    readonly txIds: Iterable<string>;
+    readonly amountCents: number;
+  }): number;
 }
 
 function unwrap<T>(run: () => T): T {
@@ -372,5 +381,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     transaction: (txId) => ledger.find(txId),
     state: () => stateView(ctx),
     pushesSettled: () => push.settled(),
+    seedApproved: ({ merchantId, txIds, amountCents }) => {
+      const merchant = config.merchants.get(merchantId);
+      if (!merchant) throw new Error(`no merchant ${merchantId}`);
+      let added = 0;
+      for (const txId of txIds) {
+        const tx = ledger.register(
+          {
+            txId,
+            merchantId,
+            termId: merchant.termId,
+            trt: '10',
+            amountCents,
+            paymentMethod: 'CREDIT_DEBIT',
+            payDvCd: null,
+            clientId: null,
+            bindingId: null,
+            buyerId: null,
+            sellerId: null,
+            checkout: 'card',
+            paymentType: '02',
+            expiryMs: 15 * 60_000,
+          },
+          () => null,
+        );
+        if ('txId' in tx) {
+          ledger.approve(tx, null, 'seeded');
+          added += 1;
+        }
+      }
+      changed();
+      return added;
+    },
   };
 }

@@ -75,7 +75,7 @@ describe('money moves whose outcome is unknown', () => {
 
         expect(first.status).toBe(status);
         expect((first.body as { error: Body }).error.code).toBe('outcome_unknown');
-        expect(retry.status).toBe(409);
+        expect(retry.status, retry.text).toBe(409);
         expect((retry.body as { error: Body }).error.code).toBe('outcome_being_resolved');
         expect(stored.body).toMatchObject({
           state: 'UNKNOWN',
