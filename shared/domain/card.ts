@@ -37,16 +37,37 @@ const CARD_LIKE = [
   /(?<!\d)(?<!\d[ -])\d{4}([ -])\d{6}\1\d{4,5}(?!\d)(?![ -]\d)/g,
 ];
 
+const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
+
+/**
+ * Whether [start, end) lies inside a UUID of `text`: a UUID's digit-only groups can read as a
+ * grouped card number (`6f9c3979-5100-4815-9452-ba98…`: 3979-5100-4815-9452 passes Luhn), which
+ * once made one random Idempotency-Key in ~5,000 a "card".
+ */
+function insideUuid(text: string, start: number, end: number): boolean {
+  for (const uuid of text.matchAll(UUID)) {
+    if (start >= uuid.index && end <= uuid.index + uuid[0].length) return true;
+  }
+  return false;
+}
+
+function isCard(text: string, match: string, at: number): boolean {
+  const digits = match.replace(/[ -]/g, '');
+  return (
+    digits.length >= 13 &&
+    digits.length <= 19 &&
+    luhnValid(digits) &&
+    !insideUuid(text, at, at + match.length)
+  );
+}
+
 /**
  * True when the text holds what looks like a card number: digits in a row or in card grouping
- * (not, say, the groups of a UUID) that pass Luhn.
+ * (not the groups of a UUID) that pass Luhn.
  */
 export function containsCardNumber(text: string): boolean {
   return CARD_LIKE.some((pattern) =>
-    [...text.matchAll(pattern)].some((match) => {
-      const digits = match[0].replace(/[ -]/g, '');
-      return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
-    }),
+    [...text.matchAll(pattern)].some((match) => isCard(text, match[0], match.index)),
   );
 }
 
@@ -61,11 +82,10 @@ export function containsCardNumber(text: string): boolean {
 export function maskCardNumbers(text: string): string {
   return CARD_LIKE.reduce(
     (current, pattern) =>
-      current.replace(pattern, (match) => {
-        const digits = match.replace(/[ -]/g, '');
-        return digits.length >= 13 && digits.length <= 19 && luhnValid(digits)
-          ? maskPan(digits)
-          : match;
+      current.replace(pattern, (match: string, ...rest: unknown[]) => {
+        // replace() passes the groups, then the offset, then the whole string.
+        const at = rest.at(-2) as number;
+        return isCard(current, match, at) ? maskPan(match.replace(/[ -]/g, '')) : match;
       }),
     text,
   );

@@ -106,7 +106,7 @@ describe('money moves whose outcome is unknown', () => {
       expect(first.status).toBe(504);
       expect((tooSoon.body as Body).state).toBe('UNKNOWN');
       expect((settled.body as Body).state).toBe(prior);
-      expect(again.status).toBe(200);
+      expect(again.status, again.text).toBe(200);
       expect((again.body as Body).state).toBe(done);
       expect(api.sandbox.journal.requests(path)).toHaveLength(2);
     });
