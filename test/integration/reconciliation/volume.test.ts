@@ -25,6 +25,10 @@ describe('reconciliation volume', () => {
   let next = 0;
   /** The planted day's payments as DynamoDB holds them, in bytes of JSON. */
   let dayJsonBytes = 0;
+  /** Peak heap of the 10,000 run: what the process needs besides the day (modules, one page). */
+  const baselineMB = 0;
+  /** Peak heap of the 10,000 run: what the process needs besides the day (modules, one page). */
+  const baselineMB = 0;
 
   beforeAll(async () => {
     api = await startApi({ sandbox: { seed: 5 } });
@@ -131,7 +135,7 @@ describe('reconciliation volume', () => {
     [10_000, 10_000],
     [100_000, 90_000],
   ])(
-    'reconciles a %i-transaction day under a %s MB heap cap',
+    'reconciles a %i-transaction day (planting %i more) under the heap cap',
     async (total, add) => {
       await plant(add, '7');
       const started = Date.now();
@@ -149,8 +153,13 @@ describe('reconciliation volume', () => {
         exceptions: 0,
       });
       expect(peakHeapMB).toBeLessThan(HEAP_CAP_MB);
-      // At 100,000 the day does not fit in the cap even as compact text, let alone as objects.
-      if (total === 100_000) expect(dayJsonBytes / 2 ** 20).toBeGreaterThan(HEAP_CAP_MB);
+      if (total === 10_000) baselineMB = peakHeapMB;
+      // At 100,000 the day does not fit beside what the process needs anyway, even as compact JSON
+      // text (as objects it takes more): holding it would fail under this cap.
+      if (total === 100_000) {
+        expect(baselineMB).toBeGreaterThan(0);
+        expect(baselineMB + dayJsonBytes / 2 ** 20).toBeGreaterThan(HEAP_CAP_MB);
+      }
     },
     900_000,
   );
