@@ -26,9 +26,7 @@ describe('reconciliation volume', () => {
   /** The planted day's payments as DynamoDB holds them, in bytes of JSON. */
   let dayJsonBytes = 0;
   /** Peak heap of the 10,000 run: what the process needs besides the day (modules, one page). */
-  const baselineMB = 0;
-  /** Peak heap of the 10,000 run: what the process needs besides the day (modules, one page). */
-  const baselineMB = 0;
+  let baselineMB = 0;
 
   beforeAll(async () => {
     api = await startApi({ sandbox: { seed: 5 } });
