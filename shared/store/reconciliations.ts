@@ -164,11 +164,12 @@ export class ReconciliationStore {
         .slice(start, start + 25)
         .map((Item) => ({ PutRequest: { Item } }));
       while (requests && requests.length > 0) {
-        const answer: { UnprocessedItems?: Record<string, unknown[]> | undefined } = await this.db.send(
-          new BatchWriteCommand({
-            RequestItems: { [this.tableName]: requests as never },
-          }),
-        );
+        const answer: { UnprocessedItems?: Record<string, unknown[]> | undefined } =
+          await this.db.send(
+            new BatchWriteCommand({
+              RequestItems: { [this.tableName]: requests as never },
+            }),
+          );
         requests = answer.UnprocessedItems?.[this.tableName];
       }
     }
