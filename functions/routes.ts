@@ -73,6 +73,27 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
+    path: '/reconciliations',
+    function: 'start-reconciliation',
+    access: 'merchant',
+    idempotent: false,
+  },
+  {
+    method: 'GET',
+    path: '/reconciliations/{day}',
+    function: 'get-reconciliation',
+    access: 'merchant',
+    idempotent: false,
+  },
+  {
+    method: 'GET',
+    path: '/reconciliations/{day}/exceptions',
+    function: 'list-reconciliation-exceptions',
+    access: 'merchant',
+    idempotent: false,
+  },
+  {
+    method: 'POST',
     path: '/payon/notifications/{token}',
     function: 'payon-webhook',
     access: 'payon',
@@ -91,4 +112,6 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundFunction[] = [
   { function: 'confirm-notification', trigger: 'queue' },
   // The status sweep: every minute (EventBridge schedule).
   { function: 'sync-payments', trigger: 'schedule' },
+  // Daily reconciliation (EventBridge schedule); also invoked asynchronously by start-reconciliation.
+  { function: 'reconcile-day', trigger: 'schedule' },
 ];

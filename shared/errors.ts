@@ -137,7 +137,11 @@ export class ConflictError extends AppError {
   override readonly name = 'ConflictError';
 
   constructor(
-    readonly code: 'request_in_progress' | 'payment_state_conflict' | 'outcome_being_resolved',
+    readonly code:
+      | 'request_in_progress'
+      | 'payment_state_conflict'
+      | 'outcome_being_resolved'
+      | 'reconciliation_running',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {

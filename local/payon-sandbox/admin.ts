@@ -4,7 +4,7 @@
  * operations are methods of the `Sandbox` object returned by startSandbox.
  */
 import { checkMerchant, type MerchantConfig, SandboxConfigError } from './config.ts';
-import type { SandboxContext } from './context.ts';
+import type { ReconciliationScript, SandboxContext } from './context.ts';
 import type { Fault } from './faults.ts';
 import { type Answer, isRecord, json, parseJson, text } from './http.ts';
 import type { Transaction } from './ledger.ts';
@@ -213,6 +213,29 @@ function readJson(body: string): unknown {
 }
 
 /** Answers a /_sandbox or /health request, or `undefined` for other paths. */
+/** A scripted reconciliation answer from the admin API's JSON. */
+export function parseReconciliationScript(input: unknown): ReconciliationScript {
+  if (!isRecord(input)) throw new AdminError('body must be a JSON object');
+  const { resultCode, grandTotalCents } = input;
+  if (resultCode !== undefined) {
+    if (
+      resultCode !== '0001' &&
+      resultCode !== '0002' &&
+      resultCode !== '3003' &&
+      resultCode !== '0006'
+    )
+      throw new AdminError('resultCode must be one of 0001, 0002, 3003, 0006');
+    return { resultCode };
+  }
+  if (
+    typeof grandTotalCents !== 'number' ||
+    !Number.isSafeInteger(grandTotalCents) ||
+    grandTotalCents < 0
+  )
+    throw new AdminError('give resultCode, or grandTotalCents as a whole number of cents');
+  return { grandTotalCents };
+}
+
 export function adminRoute(
   ctx: SandboxContext,
   hooks: AdminHooks,
@@ -251,6 +274,13 @@ export function adminRoute(
         readJson(body),
       );
       return json(200, publicMerchant(updated));
+    }
+    const scripted = /^PUT \/_sandbox\/reconciliation\/([^/]+)$/.exec(route);
+    if (scripted) {
+      const txId = decodeURIComponent(scripted[1] ?? '');
+      const script = parseReconciliationScript(readJson(body));
+      ctx.reconciliationAnswers.set(txId, script);
+      return json(200, { txId, ...script });
     }
     switch (route) {
       case 'GET /_sandbox/state':

@@ -19,11 +19,21 @@ export interface SandboxContext {
   chaosRng: Prng;
   idRng: Prng;
   pins: PinDecryptor;
+  /** Scripted reconciliation answers by txId (what the sandbox cannot derive: fees, refusals). */
+  reconciliationAnswers: Map<string, ReconciliationScript>;
   /** Base URL of checkout links (publicUrl, or the server's own URL). */
   publicUrl(): string;
   /** The merchant with this id, if configured. */
   merchant(merchantId: string): MerchantConfig | undefined;
 }
+
+/**
+ * How PAYON's reconciliation answers one txId instead of checking the ledger: a refusal code
+ * (0001/0002/3003/0006, as PAYON documents them) or an approval whose grand total differs (fees).
+ */
+export type ReconciliationScript =
+  | { readonly resultCode: '0001' | '0002' | '3003' | '0006' }
+  | { readonly grandTotalCents: number };
 
 /** `clientId` as the merchant sent it: a namespaced form (merchantId+termId+clientId) is shortened. */
 export function shortClientId(merchant: MerchantConfig, clientId: string): string {

@@ -629,6 +629,13 @@ function ledgerEvents(tx: Transaction): Map<string, number> {
   return events;
 }
 
+const SCRIPTED_REFUSALS = {
+  '0001': MESSAGES.invalidMerchant,
+  '0002': MESSAGES.invalidTerm,
+  '3003': MESSAGES.invalidTransaction,
+  '0006': 'Invalid Customer ID',
+} as const;
+
 function reconcileItem(ctx: SandboxContext, item: unknown): ReconciliationResponseItem {
   const body: Body = isRecord(item) ? item : {};
   const cents = parseAmountCents(body.grandToTAmt);
@@ -656,6 +663,16 @@ function reconcileItem(ctx: SandboxContext, item: unknown): ReconciliationRespon
   }
   if (cents === undefined)
     return answer('9999', 'System Error: grandToTAmt is not an amount', null);
+  const script = ctx.reconciliationAnswers.get(str(body, 'txId') ?? '');
+  if (script && 'resultCode' in script) {
+    return answer(script.resultCode, SCRIPTED_REFUSALS[script.resultCode], null);
+  }
+  if (script) {
+    return {
+      ...answer('0000', 'Success', 'APPROVED'),
+      grandToTAmt: centsToWireNumber(script.grandTotalCents),
+    };
+  }
   const tx = ctx.ledger.find(str(body, 'txId') ?? '');
   if (
     !tx ||

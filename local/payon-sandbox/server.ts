@@ -19,7 +19,7 @@ import {
 import { checkoutRoute } from './checkout.ts';
 import { createClock } from './clock.ts';
 import { type MerchantConfig, resolveConfig, type SandboxOptions } from './config.ts';
-import type { SandboxContext } from './context.ts';
+import type { ReconciliationScript, SandboxContext } from './context.ts';
 import { type Fault, FaultTable, fiveXxBody, MALFORMED_BODY } from './faults.ts';
 import {
   type Answer,
@@ -43,6 +43,7 @@ import { readSnapshot, type Snapshot, SnapshotSaver } from './snapshot.ts';
 
 export type { PaymentResult } from './admin.ts';
 export type { MerchantConfig, SandboxOptions } from './config.ts';
+export type { ReconciliationScript } from './context.ts';
 export type { Fault } from './faults.ts';
 export type { Journal, JournalEntry, PushEntry, RequestEntry } from './journal.ts';
 export type { Transaction } from './ledger.ts';
@@ -78,6 +79,8 @@ export interface Sandbox {
   state(): Record<string, unknown>;
   /** Resolves when every push queued so far was sent, dropped or failed. */
   pushesSettled(): Promise<void>;
+  /** PAYON's reconciliation answers `txId` so from now on (fees, refusals the ledger cannot make). */
+  scriptReconciliation(txId: string, script: ReconciliationScript): void;
   /**
    * Volume tests: records approved card purchases directly in the ledger (no HTTP, no push), as
    * if each had been registered and paid now. Returns how many were added.
@@ -132,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pins: createPinDecryptor(keyPair, config.rsaPadding),
     publicUrl: () => publicUrl,
     merchant: (merchantId) => config.merchants.get(merchantId),
+    reconciliationAnswers: new Map(),
   };
 
   const takeSnapshot = (): Snapshot => ({
@@ -156,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ledger.reset();
     journal.clear();
     faults.clear();
+    ctx.reconciliationAnswers.clear();
     clock.set(Date.now());
     push.chaos = { ...initialChaos };
     changed();
@@ -381,6 +386,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     transaction: (txId) => ledger.find(txId),
     state: () => stateView(ctx),
     pushesSettled: () => push.settled(),
+    scriptReconciliation: (txId, script) => {
+      ctx.reconciliationAnswers.set(txId, script);
+    },
     seedApproved: ({ merchantId, txIds, amountCents }) => {
       const merchant = config.merchants.get(merchantId);
       if (!merchant) throw new Error(`no merchant ${merchantId}`);

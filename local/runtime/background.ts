@@ -1,7 +1,8 @@
 /**
  * What AWS runs around the functions, done on one machine: the SQS hand-off from the webhook to
  * the confirmation function (in process, with the same SQS event shape), the EventBridge schedule
- * of the sweep (a timer), and a place merchant events land (an EventBridge bus on moto with a rule
+ * of the sweep (a timer), the asynchronous invoke of reconcile-day (in process, not awaited by the
+ * API), and a place merchant events land (an EventBridge bus on moto with a rule
  * into an SQS queue, read back and printed).
  */
 
@@ -21,8 +22,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '#local/runtime/apigw.ts';
-import { EVENT_SOURCE, type PaymentEvent } from '#shared/events/envelope.ts';
+import { EVENT_SOURCE, type MerchantEvent } from '#shared/events/envelope.ts';
 import { type ConfirmQueue, sqsEvent } from '#shared/notifications/queue.ts';
+import type { ReconcileRequest, ReconciliationStarter } from '#shared/reconciliation/starter.ts';
 import type { NotificationRef } from '#shared/store/notifications.ts';
 
 type ConfirmHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -62,6 +64,42 @@ export class InProcessConfirmQueue implements ConfirmQueue {
   }
 }
 
+type ReconcileHandler = (event: ReconcileRequest, context: Context) => Promise<unknown>;
+
+/** `POST /reconciliations`' asynchronous invoke: the run starts after the API answered. */
+export class InProcessReconciliationStarter implements ReconciliationStarter {
+  #handler: ReconcileHandler | undefined;
+  readonly #pending = new Set<Promise<void>>();
+  /** Runs that ended in an error (Lambda would retry them twice). */
+  failures = 0;
+
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  attach(handler: ReconcileHandler): void {
+    this.#handler = handler;
+  }
+
+  async start(day: string): Promise<void> {
+    const handler = this.#handler;
+    if (handler === undefined) throw new Error('no reconcile-day handler attached');
+    const run = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await handler({ day }, lambdaContext('reconcile-day', 900_000));
+    })()
+      .catch((error: unknown) => {
+        this.failures += 1;
+        this.onError(error);
+      })
+      .finally(() => this.#pending.delete(run));
+    this.#pending.add(run);
+  }
+
+  /** Resolves when every run started so far has ended. */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+}
+
 /** Runs `tick` every `intervalMs`, one run at a time, until stopped. */
 export function startTimer(
   intervalMs: number,
@@ -78,6 +116,35 @@ export function startTimer(
       stopped = true;
       clearInterval(timer);
       await running;
+    },
+  };
+}
+
+/** Runs `tick` every day at `hourUtc`:00 UTC, until stopped. */
+export function startDailyAt(
+  hourUtc: number,
+  tick: () => Promise<void>,
+): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = () => {
+    const now = new Date();
+    const next = new Date(now);
+    next.setUTCHours(hourUtc, 0, 0, 0);
+    if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
+    timer = setTimeout(() => {
+      if (stopped) return;
+      void tick()
+        .catch(() => undefined)
+        .finally(schedule);
+    }, next.getTime() - now.getTime());
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }
@@ -115,8 +182,8 @@ export async function createEventTap(
 }
 
 /** Reads (and deletes) what the tap queue holds: the envelopes EventBridge delivered. */
-export async function readTap(sqs: SQSClient, queueUrl: string): Promise<PaymentEvent[]> {
-  const events: PaymentEvent[] = [];
+export async function readTap(sqs: SQSClient, queueUrl: string): Promise<MerchantEvent[]> {
+  const events: MerchantEvent[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
@@ -127,7 +194,7 @@ export async function readTap(sqs: SQSClient, queueUrl: string): Promise<Payment
     );
     if (Messages.length === 0) return events;
     for (const message of Messages) {
-      const envelope = JSON.parse(message.Body ?? '{}') as { detail?: PaymentEvent };
+      const envelope = JSON.parse(message.Body ?? '{}') as { detail?: MerchantEvent };
       if (envelope.detail) events.push(envelope.detail);
     }
     await sqs.send(

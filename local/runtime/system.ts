@@ -15,8 +15,10 @@ import { lambdaContext } from '#local/runtime/apigw.ts';
 import {
   createEventTap,
   InProcessConfirmQueue,
+  InProcessReconciliationStarter,
   readTap,
   scheduledEvent,
+  startDailyAt,
   startTimer,
 } from '#local/runtime/background.ts';
 import { startSecretsFallback } from '#local/runtime/secrets-fallback.ts';
@@ -31,11 +33,13 @@ import {
 } from '#local/runtime/services.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
-import type { PaymentEvent } from '#shared/events/envelope.ts';
+import type { MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
+import { previousCambodianDay, RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { createDependencies, setDependencies } from '#shared/runtime/dependencies.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 import { parseMerchantSecret } from '#shared/secrets/provider.ts';
+import type { ReconciliationReport } from '#shared/store/reconciliations.ts';
 import { createTableInput } from '#shared/store/table.ts';
 
 /** A start-up problem the user can fix; printed as one line, never as a stack trace. */
@@ -218,8 +222,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     });
     // Merchant events: on moto, a real EventBridge bus with a rule into a queue that is read back
     // and printed; without moto, printed as they are published.
-    const printEvent = (event: PaymentEvent) =>
-      log(`  [event] ${event.type} ${event.id} payment ${event.payment.id} ${event.payment.state}`);
+    const printEvent = (event: MerchantEvent) =>
+      log(
+        event.type === 'reconciliation.completed'
+          ? `  [event] ${event.type} ${event.id} day ${event.reconciliation.day}`
+          : `  [event] ${event.type} ${event.id} payment ${event.payment.id} ${event.payment.state}`,
+      );
     const awsClientConfig = { region: REGION, credentials: CREDENTIALS, endpoint: aws.endpoint };
     const eventBridge = new EventBridgeClient(awsClientConfig);
     const sqs = new SQSClient(awsClientConfig);
@@ -231,6 +239,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       },
     };
     const confirmQueue = new InProcessConfirmQueue();
+    const reconciliationStarter = new InProcessReconciliationStarter((error) =>
+      log(`  [reconciliation] failed: ${error instanceof Error ? error.name : 'error'}`),
+    );
     setDependencies(
       createDependencies(config, {
         dynamo: dynamoClient,
@@ -238,6 +249,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         eventBridge,
         sqs,
         confirmQueue,
+        reconciliationStarter,
         ...(tap ? {} : { publisher: consolePublisher }),
         pinEncryption: createPinEncryptor,
       }),
@@ -254,6 +266,24 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     });
     stops.push(() => sweep.stop());
     stops.push(() => confirmQueue.idle());
+    // Reconciliation: on demand through the API, and daily at 01:00 in Cambodia as in AWS.
+    const reconcile = (await import('#functions/reconcile-day/handler.ts')) as unknown as {
+      handler: (event: unknown, context: Context) => Promise<ReconciliationReport | undefined>;
+    };
+    reconciliationStarter.attach(async (event, context) => {
+      const report = await reconcile.handler(event, context);
+      if (report) {
+        log(
+          `  [reconciliation] ${report.day}: ${report.counts.matched} matched, ${report.counts.healed} healed, ${report.counts.exceptions} exceptions`,
+        );
+      }
+      return report;
+    });
+    const daily = startDailyAt(RECONCILIATION_HOUR_UTC, async () => {
+      await reconciliationStarter.start(previousCambodianDay(new Date()));
+    });
+    stops.push(() => daily.stop());
+    stops.push(() => reconciliationStarter.idle());
     if (tap) {
       const reader = startTimer(1_000, async () => {
         for (const event of await readTap(sqs, tap.queueUrl)) printEvent(event);

@@ -68,6 +68,10 @@ export interface Config {
     /** Source addresses PAYON's pushes may come from (CIDRs); empty = any (the URL token still applies). */
     readonly sourceCidrs: readonly string[];
   };
+  readonly reconciliation: {
+    /** The reconcile-day function `POST /reconciliations` invokes asynchronously. */
+    readonly functionName: string | undefined;
+  };
   readonly secrets: {
     /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
     readonly merchantSecretId: string;
@@ -96,6 +100,8 @@ export const ENVIRONMENT_VARIABLES = {
     'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
   EVENT_BUS_NAME: 'required; the EventBridge bus (name or ARN) merchant events are sent to',
   CONFIRM_QUEUE_URL: 'optional (required by the webhook); SQS queue URL for received pushes',
+  RECONCILE_FUNCTION_NAME:
+    'optional (required by POST /reconciliations); the reconcile-day function it invokes',
   NOTIFY_SOURCE_CIDRS:
     'optional; comma-separated IPv4/IPv6 CIDRs PAYON pushes may come from, default any',
 } as const;
@@ -240,6 +246,10 @@ export function loadConfig(env: Env): Config {
   const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
   const busName = read.string('EVENT_BUS_NAME', /^[A-Za-z0-9._\-/:]{1,1600}$/);
   const confirmQueueUrl = read.url('CONFIRM_QUEUE_URL', false);
+  const reconcileFunction = read.optionalString(
+    'RECONCILE_FUNCTION_NAME',
+    /^[A-Za-z0-9_:-]{1,170}$/,
+  );
   const sourceCidrs = read.cidrs('NOTIFY_SOURCE_CIDRS');
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
@@ -285,6 +295,7 @@ export function loadConfig(env: Env): Config {
     },
     events: { busName },
     notifications: { confirmQueueUrl, sourceCidrs },
+    reconciliation: { functionName: reconcileFunction },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };
 }

@@ -10,7 +10,7 @@
  */
 import { type Payment, type PaymentView, paymentView } from '#shared/domain/payment.ts';
 
-export const EVENT_TYPES = [
+export const PAYMENT_EVENT_TYPES = [
   'payment.authorized',
   'payment.succeeded',
   'payment.failed',
@@ -19,6 +19,10 @@ export const EVENT_TYPES = [
   'payment.cancelled',
   'payment.refunded',
 ] as const;
+export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
+
+/** Every event type the product sends (docs/events.md). */
+export const EVENT_TYPES = [...PAYMENT_EVENT_TYPES, 'reconciliation.completed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Version of the envelope's shape; bumped only for changes a consumer must know about. */
@@ -30,7 +34,7 @@ export const EVENT_SOURCE = 'payon.serverless';
 export interface PaymentEvent {
   /** Stable per transition: the same id however often it is delivered. */
   readonly id: string;
-  readonly type: EventType;
+  readonly type: PaymentEventType;
   readonly specVersion: typeof EVENT_SPEC_VERSION;
   /** When the transition happened (ISO 8601, UTC). */
   readonly time: string;
@@ -38,6 +42,51 @@ export interface PaymentEvent {
   /** The payment's version after the transition; consumers ignore a lower one than they hold. */
   readonly paymentVersion: number;
   readonly payment: PaymentView;
+}
+
+/** A Cambodian business day was reconciled (issue 9): the report's totals, not its exceptions. */
+export interface ReconciliationEvent {
+  /** Stable per run: `evt_recon_<day>_<run start, digits only>`. */
+  readonly id: string;
+  readonly type: 'reconciliation.completed';
+  readonly specVersion: typeof EVENT_SPEC_VERSION;
+  /** When the run finished (ISO 8601, UTC). */
+  readonly time: string;
+  readonly stage: string;
+  readonly reconciliation: {
+    readonly day: string;
+    readonly runId: string;
+    readonly counts: Readonly<Record<string, unknown>>;
+  };
+}
+
+/** What the bus carries: a payment's transition or a reconciled day. */
+export type MerchantEvent = PaymentEvent | ReconciliationEvent;
+
+/** The payment or day an event is about (outbox bookkeeping and logs). */
+export function eventSubject(event: MerchantEvent): string {
+  return event.type === 'reconciliation.completed'
+    ? `RECON#${event.reconciliation.day}`
+    : event.payment.id;
+}
+
+/** The event a finished reconciliation run announces. */
+export function reconciliationEvent(
+  report: { day: string; runId: string; finishedAt: string; counts: object },
+  stage: string,
+): ReconciliationEvent {
+  return {
+    id: `evt_recon_${report.day}_${report.runId.replace(/\D/g, '')}`,
+    type: 'reconciliation.completed',
+    specVersion: EVENT_SPEC_VERSION,
+    time: report.finishedAt,
+    stage,
+    reconciliation: {
+      day: report.day,
+      runId: report.runId,
+      counts: report.counts as Record<string, unknown>,
+    },
+  };
 }
 
 /**
@@ -60,7 +109,10 @@ export function eventFor(payment: Payment, stage: string): PaymentEvent | undefi
   };
 }
 
-function eventType(payment: Payment, from: Payment['snapshot']['state']): EventType | undefined {
+function eventType(
+  payment: Payment,
+  from: Payment['snapshot']['state'],
+): PaymentEventType | undefined {
   const previous = payment.history.at(-2);
   switch (payment.snapshot.state) {
     case 'AUTHORIZED':

@@ -3,7 +3,7 @@
  * 10 entries; an entry EventBridge refuses comes back as failed and stays in the outbox.
  */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, type PaymentEvent } from '#shared/events/envelope.ts';
+import { EVENT_SOURCE, type MerchantEvent } from '#shared/events/envelope.ts';
 
 export interface PublishResult {
   readonly delivered: readonly string[];
@@ -12,7 +12,7 @@ export interface PublishResult {
 }
 
 export interface EventPublisher {
-  publish(events: readonly PaymentEvent[]): Promise<PublishResult>;
+  publish(events: readonly MerchantEvent[]): Promise<PublishResult>;
 }
 
 const BATCH = 10;
@@ -23,7 +23,7 @@ export class EventBridgePublisher implements EventPublisher {
     private readonly busName: string,
   ) {}
 
-  async publish(events: readonly PaymentEvent[]): Promise<PublishResult> {
+  async publish(events: readonly MerchantEvent[]): Promise<PublishResult> {
     const delivered: string[] = [];
     const failed = new Map<string, string>();
     for (let start = 0; start < events.length; start += BATCH) {

@@ -3,7 +3,7 @@
  * and again from the sweep for anything EventBridge did not take. An event keeps its id on every
  * attempt; delivery is at least once, and consumers dedupe on `id` (docs/events.md).
  */
-import type { PaymentEvent } from '#shared/events/envelope.ts';
+import type { MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
 import type { OutboxStore } from '#shared/store/outbox.ts';
 import type { EventOutlet } from '#shared/store/payments.ts';
@@ -33,7 +33,7 @@ export class EventRelay implements EventOutlet {
   ) {}
 
   /** After a commit: one attempt now; a failure is left for the sweep (never thrown). */
-  async committed(event: PaymentEvent): Promise<void> {
+  async committed(event: MerchantEvent): Promise<void> {
     try {
       await this.deliver([{ event, attempts: 0 }]);
     } catch (error) {
@@ -52,7 +52,7 @@ export class EventRelay implements EventOutlet {
   }
 
   private async deliver(
-    records: readonly { event: PaymentEvent; attempts: number }[],
+    records: readonly { event: MerchantEvent; attempts: number }[],
   ): Promise<{ delivered: number; failed: number }> {
     if (records.length === 0) return { delivered: 0, failed: 0 };
     const { delivered, failed } = await this.publisher.publish(records.map((r) => r.event));

@@ -9,6 +9,7 @@
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
 import { ConflictError } from '#shared/errors.ts';
+import { reconciliationEvent } from '#shared/events/envelope.ts';
 import type {
   OrderRecord,
   ReconciliationItemInput,
@@ -21,6 +22,7 @@ import {
   type Verdict,
 } from '#shared/reconciliation/compare.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type { EventOutlet } from '#shared/store/payments.ts';
 import type {
   ExceptionRecord,
   ReconciliationCounts,
@@ -33,13 +35,20 @@ export type ReconcileDeps = Pick<
   'payon' | 'payments' | 'clock' | 'logger' | 'metrics'
 > & {
   readonly reconciliations: ReconciliationStore;
+  /** Delivers the `reconciliation.completed` event after the report commits. */
+  readonly events: EventOutlet;
 };
+
+/** How long a run's `running` report blocks another run of the same day (the function's timeout). */
+export const RUN_LEASE_MS = 15 * 60_000;
 
 export interface ReconcileOptions {
   /** PAYON's orders list page size (its `limit`). */
   readonly pageSize?: number;
   /** Items per reconciliation request (assumed; PAYON documents no limit). */
   readonly batchSize?: number;
+  /** See {@link RUN_LEASE_MS}. */
+  readonly leaseMs?: number;
 }
 
 /** The reconciliation item a confirmed payment is submitted as, or undefined for none. */
@@ -100,9 +109,14 @@ export async function reconcileDay(
     exceptions: 0,
     byDifference: {},
     payonApprovedMinor: {},
+    exceptionMinor: {},
   };
   const base = { day, runId, startedAt: runId };
-  await deps.reconciliations.saveReport({ ...base, status: 'running', counts }, startedAt);
+  await deps.reconciliations.begin(
+    { ...base, status: 'running', counts },
+    startedAt,
+    options.leaseMs ?? RUN_LEASE_MS,
+  );
   try {
     // 1. PAYON's history, page by page, three ways.
     for (let index = 1; ; index += 1) {
@@ -135,21 +149,36 @@ export async function reconcileDay(
       await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
     } while (cursor);
   } catch (error) {
-    await deps.reconciliations.saveReport(
-      { ...base, status: 'failed', finishedAt: deps.clock().toISOString(), counts },
-      deps.clock(),
-    );
+    deps.metrics.addMetric('reconciliation.failed', 'Count', 1);
+    await deps.reconciliations
+      .saveReport(
+        { ...base, status: 'failed', finishedAt: deps.clock().toISOString(), counts },
+        deps.clock(),
+      )
+      .catch((saveError: unknown) =>
+        deps.logger.error('the failed reconciliation report could not be saved', {
+          day,
+          error: saveError instanceof Error ? saveError.name : 'unknown',
+        }),
+      );
     throw error;
   }
+  const finishedAt = deps.clock();
   const report: ReconciliationReport = {
     ...base,
     status: 'completed',
-    finishedAt: deps.clock().toISOString(),
+    finishedAt: finishedAt.toISOString(),
     counts,
   };
-  await deps.reconciliations.saveReport(report, deps.clock());
+  const event = reconciliationEvent(
+    { ...report, finishedAt: finishedAt.toISOString() },
+    deps.events.stage,
+  );
+  await deps.reconciliations.complete(report, event, finishedAt);
+  await deps.events.committed(event);
   deps.metrics.addMetric('reconciliation.exceptions', 'Count', counts.exceptions);
   deps.metrics.addMetric('reconciliation.healed', 'Count', counts.healed);
+  deps.metrics.addMetric('reconciliation.completed', 'Count', 1);
   return report;
 }
 
@@ -246,6 +275,10 @@ async function act(
       counts.exceptions += 1;
       counts.byDifference[verdict.difference] = (counts.byDifference[verdict.difference] ?? 0) + 1;
       const amount = payment?.amount ?? order?.amount;
+      if (amount) {
+        counts.exceptionMinor[amount.currency] =
+          (counts.exceptionMinor[amount.currency] ?? 0) + amount.minor;
+      }
       return {
         txId: payment?.txId ?? order?.txId ?? '?',
         difference: verdict.difference,

@@ -7,6 +7,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +17,10 @@ import { EventRelay } from '#shared/events/relay.ts';
 import { type ConfirmQueue, SqsConfirmQueue } from '#shared/notifications/queue.ts';
 import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
+import {
+  LambdaReconciliationStarter,
+  type ReconciliationStarter,
+} from '#shared/reconciliation/starter.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
 import { NotificationStore } from '#shared/store/notifications.ts';
@@ -38,6 +43,8 @@ export interface Dependencies {
   /** Delivers merchant events (also the payment store's outlet). */
   readonly events: EventRelay;
   readonly confirmQueue: ConfirmQueue;
+  /** Hands a reconciliation run to the reconcile-day function (POST /reconciliations). */
+  readonly reconciliationStarter: ReconciliationStarter;
   readonly clock: () => Date;
   readonly nextTxId: () => string;
 }
@@ -51,6 +58,8 @@ export interface DependencyOverrides {
   readonly publisher?: EventPublisher;
   /** Replaces SQS (the local runtime hands pushes to the confirmation handler in process). */
   readonly confirmQueue?: ConfirmQueue;
+  /** Replaces the asynchronous Lambda invoke (the local runtime runs reconcile-day in process). */
+  readonly reconciliationStarter?: ReconciliationStarter;
   readonly fetch?: typeof fetch;
   readonly clock?: () => Date;
   readonly pinEncryption?: PayonClientOptions['pinEncryption'];
@@ -112,6 +121,12 @@ export function createDependencies(
       new SqsConfirmQueue(
         overrides.sqs ?? tracer.captureAWSv3Client(new SQSClient({})),
         config.notifications.confirmQueueUrl,
+      ),
+    reconciliationStarter:
+      overrides.reconciliationStarter ??
+      new LambdaReconciliationStarter(
+        tracer.captureAWSv3Client(new LambdaClient({})),
+        config.reconciliation.functionName,
       ),
     idempotency: new IdempotencyStore(
       db,

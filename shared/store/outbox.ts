@@ -7,14 +7,14 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PaymentEvent } from '#shared/events/envelope.ts';
+import type { MerchantEvent } from '#shared/events/envelope.ts';
 import { queryDue } from '#shared/store/table.ts';
 
 /** How long an event record is kept after it was written. */
 export const OUTBOX_RETENTION_SECONDS = 30 * 24 * 3_600;
 
 export interface OutboxRecord {
-  readonly event: PaymentEvent;
+  readonly event: MerchantEvent;
   readonly attempts: number;
   readonly deliveredAt: string | undefined;
   readonly lastError: string | undefined;
@@ -26,14 +26,16 @@ export const outboxKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EV
 export const FIRST_REDELIVERY_MS = 60_000;
 
 /** The outbox item for a new event (the sweep's due time leaves the writer its own attempt). */
-export function outboxItem(event: PaymentEvent, now: Date): Record<string, unknown> {
+export function outboxItem(event: MerchantEvent, now: Date): Record<string, unknown> {
   const due = new Date(now.getTime() + FIRST_REDELIVERY_MS).toISOString();
   return {
     ...outboxKey(event.id),
     type: 'event',
     eventId: event.id,
     eventType: event.type,
-    txId: event.payment.id,
+    ...(event.type === 'reconciliation.completed'
+      ? { day: event.reconciliation.day }
+      : { txId: event.payment.id }),
     detail: JSON.stringify(event),
     attempts: 0,
     createdAt: now.toISOString(),
@@ -45,7 +47,7 @@ export function outboxItem(event: PaymentEvent, now: Date): Record<string, unkno
 
 function fromItem(item: Record<string, unknown>): OutboxRecord {
   return {
-    event: JSON.parse(String(item.detail)) as PaymentEvent,
+    event: JSON.parse(String(item.detail)) as MerchantEvent,
     attempts: Number(item.attempts ?? 0),
     deliveredAt: item.deliveredAt === undefined ? undefined : String(item.deliveredAt),
     lastError: item.lastError === undefined ? undefined : String(item.lastError),

@@ -20,7 +20,7 @@ import type { Currency } from '#shared/domain/money.ts';
 import { type Payment, paymentDay } from '#shared/domain/payment.ts';
 import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/payment-state.ts';
 import { ConflictError } from '#shared/errors.ts';
-import { eventFor, type PaymentEvent } from '#shared/events/envelope.ts';
+import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 import { queryDue, TABLE_KEYS } from '#shared/store/table.ts';
 
@@ -29,7 +29,7 @@ export interface EventOutlet {
   /** Names the deployment in every event. */
   readonly stage: string;
   /** Called after the transition and its outbox item committed; must never throw. */
-  committed(event: PaymentEvent): Promise<void>;
+  committed(event: MerchantEvent): Promise<void>;
 }
 
 /** The txId is already taken (another payment, or a concurrent generator in the same ms). */

@@ -1,9 +1,15 @@
 /**
  * One Cambodian business day's reconciliation in DynamoDB, written as it runs so that nothing of
- * the day is held in memory: the report (`RECON#<day>` / `REPORT`), one item per exception
- * (`EXC#<txId>`) and one marker per txId PAYON's history showed (`SEEN#<txId>`, so local payments
- * PAYON did not show are found by streaming the local day afterwards). Kept 400 days (markers 35).
+ * the day is held in memory: the report of the latest run (`RECON#<day>` / `REPORT`), one item per
+ * exception (`EXC#<runId>#<txId>`, so a rerun never mixes with an older run's) and one marker per
+ * txId PAYON's history showed (`SEEN#<txId>`, so local payments PAYON did not show are found by
+ * streaming the local day afterwards). Kept 400 days (markers 35).
+ *
+ * One run per day at a time: a run starts with a conditional write that fails while another run's
+ * report says `running` and is younger than the function's timeout (a crashed run does not block
+ * the day for longer than that). The finished report and its merchant event are one transaction.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -11,8 +17,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#shared/errors.ts';
+import type { ReconciliationEvent } from '#shared/events/envelope.ts';
 import type { DifferenceKind } from '#shared/reconciliation/compare.ts';
+import { outboxItem } from '#shared/store/outbox.ts';
 
 export const REPORT_RETENTION_SECONDS = 400 * 24 * 3_600;
 export const SEEN_RETENTION_SECONDS = 35 * 24 * 3_600;
@@ -38,6 +48,8 @@ export interface ReconciliationCounts {
   byDifference: Partial<Record<DifferenceKind, number>>;
   /** Sum of the day's approved PAYON amounts, in minor units per currency. */
   payonApprovedMinor: Record<string, number>;
+  /** Sum of the amounts the exceptions concern, in minor units per currency. */
+  exceptionMinor: Record<string, number>;
 }
 
 export interface ReconciliationReport {
@@ -50,6 +62,7 @@ export interface ReconciliationReport {
 }
 
 const pk = (day: string) => `RECON#${day}`;
+const exceptionPrefix = (runId: string) => `EXC#${runId}#`;
 
 export class ReconciliationStore {
   constructor(
@@ -57,19 +70,83 @@ export class ReconciliationStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Starts a run: writes its `running` report unless another run of the day is running and
+   * started less than `leaseMs` ago (then `ConflictError` 'reconciliation_running').
+   */
+  async begin(report: ReconciliationReport, now: Date, leaseMs: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.#reportItem(report, now),
+          ConditionExpression: 'attribute_not_exists(pk) OR #s <> :running OR startedAt < :stale',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':stale': new Date(now.getTime() - leaseMs).toISOString(),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new ConflictError(
+        'reconciliation_running',
+        `a reconciliation of ${report.day} is already running; its report shows when it is done`,
+        60,
+      );
+    }
+  }
+
+  /** Saves a run's report (a failed run; tests). Only the run that began the report writes it. */
   async saveReport(report: ReconciliationReport, now: Date): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          pk: pk(report.day),
-          sk: 'REPORT',
-          type: 'reconciliation',
-          ...report,
-          ttl: Math.floor(now.getTime() / 1_000) + REPORT_RETENTION_SECONDS,
-        },
+        Item: this.#reportItem(report, now),
+        ConditionExpression: 'attribute_not_exists(pk) OR runId = :run',
+        ExpressionAttributeValues: { ':run': report.runId },
       }),
     );
+  }
+
+  /** Saves the finished report and its merchant event's outbox item in one transaction. */
+  async complete(
+    report: ReconciliationReport,
+    event: ReconciliationEvent,
+    now: Date,
+  ): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: this.#reportItem(report, now),
+              ConditionExpression: 'runId = :run',
+              ExpressionAttributeValues: { ':run': report.runId },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: outboxItem(event, now),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  #reportItem(report: ReconciliationReport, now: Date): Record<string, unknown> {
+    return {
+      pk: pk(report.day),
+      sk: 'REPORT',
+      type: 'reconciliation',
+      ...report,
+      ttl: Math.floor(now.getTime() / 1_000) + REPORT_RETENTION_SECONDS,
+    };
   }
 
   async report(day: string): Promise<ReconciliationReport | undefined> {
@@ -94,7 +171,7 @@ export class ReconciliationStore {
     await this.#write(
       exceptions.map((e) => ({
         pk: pk(day),
-        sk: `EXC#${e.txId}`,
+        sk: `${exceptionPrefix(runId)}${e.txId}`,
         type: 'reconciliation-exception',
         runId,
         ...e,
@@ -114,18 +191,21 @@ export class ReconciliationStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :exc)',
-        FilterExpression: 'runId = :run',
-        ExpressionAttributeValues: { ':pk': pk(day), ':exc': 'EXC#', ':run': runId },
+        ExpressionAttributeValues: { ':pk': pk(day), ':exc': exceptionPrefix(runId) },
         Limit: limit,
         ConsistentRead: true,
-        ...(cursor ? { ExclusiveStartKey: { pk: pk(day), sk: `EXC#${cursor}` } } : {}),
+        ...(cursor
+          ? { ExclusiveStartKey: { pk: pk(day), sk: `${exceptionPrefix(runId)}${cursor}` } }
+          : {}),
       }),
     );
     return {
       items: Items.map(
         ({ pk: _pk, sk: _sk, type: _t, ttl: _ttl, runId: _r, ...e }) => e as ExceptionRecord,
       ),
-      cursor: LastEvaluatedKey ? String(LastEvaluatedKey.sk).slice(4) : undefined,
+      cursor: LastEvaluatedKey
+        ? String(LastEvaluatedKey.sk).slice(exceptionPrefix(runId).length)
+        : undefined,
     };
   }
 

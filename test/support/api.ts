@@ -28,13 +28,14 @@ import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
 import {
   createEventTap,
   InProcessConfirmQueue,
+  InProcessReconciliationStarter,
   readTap,
   scheduledEvent,
 } from '#local/runtime/background.ts';
 import { type Edge, startEdge } from '#local/runtime/server.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
-import type { PaymentEvent } from '#shared/events/envelope.ts';
+import type { MerchantEvent, PaymentEvent, ReconciliationEvent } from '#shared/events/envelope.ts';
 import { EventBridgePublisher, type EventPublisher } from '#shared/events/publisher.ts';
 import type { SweepReport } from '#shared/payments/sweep.ts';
 import {
@@ -83,8 +84,13 @@ export interface ApiEnvironment {
   settle(): Promise<void>;
   /** The in-process confirmation queue (the SQS hand-off); `down` makes hand-offs fail. */
   readonly confirmQueue: InProcessConfirmQueue;
+  /** `POST /reconciliations`' runs: `idle()` waits for them. */
+  readonly reconciliationStarter: InProcessReconciliationStarter;
   /** Events delivered through EventBridge (on moto) since the last call. */
+  /** Payment events delivered to the bus since the last call (read through an SQS tap). */
   events(): Promise<PaymentEvent[]>;
+  /** Reconciliation events delivered since the last call. */
+  reconciliationEvents(): Promise<ReconciliationEvent[]>;
   /** The webhook over HTTP (for the sandbox's pushes), when started with `webhook: true`. */
   readonly notifyUrl: string | undefined;
   stop(): Promise<void>;
@@ -130,6 +136,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
   const tap = await createEventTap(eventBridge, sqs, `payon-test-${randomUUID().slice(0, 8)}`);
   const confirmQueue = new InProcessConfirmQueue();
+  const reconciliationStarter = new InProcessReconciliationStarter();
   const realPublisher = new EventBridgePublisher(eventBridge, tap.busName);
   const config = loadConfig({
     STAGE: 'test',
@@ -148,6 +155,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     eventBridge,
     sqs,
     confirmQueue,
+    reconciliationStarter,
     publisher: options.publisher ? options.publisher(realPublisher) : realPublisher,
     pinEncryption: createPinEncryptor,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -164,6 +172,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   };
   confirmQueue.attach(confirm.handler);
+  const reconcile = (await import('#functions/reconcile-day/handler.ts')) as unknown as {
+    handler: (event: unknown, context: Context) => Promise<unknown>;
+  };
+  reconciliationStarter.attach(reconcile.handler);
   const sync = (await import('#functions/sync-payments/handler.ts')) as unknown as {
     handler: (event: ScheduledEvent, context: Context) => Promise<SweepReport>;
   };
@@ -179,13 +191,21 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
       notifyUrl: `${edge.url}/payon/notifications/${NOTIFICATION_TOKEN}`,
     });
   }
-  const delivered: PaymentEvent[] = [];
+  const delivered: MerchantEvent[] = [];
+  const drain = async <T extends MerchantEvent>(is: (e: MerchantEvent) => e is T): Promise<T[]> => {
+    delivered.push(...(await readTap(sqs, tap.queueUrl)));
+    const wanted = delivered.filter(is);
+    const rest = delivered.filter((e) => !is(e));
+    delivered.splice(0, delivered.length, ...rest);
+    return wanted;
+  };
   const env: ApiEnvironment = {
     deps,
     sandbox,
     tableName,
     dynamo,
     confirmQueue,
+    reconciliationStarter,
     notifyUrl: edge ? `${edge.url}/payon/notifications/${NOTIFICATION_TOKEN}` : undefined,
     push(body, push = {}) {
       return env.call('POST', `/payon/notifications/${push.token ?? NOTIFICATION_TOKEN}`, {
@@ -197,10 +217,9 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
       return sync.handler(scheduledEvent(), lambdaContext('sync-payments', 120_000));
     },
     settle: () => confirmQueue.idle(),
-    async events() {
-      delivered.push(...(await readTap(sqs, tap.queueUrl)));
-      return delivered.splice(0);
-    },
+    events: () => drain((e): e is PaymentEvent => e.type !== 'reconciliation.completed'),
+    reconciliationEvents: () =>
+      drain((e): e is ReconciliationEvent => e.type === 'reconciliation.completed'),
     async call(method, pathAndQuery, call = {}) {
       const [path = '', rawQueryString = ''] = pathAndQuery.split('?');
       for (const route of ROUTES) {

@@ -48,7 +48,7 @@ describe(`chaos: ${PAYMENTS} payments, seed ${SEED}`, () => {
         refusedBatches += 1;
         return { delivered: [], failed: new Map(events.map((e) => [e.id, 'Throttled (chaos)'])) };
       }
-      published.push(...events);
+      published.push(...(events as PaymentEvent[])); // only payments move here
       return { delivered: events.map((e) => e.id), failed: new Map() };
     },
   };

@@ -30,6 +30,7 @@ describe('configuration', () => {
       payments: { idempotencyTtlSeconds: 86_400, orderExpiryMinutes: 15, returnUrlOrigins: [] },
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
+      reconciliation: { functionName: undefined },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
   });
@@ -49,6 +50,16 @@ describe('configuration', () => {
         /NOTIFY_SOURCE_CIDRS must be optional; comma-separated IPv4\/IPv6 CIDRs/,
       );
     }
+  });
+
+  it('reads the reconcile-day function name and refuses one Lambda would not take', () => {
+    expect(
+      loadConfig({ ...minimal, RECONCILE_FUNCTION_NAME: 'payon-prod-ReconcileDay-1A2B' })
+        .reconciliation,
+    ).toEqual({ functionName: 'payon-prod-ReconcileDay-1A2B' });
+    expect(() => loadConfig({ ...minimal, RECONCILE_FUNCTION_NAME: 'has space' })).toThrow(
+      /RECONCILE_FUNCTION_NAME/,
+    );
   });
 
   it('reads the payment settings', () => {

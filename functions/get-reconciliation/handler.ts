@@ -1,0 +1,12 @@
+import { apiHandler } from '#shared/http/api.ts';
+import { json } from '#shared/http/responses.ts';
+import { reconciliationView } from '#shared/reconciliation/view.ts';
+import { dependencies } from '#shared/runtime/dependencies.ts';
+import { getReconciliation } from './get-reconciliation.ts';
+import { getReconciliationSchemas } from './schema.ts';
+
+export const handler = apiHandler(
+  { operation: 'get-reconciliation', schemas: getReconciliationSchemas, idempotent: false },
+  dependencies,
+  async ({ path }, deps) => json(200, reconciliationView(await getReconciliation(deps, path.day))),
+);

@@ -1,0 +1,90 @@
+/**
+ * Starting a reconciliation run without waiting for it: the API answers 202 and the run happens in
+ * the reconcile-day function (an asynchronous Lambda invoke in AWS, an in-process call locally).
+ * Also which day a run is for: the one named, or for the daily schedule the Cambodian business day
+ * that ended before the schedule fired.
+ */
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ConfigurationError, InvalidRequestError } from '#shared/errors.ts';
+import { cambodiaDay } from '#shared/payon/dates.ts';
+
+export interface ReconciliationStarter {
+  /** Hands the run of `day` over; resolves once it is accepted, not when it is done. */
+  start(day: string): Promise<void>;
+}
+
+/** The payload the reconcile-day function takes from the API (the schedule sends its own event). */
+export interface ReconcileRequest {
+  readonly day: string;
+}
+
+export class LambdaReconciliationStarter implements ReconciliationStarter {
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly functionName: string | undefined,
+  ) {}
+
+  async start(day: string): Promise<void> {
+    if (this.functionName === undefined) {
+      throw new ConfigurationError('RECONCILE_FUNCTION_NAME is not configured');
+    }
+    const request: ReconcileRequest = { day };
+    const answer = await this.client.send(
+      new InvokeCommand({
+        FunctionName: this.functionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(request)),
+      }),
+    );
+    if (answer.StatusCode !== 202) {
+      throw new Error(`Lambda did not accept the reconciliation run (HTTP ${answer.StatusCode})`);
+    }
+  }
+}
+
+/**
+ * The daily run's hour, UTC: 18:00 UTC is 01:00 in Cambodia, an hour into the next business day,
+ * so late answers of the day before have landed (the stack's schedule and `npm start` use it).
+ */
+export const RECONCILIATION_HOUR_UTC = 18;
+
+/** The earliest day a run may be asked for. */
+export const FIRST_DAY = '2020-01-01';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The reason `day` cannot be reconciled at `now`, or undefined when it can. */
+export function dayProblem(day: string, now: Date): string | undefined {
+  const match = DAY.exec(day);
+  const date = new Date(`${day}T00:00:00Z`);
+  if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) {
+    return 'must be a date such as 2026-11-21';
+  }
+  if (day < FIRST_DAY) return `must not be before ${FIRST_DAY}`;
+  if (day > cambodiaDay(now)) return 'must not be after today in Cambodia (UTC+7)';
+  return undefined;
+}
+
+/** The Cambodian business day before the one `at` falls in. */
+export function previousCambodianDay(at: Date): string {
+  return cambodiaDay(new Date(at.getTime() - 24 * 3_600_000));
+}
+
+/**
+ * The day a reconcile-day invocation is for: `{ day }` from the API, or an EventBridge scheduled
+ * event (its `time`), which reconciles the Cambodian day before. Anything else is refused.
+ */
+export function dayToReconcile(event: unknown, now: Date): string {
+  const record = (typeof event === 'object' && event !== null ? event : {}) as Record<
+    string,
+    unknown
+  >;
+  if (record['detail-type'] === 'Scheduled Event') {
+    const time = typeof record.time === 'string' ? new Date(record.time) : now;
+    return previousCambodianDay(Number.isNaN(time.getTime()) ? now : time);
+  }
+  const day = typeof record.day === 'string' ? record.day : '';
+  const problem = dayProblem(day, now);
+  if (problem) throw new InvalidRequestError([{ field: 'day', reason: problem }]);
+  return day;
+}
