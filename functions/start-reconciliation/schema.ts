@@ -2,5 +2,5 @@ import { z } from 'zod';
 
 /** POST /reconciliations {"day":"2026-11-21"} */
 export const startReconciliationSchemas = {
-  body: z.object({ day: z.string('must be a date such as 2026-11-21') }).strict(),
+  body: z.object({ day: z.string() }).strict(),
 };

@@ -86,7 +86,6 @@ export interface ApiEnvironment {
   readonly confirmQueue: InProcessConfirmQueue;
   /** `POST /reconciliations`' runs: `idle()` waits for them. */
   readonly reconciliationStarter: InProcessReconciliationStarter;
-  /** Events delivered through EventBridge (on moto) since the last call. */
   /** Payment events delivered to the bus since the last call (read through an SQS tap). */
   events(): Promise<PaymentEvent[]>;
   /** Reconciliation events delivered since the last call. */
