@@ -207,12 +207,12 @@ export async function readTap(sqs: SQSClient, queueUrl: string): Promise<Merchan
 }
 
 /** The event an EventBridge schedule hands the sweep. */
-export function scheduledEvent(): ScheduledEvent {
+export function scheduledEvent(at: Date = new Date()): ScheduledEvent {
   return {
     id: randomUUID(),
     version: '0',
     account: '000000000000',
-    time: new Date().toISOString(),
+    time: at.toISOString(),
     region: 'ap-southeast-1',
     resources: [],
     source: 'aws.events',

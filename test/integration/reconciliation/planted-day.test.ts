@@ -1,8 +1,11 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPayment } from '#functions/get-payment/get-payment.ts';
 import { refundPayment } from '#functions/refund-payment/refund-payment.ts';
 import { registerPayment } from '#functions/register-payment/register-payment.ts';
+import { lambdaContext } from '#local/runtime/apigw.ts';
+import { scheduledEvent } from '#local/runtime/background.ts';
 import { money } from '#shared/domain/money.ts';
 import { newPayment, transition } from '#shared/domain/payment.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';
@@ -287,6 +290,18 @@ describe('reconciling a planted day', () => {
     const badCursor = await api.call('GET', `/reconciliations/${day}/exceptions?cursor=a%20b`);
     expect(badCursor.status).toBe(400);
     expect(badCursor.body).toMatchObject({ error: { fields: [{ field: 'query.cursor' }] } });
+  });
+
+  it('reconciles, on the daily schedule, the Cambodian day before the schedule fired', async () => {
+    const { handler } = await import('#functions/reconcile-day/handler.ts');
+    // The schedule fires at 18:00 UTC: 01:00 of the next day in Phnom Penh.
+    const fired = new Date(`${day}T18:00:00Z`);
+    const report = await handler(
+      scheduledEvent(fired),
+      lambdaContext('reconcile-day', 900_000) as Context,
+    );
+    expect(report).toMatchObject({ day, status: 'completed', counts: { exceptions: 9 } });
+    expect((await api.reconciliationEvents()).map((e) => e.reconciliation.day)).toEqual([day]);
   });
 
   it('runs one reconciliation of a day at a time', async () => {
