@@ -10,6 +10,14 @@ export interface FunctionAccess {
   readonly table?: TableAccess;
   /** Query on the sweep index (`gsi1-sync`): payments, notifications and events that are due. */
   readonly syncIndex?: boolean;
+  /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
+  readonly dayIndex?: boolean;
+  /** Query on the table itself: a day's reconciliation items (`RECON#<day>`). */
+  readonly queryTable?: boolean;
+  /** BatchGetItem and BatchWriteItem on the table: reconciliation reads and writes by the page. */
+  readonly batchTable?: boolean;
+  /** lambda:InvokeFunction on reconcile-day (`POST /reconciliations` starts a run). */
+  readonly invokeReconcile?: boolean;
   /** Whether the function reads the merchant's PAYON secret (to sign calls to PAYON). */
   readonly merchantSecret: boolean;
   /** events:PutEvents on the stage's bus: it moves payments, so it delivers their events. */
@@ -42,6 +50,21 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     publishEvents: true,
     consumeConfirmQueue: true,
   },
+  // Reconciliation: pages of PAYON's history joined with batched reads of payments, the day's own
+  // payments through the day index, exceptions and markers written in batches, heals (which move
+  // payments, so it delivers their events) and the `reconciliation.completed` event.
+  'reconcile-day': {
+    table: 'readWrite',
+    dayIndex: true,
+    queryTable: true,
+    batchTable: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
+  // Reads the day's report (a run already going refuses another), then invokes reconcile-day.
+  'start-reconciliation': { table: 'read', merchantSecret: false, invokeReconcile: true },
+  'get-reconciliation': { table: 'read', merchantSecret: false },
+  'list-reconciliation-exceptions': { table: 'read', queryTable: true, merchantSecret: false },
   // The sweep: queries what is due, probes PAYON, transitions, redelivers events.
   'sync-payments': {
     table: 'readWrite',

@@ -27,6 +27,13 @@ const background = (stack: PayonStack, trigger: 'queue' | 'schedule') =>
     BACKGROUND_FUNCTIONS.some((b) => b.trigger === trigger && b.function === fn.operation),
   );
 
+/** One function by name (the synth stops if it is missing). */
+const fn = (stack: PayonStack, name: string) => {
+  const found = stack.functions.get(name);
+  if (!found) throw new Error(`no function ${name}`);
+  return found.function;
+};
+
 /** The unauthorized routes of one access level. */
 const routesOf = (stack: PayonStack, access: RouteAccess) =>
   stack.publicRoutes.filter((route) =>
@@ -88,7 +95,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'sync-payments is invoked by the one-minute schedule with an event that carries no data: a ' +
       'failed run has nothing to replay, the next run takes everything still due, and failures ' +
       'raise its Errors alarm and, if runs stop, SweepStoppedAlarm.',
-    targets: (stack) => background(stack, 'schedule').map((fn) => fn.function),
+    targets: (stack) => [fn(stack, 'sync-payments')],
+  },
+  {
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'reconcile-day is invoked asynchronously with one day (the daily schedule, or POST ' +
+      '/reconciliations) and retried twice by Lambda. A failed run leaves its report saying ' +
+      '`failed` (GET /reconciliations/{day}), counts reconciliation.failed (alarmed) and raises its ' +
+      'Errors alarm; the day is rerun with POST /reconciliations. A queue holding `{day}` would add ' +
+      'nothing the report does not show.',
+    targets: (stack) => [fn(stack, 'reconcile-day')],
   },
   {
     id: 'Serverless-EventBusDLQ',
@@ -99,12 +116,28 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     targets: (stack) => [stack.sweepSchedule],
   },
   {
+    id: 'Serverless-EventBusDLQ',
+    reason:
+      'The daily reconciliation target delivers only "reconcile the day before now": an ' +
+      'undelivered one is caught by ReconciliationMissingAlarm (no reconciliation.completed in a ' +
+      'day), and the day is rerun with POST /reconciliations.',
+    targets: (stack) => [stack.reconcileSchedule],
+  },
+  {
     id: 'Serverless-LambdaAsyncFailureDestination',
     reason:
       'The sweep is invoked asynchronously only by its schedule, with an empty event and no Lambda ' +
       'retries: a failed run has nothing to send anywhere, the next run a minute later takes all ' +
       'that is still due, and its Errors alarm and SweepStoppedAlarm report failures.',
-    targets: (stack) => background(stack, 'schedule').map((fn) => fn.function),
+    targets: (stack) => [fn(stack, 'sync-payments')],
+  },
+  {
+    id: 'Serverless-LambdaAsyncFailureDestination',
+    reason:
+      'A failed reconcile-day run is recorded where an operator looks: its report says `failed`, ' +
+      'reconciliation.failed and the Errors alarm fire, and ReconciliationMissingAlarm fires if no ' +
+      'run completes in a day. The event holds only the day, which the report already names.',
+    targets: (stack) => [fn(stack, 'reconcile-day')],
   },
   {
     id: 'Serverless-SQSRedrivePolicy',

@@ -70,6 +70,8 @@ import {
   CORS_EXPOSED_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
+import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
+import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
 
 export interface PayonStackProps extends StackProps {
@@ -98,6 +100,15 @@ export const SWEEP_TIMEOUT = Duration.seconds(120);
 export const SWEEP_RATE = Duration.minutes(1);
 
 /**
+ * reconcile-day may run 15 minutes (Lambda's limit, and the lease a running report holds the day
+ * for: `RUN_LEASE_MS`); daily at RECONCILIATION_HOUR_UTC (01:00 in Cambodia) for the day before.
+ */
+export const RECONCILE_TIMEOUT = Duration.millis(RUN_LEASE_MS);
+
+/** Lambda's own retries of a failed asynchronous reconcile-day run (schedule or API). */
+export const RECONCILE_RETRIES = 2;
+
+/**
  * A queued push is received this often before it goes to the dead-letter queue (it is still
  * stored and due in the sweep index, so the sweep confirms it anyway).
  */
@@ -110,6 +121,9 @@ export const OPERATOR_METRICS = {
   'notifications.orphaned': 'a PAYON push named no payment of ours for a day',
   'sweep.escalated': 'PAYON has not settled a capture, cancel or refund within 24 h',
   'payon.amountMismatch': 'PAYON confirmed a different amount or currency than the payment',
+  'reconciliation.exceptions':
+    'reconciliation found differences it could not heal (GET /reconciliations/{day}/exceptions)',
+  'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',
 } as const;
 
 /** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
@@ -142,6 +156,8 @@ export class PayonStack extends Stack {
   readonly confirmQueueSource: EventSourceMapping;
   /** The rule that runs sync-payments every SWEEP_RATE. */
   readonly sweepSchedule: Rule;
+  /** The rule that runs reconcile-day daily at 01:00 in Cambodia. */
+  readonly reconcileSchedule: Rule;
 
   constructor(scope: Construct, id: string, props: PayonStackProps) {
     super(scope, id, props);
@@ -261,10 +277,14 @@ export class PayonStack extends Stack {
         key: this.key,
         environment,
         ...(name === 'sync-payments' ? { timeout: SWEEP_TIMEOUT } : {}),
+        ...(name === 'reconcile-day' ? { timeout: RECONCILE_TIMEOUT } : {}),
         ...(egress ? { vpc: egress.vpc, securityGroup: egress.securityGroup } : {}),
       });
       if (access.table) fn.useTable(this.table, access.table);
       if (access.syncIndex) fn.useIndex(this.table, TABLE_KEYS.syncIndex.name);
+      if (access.dayIndex) fn.useIndex(this.table, TABLE_KEYS.dayIndex.name);
+      if (access.queryTable) fn.useTableQuery(this.table);
+      if (access.batchTable) fn.useTableBatches(this.table);
       if (access.merchantSecret) fn.useMerchantSecret(this.merchantSecret, names.secretName);
       if (access.publishEvents) fn.useEventBus(this.eventBus);
       if (access.sendToConfirmQueue) fn.useConfirmQueue(this.confirmQueue);
@@ -272,8 +292,18 @@ export class PayonStack extends Stack {
       functions.set(name, fn);
     }
     this.functions = functions;
-    ({ confirmQueueSource: this.confirmQueueSource, sweepSchedule: this.sweepSchedule } =
-      this.wireBackground());
+    const reconcile = functions.get('reconcile-day');
+    if (!reconcile) throw new Error('reconcile-day is missing');
+    for (const [name, fn] of functions) {
+      if (accessOf(name).invokeReconcile) {
+        fn.useInvoke(reconcile.function, 'RECONCILE_FUNCTION_NAME');
+      }
+    }
+    ({
+      confirmQueueSource: this.confirmQueueSource,
+      sweepSchedule: this.sweepSchedule,
+      reconcileSchedule: this.reconcileSchedule,
+    } = this.wireBackground());
 
     ({ api: this.api, stage: this.stage } = this.createApi());
     this.alarmTopic = this.createAlarms();
@@ -329,7 +359,25 @@ export class PayonStack extends Stack {
     // Nor by Lambda's own asynchronous retries; overlapping runs are safe (conditional writes),
     // so a run that overruns the next does no harm either.
     sweep.function.configureAsyncInvoke({ retryAttempts: 0 });
-    return { confirmQueueSource, sweepSchedule };
+
+    const reconcile = this.functions.get('reconcile-day');
+    if (!reconcile) throw new Error('reconcile-day is missing');
+    const reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+      description: `PAYON ${this.config.stage}: daily reconciliation of the Cambodian day before`,
+      schedule: Schedule.cron({ minute: '0', hour: String(RECONCILIATION_HOUR_UTC) }),
+      targets: [
+        new LambdaFunction(reconcile.function, {
+          retryAttempts: RECONCILE_RETRIES,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+    // A failed run (its report says `failed`) is retried by Lambda; a rerun of a day is safe.
+    reconcile.function.configureAsyncInvoke({
+      retryAttempts: RECONCILE_RETRIES,
+      maxEventAge: Duration.hours(6),
+    });
+    return { confirmQueueSource, sweepSchedule, reconcileSchedule };
   }
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
@@ -535,6 +583,22 @@ export class PayonStack extends Stack {
           'The status sweep has not run for 10 minutes: payments are not being confirmed.',
         threshold: 1,
         evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+      // Every completed run counts itself: none for a day means the day before went unreconciled.
+      new Metric({
+        namespace: 'PayonServerless',
+        metricName: 'reconciliation.completed',
+        dimensionsMap: { service: `payon-${this.config.stage}` },
+        statistic: 'Sum',
+        period: Duration.days(1),
+      }).createAlarm(this, 'ReconciliationMissingAlarm', {
+        alarmDescription:
+          'No reconciliation completed in the last day: POST /reconciliations reruns a day ' +
+          '(also in alarm on a new stack until its first daily run).',
+        threshold: 1,
+        evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.BREACHING,
       }),

@@ -183,6 +183,28 @@ export class PayonFunction extends Construct {
     return this;
   }
 
+  /** Query on the table itself (items of one partition; no index). */
+  useTableQuery(table: TableRef): this {
+    this.allow(['dynamodb:Query'], [table.tableArn]);
+    return this;
+  }
+
+  /** BatchGetItem and BatchWriteItem on the table (the key comes with `useTable`). */
+  useTableBatches(table: TableRef): this {
+    this.allow(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], [table.tableArn]);
+    return this;
+  }
+
+  /** lambda:InvokeFunction on that function only, its name in `variable`. */
+  useInvoke(
+    target: { readonly functionArn: string; readonly functionName: string },
+    variable: string,
+  ): this {
+    this.allow(['lambda:InvokeFunction'], [target.functionArn]);
+    this.function.addEnvironment(variable, target.functionName);
+    return this;
+  }
+
   /** events:PutEvents on this bus only, and EVENT_BUS_NAME. */
   useEventBus(bus: { readonly eventBusArn: string; readonly eventBusName: string }): this {
     this.allow(['events:PutEvents'], [bus.eventBusArn]);

@@ -76,7 +76,15 @@ describe('cdk-nag: AwsSolutions, Serverless and PCI DSS 3.2.1', () => {
     expect(where('Serverless-LambdaEventSourceMappingDestination')).toEqual([
       path(s.stack.confirmQueueSource),
     ]);
-    expect(where('Serverless-EventBusDLQ')).toEqual([path(s.stack.sweepSchedule)]);
+    expect([...where('Serverless-EventBusDLQ')].sort()).toEqual(
+      [path(s.stack.sweepSchedule), path(s.stack.reconcileSchedule)].sort(),
+    );
+    // Only the two scheduled functions go without an asynchronous failure destination.
+    expect([...where('Serverless-LambdaAsyncFailureDestination')].sort()).toEqual(
+      ['sync-payments', 'reconcile-day']
+        .map((name) => path(s.stack.functions.get(name)?.function ?? s.stack))
+        .sort(),
+    );
     // Each function's dead-letter finding is excused once, for the way it is invoked.
     const dlq = where('Serverless-LambdaDLQ');
     expect([...dlq].sort()).toEqual(

@@ -15,6 +15,7 @@ import {
   CORS_EXPOSED_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
+import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { createTableInput, TABLE_KEYS } from '#shared/store/table.ts';
 import {
   JWT_CONTEXT,
@@ -163,6 +164,12 @@ describe('PayonStack data', () => {
   });
 });
 
+const reconcileFunction = (s: ReturnType<typeof synth>) => {
+  const fn = s.stack.functions.get('reconcile-day');
+  if (!fn) throw new Error('reconcile-day');
+  return fn.function;
+};
+
 describe('PayonStack functions', () => {
   it('lists the least privilege of exactly the route and background functions', () => {
     expect(Object.keys(FUNCTION_ACCESS).sort()).toEqual([...FUNCTIONS].sort());
@@ -187,6 +194,27 @@ describe('PayonStack functions', () => {
       merchantSecret: true,
       publishEvents: true,
     });
+    expect(FUNCTION_ACCESS['reconcile-day']).toEqual({
+      table: 'readWrite',
+      dayIndex: true,
+      queryTable: true,
+      batchTable: true,
+      merchantSecret: true,
+      publishEvents: true,
+    });
+    // The reconciliation API reads reports; only starting a run invokes anything, and none of
+    // it reaches PAYON's credentials.
+    expect(FUNCTION_ACCESS['start-reconciliation']).toEqual({
+      table: 'read',
+      merchantSecret: false,
+      invokeReconcile: true,
+    });
+    expect(FUNCTION_ACCESS['get-reconciliation']).toEqual({ table: 'read', merchantSecret: false });
+    expect(FUNCTION_ACCESS['list-reconciliation-exceptions']).toEqual({
+      table: 'read',
+      queryTable: true,
+      merchantSecret: false,
+    });
   });
 
   it.each(FUNCTIONS)(
@@ -207,7 +235,7 @@ describe('PayonStack functions', () => {
     },
   );
 
-  it.each(FUNCTIONS.filter((f) => f !== 'sync-payments'))(
+  it.each(FUNCTIONS.filter((f) => f !== 'sync-payments' && f !== 'reconcile-day'))(
     "%s times out after 25 s (under API Gateway's 30 s for the routes)",
     (operation) => {
       expect(functionProperties(synth(), operation)?.Properties?.Timeout).toBe(25);
@@ -216,6 +244,13 @@ describe('PayonStack functions', () => {
 
   it('gives the sweep 120 s: a run stops starting work 10 s before its timeout', () => {
     expect(functionProperties(synth(), 'sync-payments')?.Properties?.Timeout).toBe(120);
+  });
+
+  it('gives reconcile-day 15 minutes, the lease a running report holds the day for', () => {
+    expect(functionProperties(synth(), 'reconcile-day')?.Properties?.Timeout).toBe(
+      RUN_LEASE_MS / 1_000,
+    );
+    expect(RUN_LEASE_MS).toBe(900_000);
   });
 
   it.each(FUNCTIONS)('%s gets configuration only: names, never a secret value', (operation) => {
@@ -228,6 +263,10 @@ describe('PayonStack functions', () => {
       EVENT_BUS_NAME: ref(bus),
       // Only the webhook hands pushes to the confirmation queue.
       ...(operation === 'payon-webhook' ? { CONFIRM_QUEUE_URL: ref(queue) } : {}),
+      // Only start-reconciliation invokes reconcile-day.
+      ...(operation === 'start-reconciliation'
+        ? { RECONCILE_FUNCTION_NAME: ref(logicalId(s, reconcileFunction(s))) }
+        : {}),
       POWERTOOLS_SERVICE_NAME: 'payon-dev',
       POWERTOOLS_METRICS_NAMESPACE: 'PayonServerless',
       NODE_OPTIONS: '--enable-source-maps',
@@ -287,6 +326,17 @@ describe('PayonStack functions', () => {
               }),
             ]
           : []),
+        ...(access.dayIndex
+          ? [
+              allow('dynamodb:Query', {
+                'Fn::Join': ['', [arn(table), `/index/${TABLE_KEYS.dayIndex.name}`]],
+              }),
+            ]
+          : []),
+        ...(access.queryTable ? [allow('dynamodb:Query', arn(table))] : []),
+        ...(access.batchTable
+          ? ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'].map((a) => allow(a, arn(table)))
+          : []),
         ...(access.merchantSecret
           ? [
               allow('secretsmanager:GetSecretValue', ref(secret)),
@@ -306,6 +356,9 @@ describe('PayonStack functions', () => {
               ...QUEUE_CONSUME_ACTIONS.map((a) => allow(a, arn(queue))),
               allow('kms:Decrypt', arn(key), via('sqs')),
             ]
+          : []),
+        ...(access.invokeReconcile
+          ? [allow('lambda:InvokeFunction', arn(logicalId(s, reconcileFunction(s))))]
           : []),
       ].map((p) => ({ effect: 'Allow', ...p }));
       expect(permissions(s, operation)).toEqual(expected);
@@ -329,7 +382,11 @@ describe('PayonStack functions', () => {
     expect(holders('sqs:SendMessage')).toEqual(['payon-webhook']);
     expect(holders('sqs:ReceiveMessage')).toEqual(['confirm-notification']);
     expect(holders('sqs:DeleteMessage')).toEqual(['confirm-notification']);
-    expect(holders('dynamodb:Query')).toEqual(['sync-payments']);
+    expect(holders('dynamodb:Query').sort()).toEqual(
+      ['list-reconciliation-exceptions', 'reconcile-day', 'sync-payments'].sort(),
+    );
+    expect(holders('lambda:InvokeFunction')).toEqual(['start-reconciliation']);
+    expect(holders('dynamodb:BatchWriteItem')).toEqual(['reconcile-day']);
     expect(holders('events:PutEvents').sort()).toEqual(
       [
         'cancel-payment',
@@ -337,6 +394,7 @@ describe('PayonStack functions', () => {
         'confirm-notification',
         'get-payment',
         'refund-payment',
+        'reconcile-day',
         'register-payment',
         'sync-payments',
       ].sort(),
@@ -561,9 +619,10 @@ describe('PayonStack background work and events', () => {
   it('runs sync-payments every minute without EventBridge retries, and nothing else on a schedule', () => {
     const { s } = ids();
     const sweep = s.stack.functions.get('sync-payments');
-    if (!sweep) throw new Error('sync-payments');
+    const reconcile = s.stack.functions.get('reconcile-day');
+    if (!sweep || !reconcile) throw new Error('sync-payments');
     const rule = logicalId(s, s.stack.sweepSchedule);
-    s.template.resourceCountIs('AWS::Events::Rule', 1);
+    s.template.resourceCountIs('AWS::Events::Rule', 2);
     s.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
@@ -587,7 +646,35 @@ describe('PayonStack background work and events', () => {
         Principal: 'events.amazonaws.com',
         SourceArn: arn(rule),
       },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: arn(logicalId(s, reconcile.function)),
+        Principal: 'events.amazonaws.com',
+        SourceArn: arn(logicalId(s, s.stack.reconcileSchedule)),
+      },
     ]);
+  });
+
+  it('runs reconcile-day daily at 18:00 UTC (01:00 in Cambodia), retried twice within 6 hours', () => {
+    const { s } = ids();
+    const reconcile = s.stack.functions.get('reconcile-day');
+    if (!reconcile) throw new Error('reconcile-day');
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 18 * * ? *)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: Match.anyValue(),
+          Arn: arn(logicalId(s, reconcile.function)),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 },
+        },
+      ],
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(logicalId(s, reconcile.function)),
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+    });
   });
 
   it('creates the merchant event bus payon-<stage> with a 30-day archive of its events', () => {
@@ -648,7 +735,7 @@ describe('PayonStack operations', () => {
     });
     s.template.resourceCountIs(
       'AWS::CloudWatch::Alarm',
-      2 * FUNCTIONS.length + 1 + Object.keys(OPERATOR_METRICS).length + 3,
+      2 * FUNCTIONS.length + 1 + Object.keys(OPERATOR_METRICS).length + 4,
     );
     s.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
@@ -672,6 +759,22 @@ describe('PayonStack operations', () => {
       });
     },
   );
+
+  it('alarms when no reconciliation completed in a day, counting no data as none', () => {
+    const { s, topic } = ids();
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PayonServerless',
+      MetricName: 'reconciliation.completed',
+      Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
+      Statistic: 'Sum',
+      Period: 86_400,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [ref(topic)],
+    });
+  });
 
   it('alarms when the sweep has not run for 10 minutes, counting no data as not running', () => {
     const { s, topic } = ids();
