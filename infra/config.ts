@@ -19,6 +19,8 @@ export const CONTEXT_KEYS = {
   returnUrlOrigins: "none; comma-separated origins a payment's returnUrl may use",
   notifySourceCidrs:
     "none; comma-separated CIDRs PAYON's pushes may come from (ask PAYON for its addresses)",
+  reconcileBatchSize:
+    "100; items per PAYON merchant reconciliation request (PAYON documents no limit; ask PAYON's)",
   throttleRateLimit: '50; steady requests per second across the default stage',
   throttleBurstLimit: '100; burst requests across the default stage',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
@@ -42,6 +44,8 @@ export interface StackConfig {
   readonly returnUrlOrigins: readonly string[];
   /** Where PAYON's pushes may come from (CIDRs); empty: anywhere (the URL token still applies). */
   readonly notifySourceCidrs: readonly string[];
+  /** Items per reconciliation request; undefined keeps the functions' default. */
+  readonly reconcileBatchSize: number | undefined;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly fixedEgress: boolean;
   readonly alarmEmail: string | undefined;
@@ -176,6 +180,10 @@ export function readStackConfig(context: Context): StackConfig {
       origin('returnUrlOrigins', o, !production),
     ),
     notifySourceCidrs: list(context, 'notifySourceCidrs'),
+    reconcileBatchSize:
+      text(context, 'reconcileBatchSize') === undefined
+        ? undefined
+        : integer(context, 'reconcileBatchSize', 1, 1_000, 100),
     throttle: {
       rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
       burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
@@ -228,6 +236,9 @@ export function functionEnvironment(
     ...(config.notifySourceCidrs.length > 0
       ? { NOTIFY_SOURCE_CIDRS: config.notifySourceCidrs.join(',') }
       : {}),
+    ...(config.reconcileBatchSize === undefined
+      ? {}
+      : { RECONCILE_BATCH_SIZE: String(config.reconcileBatchSize) }),
     ...(config.returnUrlOrigins.length > 0
       ? { RETURN_URL_ORIGINS: config.returnUrlOrigins.join(',') }
       : {}),

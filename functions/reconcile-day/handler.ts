@@ -17,7 +17,9 @@ export const handler = backgroundHandler<
 >('reconcile-day', dependencies, async (event, deps) => {
   const day = dayToReconcile(event, deps.clock());
   try {
-    const report = await reconcileDay(deps, day);
+    const report = await reconcileDay(deps, day, {
+      batchSize: deps.config.reconciliation.batchSize,
+    });
     deps.logger.info('reconciliation done', { day, runId: report.runId, ...report.counts });
     return report;
   } catch (error) {

@@ -71,6 +71,8 @@ export interface Config {
   readonly reconciliation: {
     /** The reconcile-day function `POST /reconciliations` invokes asynchronously. */
     readonly functionName: string | undefined;
+    /** Items per merchant reconciliation request (PAYON documents no limit). */
+    readonly batchSize: number;
   };
   readonly secrets: {
     /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
@@ -100,6 +102,8 @@ export const ENVIRONMENT_VARIABLES = {
     'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
   EVENT_BUS_NAME: 'required; the EventBridge bus (name or ARN) merchant events are sent to',
   CONFIRM_QUEUE_URL: 'optional (required by the webhook); SQS queue URL for received pushes',
+  RECONCILE_BATCH_SIZE:
+    'optional; items per PAYON merchant reconciliation request, 1-1000, default 100',
   RECONCILE_FUNCTION_NAME:
     'optional (required by POST /reconciliations); the reconcile-day function it invokes',
   NOTIFY_SOURCE_CIDRS:
@@ -251,6 +255,7 @@ export function loadConfig(env: Env): Config {
     /^[A-Za-z0-9_:-]{1,170}$/,
   );
   const sourceCidrs = read.cidrs('NOTIFY_SOURCE_CIDRS');
+  const reconcileBatchSize = read.integer('RECONCILE_BATCH_SIZE', 1, 1_000, 100);
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
     ['rsa', 'plain'] as const,
@@ -272,7 +277,8 @@ export function loadConfig(env: Env): Config {
     orderExpiryMinutes === undefined ||
     returnUrlOrigins === undefined ||
     busName === undefined ||
-    sourceCidrs === undefined
+    sourceCidrs === undefined ||
+    reconcileBatchSize === undefined
   ) {
     throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
   }
@@ -295,7 +301,10 @@ export function loadConfig(env: Env): Config {
     },
     events: { busName },
     notifications: { confirmQueueUrl, sourceCidrs },
-    reconciliation: { functionName: reconcileFunction },
+    reconciliation: {
+      functionName: reconcileFunction,
+      batchSize: reconcileBatchSize,
+    },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };
 }

@@ -19,6 +19,7 @@ describe('stack configuration', () => {
       corsOrigins: [],
       returnUrlOrigins: [],
       notifySourceCidrs: [],
+      reconcileBatchSize: undefined,
       throttle: { rateLimit: 50, burstLimit: 100 },
       fixedEgress: false,
       alarmEmail: undefined,
@@ -69,6 +70,18 @@ describe('stack configuration', () => {
     ).toEqual(['203.0.113.0/24', '198.51.100.7', '2001:db8::/32']);
   });
 
+  it('passes reconcileBatchSize to the functions as RECONCILE_BATCH_SIZE only when given', () => {
+    expect(read({ reconcileBatchSize: '40' }).reconcileBatchSize).toBe(40);
+    const fn = (s: ReturnType<typeof synth>) =>
+      Object.values(s.template.findResources('AWS::Lambda::Function')).map(
+        (f) => f.Properties.Environment?.Variables ?? {},
+      );
+    expect(fn(synth({ reconcileBatchSize: '40' }))).toContainEqual(
+      expect.objectContaining({ RECONCILE_BATCH_SIZE: '40' }),
+    );
+    expect(fn(synth()).some((v) => 'RECONCILE_BATCH_SIZE' in v)).toBe(false);
+  });
+
   it.each([
     ['a prefix longer than 32 bits', '203.0.113.0/33'],
     ['a host name', 'pg.payon.com.kh'],
@@ -87,6 +100,8 @@ describe('stack configuration', () => {
     [{ returnUrlOrigins: 'ftp://shop.example.com' }, /returnUrlOrigins/],
     [{ throttleRateLimit: 'fast' }, /throttleRateLimit/],
     [{ fixedEgress: 'yes' }, /fixedEgress/],
+    [{ reconcileBatchSize: '0' }, /reconcileBatchSize/],
+    [{ reconcileBatchSize: '5000' }, /reconcileBatchSize/],
     [{ alarmEmail: 'ops' }, /alarmEmail/],
   ])('refuses context %j', (context, message) => {
     expect(() => read(context)).toThrow(message);

@@ -30,7 +30,7 @@ describe('configuration', () => {
       payments: { idempotencyTtlSeconds: 86_400, orderExpiryMinutes: 15, returnUrlOrigins: [] },
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
-      reconciliation: { functionName: undefined },
+      reconciliation: { functionName: undefined, batchSize: 100 },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
   });
@@ -56,7 +56,13 @@ describe('configuration', () => {
     expect(
       loadConfig({ ...minimal, RECONCILE_FUNCTION_NAME: 'payon-prod-ReconcileDay-1A2B' })
         .reconciliation,
-    ).toEqual({ functionName: 'payon-prod-ReconcileDay-1A2B' });
+    ).toEqual({ functionName: 'payon-prod-ReconcileDay-1A2B', batchSize: 100 });
+    expect(loadConfig({ ...minimal, RECONCILE_BATCH_SIZE: '25' }).reconciliation.batchSize).toBe(
+      25,
+    );
+    expect(() => loadConfig({ ...minimal, RECONCILE_BATCH_SIZE: '0' })).toThrow(
+      /RECONCILE_BATCH_SIZE/,
+    );
     expect(() => loadConfig({ ...minimal, RECONCILE_FUNCTION_NAME: 'has space' })).toThrow(
       /RECONCILE_FUNCTION_NAME/,
     );
