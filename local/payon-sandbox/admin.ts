@@ -216,7 +216,9 @@ function readJson(body: string): unknown {
 /** A scripted reconciliation answer from the admin API's JSON. */
 export function parseReconciliationScript(input: unknown): ReconciliationScript {
   if (!isRecord(input)) throw new AdminError('body must be a JSON object');
-  const { resultCode, grandTotalCents } = input;
+  const { resultCode, grandTotalCents, message } = input;
+  if (message !== undefined && typeof message !== 'string')
+    throw new AdminError('message must be a string');
   if (resultCode !== undefined) {
     if (
       resultCode !== '0001' &&
@@ -225,7 +227,7 @@ export function parseReconciliationScript(input: unknown): ReconciliationScript 
       resultCode !== '0006'
     )
       throw new AdminError('resultCode must be one of 0001, 0002, 3003, 0006');
-    return { resultCode };
+    return typeof message === 'string' ? { resultCode, message } : { resultCode };
   }
   if (
     typeof grandTotalCents !== 'number' ||

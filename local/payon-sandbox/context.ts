@@ -32,7 +32,7 @@ export interface SandboxContext {
  * (0001/0002/3003/0006, as PAYON documents them) or an approval whose grand total differs (fees).
  */
 export type ReconciliationScript =
-  | { readonly resultCode: '0001' | '0002' | '3003' | '0006' }
+  | { readonly resultCode: '0001' | '0002' | '3003' | '0006'; readonly message?: string }
   | { readonly grandTotalCents: number };
 
 /** `clientId` as the merchant sent it: a namespaced form (merchantId+termId+clientId) is shortened. */

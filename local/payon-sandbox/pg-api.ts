@@ -665,7 +665,7 @@ function reconcileItem(ctx: SandboxContext, item: unknown): ReconciliationRespon
     return answer('9999', 'System Error: grandToTAmt is not an amount', null);
   const script = ctx.reconciliationAnswers.get(str(body, 'txId') ?? '');
   if (script && 'resultCode' in script) {
-    return answer(script.resultCode, SCRIPTED_REFUSALS[script.resultCode], null);
+    return answer(script.resultCode, script.message ?? SCRIPTED_REFUSALS[script.resultCode], null);
   }
   if (script) {
     return {

@@ -6,6 +6,7 @@
  * at a time: counts, never the day. Healing uses the shared transition (`transition` + the store's
  * conditional write, which also writes the merchant event); exceptions are written as they are found.
  */
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
 import { ConflictError } from '#shared/errors.ts';
@@ -282,7 +283,8 @@ async function act(
       return {
         txId: payment?.txId ?? order?.txId ?? '?',
         difference: verdict.difference,
-        detail: verdict.detail,
+        // PAYON's messages are not ours: nothing card-like is stored from them.
+        detail: maskCardNumbers(verdict.detail),
         ...(verdict.payonCode ? { payonCode: verdict.payonCode } : {}),
         ...(payment ? { localState: payment.snapshot.state } : {}),
         ...(amount ? { amountMinor: amount.minor, currency: amount.currency } : {}),

@@ -116,7 +116,11 @@ describe('reconciling a planted day', () => {
       await getPayment(api.deps, txId, true);
     }
     api.sandbox.scriptReconciliation(ids.fee ?? '', { grandTotalCents: 1_530 });
-    api.sandbox.scriptReconciliation(ids.refused0001 ?? '', { resultCode: '0001' });
+    // PAYON's message is not ours: a card number in it must not be stored.
+    api.sandbox.scriptReconciliation(ids.refused0001 ?? '', {
+      resultCode: '0001',
+      message: 'Invalid Merchant ID (card 4111 1111 1111 1111)',
+    });
     api.sandbox.scriptReconciliation(ids.refused0002 ?? '', { resultCode: '0002' });
     api.sandbox.scriptReconciliation(ids.refused0006 ?? '', { resultCode: '0006' });
     await setItem(ids.refused3003 ?? '', 'SET #s = :s', { ':s': { S: 'SUCCEEDED' } });
@@ -158,7 +162,9 @@ describe('reconciling a planted day', () => {
       detail: 'submitted 1500, PAYON 1530 USD',
       payonCode: '0000',
     });
-    expect(of('refused0001')).toMatchObject({ payonCode: '0001', detail: 'Invalid Merchant ID' });
+    expect(of('refused0001')).toMatchObject({ payonCode: '0001' });
+    expect(of('refused0001')?.detail).toMatch(/^Invalid Merchant ID \(card [^)]*1111\)$/);
+    expect(JSON.stringify(await api.scan())).not.toMatch(/4111 ?1111 ?1111 ?1111/);
     expect(of('refused0002')).toMatchObject({ payonCode: '0002', detail: 'Invalid Term ID' });
     expect(of('refused0006')).toMatchObject({ payonCode: '0006', detail: 'Invalid Customer ID' });
     expect(of('refused3003')).toMatchObject({ payonCode: '3003', localState: 'SUCCEEDED' });
