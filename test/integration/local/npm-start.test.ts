@@ -51,6 +51,20 @@ describe('npm start', () => {
       `http://127.0.0.1:${local.ports.sandbox}/checkout/${answer.id}`,
     );
     expect(JSON.stringify(ledger)).toContain(answer.id);
+
+    // Reconciliation runs in the local system too: asked through the API, done after the answer.
+    const api = `http://127.0.0.1:${local.ports.api}`;
+    const day = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const asked = await fetch(`${api}/reconciliations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ day }),
+    });
+    expect(asked.status).toBe(202);
+    await local.waitFor(`[reconciliation] ${day}:`);
+    const report = (await (await fetch(`${api}/reconciliations/${day}`)).json()) as unknown;
+    expect(report).toMatchObject({ day, status: 'completed', counts: { pending: 1 } });
+
     for (const text of [
       `API            http://127.0.0.1:${local.ports.api}`,
       `PAYON          http://127.0.0.1:${local.ports.sandbox}`,
