@@ -12,7 +12,7 @@ export interface FunctionAccess {
   readonly syncIndex?: boolean;
   /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
   readonly dayIndex?: boolean;
-  /** Query on the table itself: a day's reconciliation items (`RECON#<day>`). */
+  /** Query on the table itself: a day's reconciliation items, a customer's bindings. */
   readonly queryTable?: boolean;
   /** BatchGetItem and BatchWriteItem on the table: reconciliation reads and writes by the page. */
   readonly batchTable?: boolean;
@@ -50,6 +50,28 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     publishEvents: true,
     consumeConfirmQueue: true,
   },
+  // Saved cards: PAYON's binding calls, the customer's items (bindings, PIN settings, rate
+  // counter; the list by Query on the customer's partition), and their events.
+  'create-binding': {
+    table: 'readWrite',
+    queryTable: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
+  'list-bindings': {
+    table: 'readWrite',
+    queryTable: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
+  'unbind-binding': {
+    table: 'readWrite',
+    queryTable: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
+  'create-binding-pin': { table: 'readWrite', merchantSecret: true, publishEvents: true },
+  'set-pin-verification': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   // Reconciliation: pages of PAYON's history joined with batched reads of payments, the day's own
   // payments through the day index, exceptions and markers written in batches, heals (which move
   // payments, so it delivers their events) and the `reconciliation.completed` event.

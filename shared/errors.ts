@@ -141,7 +141,8 @@ export class ConflictError extends AppError {
       | 'request_in_progress'
       | 'payment_state_conflict'
       | 'outcome_being_resolved'
-      | 'reconciliation_running',
+      | 'reconciliation_running'
+      | 'binding_state_conflict',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
@@ -160,8 +161,23 @@ export class UnprocessableError extends AppError {
       | 'partial_refund_not_supported'
       | 'amount_exceeds_authorized'
       | 'operation_not_allowed'
-      | 'return_url_not_allowed',
+      | 'return_url_not_allowed'
+      | 'binding_not_usable',
     message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Too many requests of one kind for one subject (a customer's binding and PIN calls). */
+export class TooManyRequestsError extends AppError {
+  readonly code = 'rate_limited';
+  readonly statusCode = 429;
+  override readonly name = 'TooManyRequestsError';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
   ) {
     super(message);
   }

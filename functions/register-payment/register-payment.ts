@@ -2,6 +2,7 @@
  * Registering a payment: stored first (CREATED), then registered at PAYON, then PENDING with its
  * checkout. A refusal is FAILED; an unanswered call is UNKNOWN and never sent again.
  */
+import { usableBinding } from '#shared/bindings/service.ts';
 import type { Money } from '#shared/domain/money.ts';
 import {
   markUnknown,
@@ -22,7 +23,7 @@ import { TxIdTakenError } from '#shared/store/payments.ts';
 
 export type RegisterDeps = Pick<
   Dependencies,
-  'payon' | 'payments' | 'clock' | 'nextTxId' | 'config'
+  'payon' | 'payments' | 'bindings' | 'clock' | 'nextTxId' | 'config'
 >;
 
 export interface RegisterPaymentInput {
@@ -79,6 +80,10 @@ export async function registerPayment(
   input: RegisterPaymentInput,
 ): Promise<Payment> {
   checkReturnUrl(input.returnUrl, deps.config.payments.returnUrlOrigins);
+  // A saved card is charged only while its binding is active here (PAYON has no unbind).
+  if (input.bindingId !== undefined) {
+    await usableBinding(deps, input.clientId ?? '', input.bindingId);
+  }
   await deps.payon.prepare(); // a secret problem must stop us before a payment is stored
   const created = await storeNew(deps, input);
   try {

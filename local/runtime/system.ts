@@ -33,7 +33,7 @@ import {
 } from '#local/runtime/services.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
-import type { MerchantEvent } from '#shared/events/envelope.ts';
+import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
 import { previousCambodianDay, RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { createDependencies, setDependencies } from '#shared/runtime/dependencies.ts';
@@ -226,7 +226,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       log(
         event.type === 'reconciliation.completed'
           ? `  [event] ${event.type} ${event.id} day ${event.reconciliation.day}`
-          : `  [event] ${event.type} ${event.id} payment ${event.payment.id} ${event.payment.state}`,
+          : isBindingEvent(event)
+            ? `  [event] ${event.type} ${event.id} customer ${event.customer.clientId}${event.binding ? ` binding ${event.binding.id} ${event.binding.status}` : ''}`
+            : `  [event] ${event.type} ${event.id} payment ${event.payment.id} ${event.payment.state}`,
       );
     const awsClientConfig = { region: REGION, credentials: CREDENTIALS, endpoint: aws.endpoint };
     const eventBridge = new EventBridgeClient(awsClientConfig);

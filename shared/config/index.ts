@@ -68,6 +68,10 @@ export interface Config {
     /** Source addresses PAYON's pushes may come from (CIDRs); empty = any (the URL token still applies). */
     readonly sourceCidrs: readonly string[];
   };
+  readonly bindings: {
+    /** Binding and PIN requests per customer per window (fixed windows). */
+    readonly rateLimit: { readonly limit: number; readonly windowMs: number };
+  };
   readonly reconciliation: {
     /** The reconcile-day function `POST /reconciliations` invokes asynchronously. */
     readonly functionName: string | undefined;
@@ -104,6 +108,8 @@ export const ENVIRONMENT_VARIABLES = {
   CONFIRM_QUEUE_URL: 'optional (required by the webhook); SQS queue URL for received pushes',
   RECONCILE_BATCH_SIZE:
     'optional; items per PAYON merchant reconciliation request, 1-1000, default 100',
+  BINDING_RATE_LIMIT:
+    'optional; binding and PIN requests one customer may make every 15 minutes, 1-1000, default 10',
   RECONCILE_FUNCTION_NAME:
     'optional (required by POST /reconciliations); the reconcile-day function it invokes',
   NOTIFY_SOURCE_CIDRS:
@@ -256,6 +262,7 @@ export function loadConfig(env: Env): Config {
   );
   const sourceCidrs = read.cidrs('NOTIFY_SOURCE_CIDRS');
   const reconcileBatchSize = read.integer('RECONCILE_BATCH_SIZE', 1, 1_000, 100);
+  const bindingRateLimit = read.integer('BINDING_RATE_LIMIT', 1, 1_000, 10);
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
     ['rsa', 'plain'] as const,
@@ -278,7 +285,8 @@ export function loadConfig(env: Env): Config {
     returnUrlOrigins === undefined ||
     busName === undefined ||
     sourceCidrs === undefined ||
-    reconcileBatchSize === undefined
+    reconcileBatchSize === undefined ||
+    bindingRateLimit === undefined
   ) {
     throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
   }
@@ -301,6 +309,7 @@ export function loadConfig(env: Env): Config {
     },
     events: { busName },
     notifications: { confirmQueueUrl, sourceCidrs },
+    bindings: { rateLimit: { limit: bindingRateLimit, windowMs: 15 * 60_000 } },
     reconciliation: {
       functionName: reconcileFunction,
       batchSize: reconcileBatchSize,

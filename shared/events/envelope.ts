@@ -8,6 +8,12 @@
  * eventFor(next); // { id: 'evt_1763..._3', type: 'payment.succeeded', ... } or undefined
  * ```
  */
+import {
+  type Binding,
+  type BindingView,
+  bindingView,
+  type Customer,
+} from '#shared/domain/binding.ts';
 import { type Payment, type PaymentView, paymentView } from '#shared/domain/payment.ts';
 
 export const PAYMENT_EVENT_TYPES = [
@@ -21,8 +27,20 @@ export const PAYMENT_EVENT_TYPES = [
 ] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
+export const BINDING_EVENT_TYPES = [
+  'binding.created',
+  'binding.deactivated',
+  'binding.unbound',
+  'binding.pin_changed',
+] as const;
+export type BindingEventType = (typeof BINDING_EVENT_TYPES)[number];
+
 /** Every event type the product sends (docs/events.md). */
-export const EVENT_TYPES = [...PAYMENT_EVENT_TYPES, 'reconciliation.completed'] as const;
+export const EVENT_TYPES = [
+  ...PAYMENT_EVENT_TYPES,
+  ...BINDING_EVENT_TYPES,
+  'reconciliation.completed',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Version of the envelope's shape; bumped only for changes a consumer must know about. */
@@ -60,14 +78,62 @@ export interface ReconciliationEvent {
   };
 }
 
-/** What the bus carries: a payment's transition or a reconciled day. */
-export type MerchantEvent = PaymentEvent | ReconciliationEvent;
+/** A saved card's life: created, deactivated by PAYON, unbound here, or its customer's PIN changed. */
+export interface BindingEvent {
+  /** `evt_bind_<bindingId>_<version>`, or `evt_pin_<clientId>_<version>` for `binding.pin_changed`. */
+  readonly id: string;
+  readonly type: BindingEventType;
+  readonly specVersion: typeof EVENT_SPEC_VERSION;
+  readonly time: string;
+  readonly stage: string;
+  readonly customer: {
+    readonly clientId: string;
+    readonly pinSet?: boolean;
+    readonly pinVerification?: boolean | null;
+  };
+  /** The binding at that version (absent for `binding.pin_changed`, which is the customer's). */
+  readonly binding?: BindingView;
+}
 
-/** The payment or day an event is about (outbox bookkeeping and logs). */
-export function eventSubject(event: MerchantEvent): string {
-  return event.type === 'reconciliation.completed'
-    ? `RECON#${event.reconciliation.day}`
-    : event.payment.id;
+/** What the bus carries: a payment's transition, a saved card's change or a reconciled day. */
+export type MerchantEvent = PaymentEvent | BindingEvent | ReconciliationEvent;
+
+export const isPaymentEvent = (e: MerchantEvent): e is PaymentEvent =>
+  e.type.startsWith('payment.');
+export const isBindingEvent = (e: MerchantEvent): e is BindingEvent =>
+  e.type.startsWith('binding.');
+
+/** The event of a binding's new version. */
+export function bindingEvent(
+  binding: Binding,
+  type: Exclude<BindingEventType, 'binding.pin_changed'>,
+  stage: string,
+): BindingEvent {
+  return {
+    id: `evt_bind_${binding.bindingId}_${binding.version}`,
+    type,
+    specVersion: EVENT_SPEC_VERSION,
+    time: binding.updatedAt,
+    stage,
+    customer: { clientId: binding.clientId },
+    binding: bindingView(binding),
+  };
+}
+
+/** The event of a customer's new PIN settings. */
+export function pinEvent(customer: Customer, stage: string): BindingEvent {
+  return {
+    id: `evt_pin_${customer.clientId}_${customer.version}`,
+    type: 'binding.pin_changed',
+    specVersion: EVENT_SPEC_VERSION,
+    time: customer.updatedAt,
+    stage,
+    customer: {
+      clientId: customer.clientId,
+      pinSet: customer.pinSet,
+      pinVerification: customer.pinVerification ?? null,
+    },
+  };
 }
 
 /** The event a finished reconciliation run announces. */

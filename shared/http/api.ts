@@ -9,7 +9,7 @@
  * export const handler = apiHandler(refundRoute, async ({ path }, deps) => refund(deps, path.id));
  * ```
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -60,6 +60,12 @@ export interface ApiSpec<S extends RouteSchemas> {
    * text is kept on the event as `rawBody`.
    */
   readonly anyContentType?: boolean;
+  /**
+   * The body carries card data or a PIN: its Idempotency-Key fingerprint is an HMAC keyed with the
+   * merchant secret's `notificationToken`, so what is stored cannot be reversed to the card (a plain
+   * hash of a card number can be brute-forced).
+   */
+  readonly sensitive?: boolean;
 }
 
 /** Largest JSON body accepted. */
@@ -163,8 +169,8 @@ function httpResponse(
   };
 }
 
-/** A fingerprint of what the request asks, for Idempotency-Key reuse checks. */
-function fingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
+/** A fingerprint of what the request asks, for Idempotency-Key reuse checks (keyed: an HMAC). */
+function fingerprint(event: APIGatewayProxyEventV2, body: unknown, key?: string): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(canonical)
@@ -175,7 +181,7 @@ function fingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
               .map(([k, v]) => [k, canonical(v)]),
           )
         : value;
-  return createHash('sha256')
+  return (key === undefined ? createHash('sha256') : createHmac('sha256', key))
     .update(
       `${event.requestContext.http.method} ${event.rawPath}\n${JSON.stringify(canonical(body ?? null))}`,
     )
@@ -184,11 +190,12 @@ function fingerprint(event: APIGatewayProxyEventV2, body: unknown): string {
 
 /**
  * Whether an answer ends the request for good (stored and replayed) or frees the key for a retry:
- * invalid input, conflicts, unexpected errors, and PAYON unreachable before anything was sent.
+ * invalid input, conflicts, rate limits, unexpected errors, and PAYON unreachable before anything
+ * was sent.
  */
 function isFinal(response: HttpResponse, error: unknown): boolean {
   if (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) return false;
-  return response.statusCode !== 400 && response.statusCode !== 409 && response.statusCode !== 500;
+  return ![400, 409, 429, 500].includes(response.statusCode);
 }
 
 interface IdempotencyState {
@@ -196,7 +203,10 @@ interface IdempotencyState {
   fingerprint: string;
 }
 
-function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpResponse, Error, Context> {
+function idempotency(
+  deps: () => Dependencies,
+  sensitive: boolean,
+): MiddlewareObj<Event, HttpResponse, Error, Context> {
   const held = new WeakMap<Event, IdempotencyState>();
   const settle = async (event: Event, response: HttpResponse, error?: unknown) => {
     const state = held.get(event);
@@ -221,7 +231,8 @@ function idempotency(deps: () => Dependencies): MiddlewareObj<Event, HttpRespons
           },
         ]);
       }
-      const print = fingerprint(event, event.parsedBody);
+      const hmacKey = sensitive ? (await deps().secrets.get()).notificationToken : undefined;
+      const print = fingerprint(event, event.parsedBody, hmacKey);
       const { idempotency: store, clock } = deps();
       const lockMs = Math.max(1_000, context.getRemainingTimeInMillis());
       const claim = await store.claim(key, print, lockMs, clock());
@@ -278,7 +289,7 @@ export function apiHandler<S extends RouteSchemas>(
     .use(httpResponse(logger, metrics, spec.operation))
     .use(jsonBody(spec.anyContentType === true))
     .use(validate(spec.schemas));
-  if (spec.idempotent) chain.use(idempotency(deps));
+  if (spec.idempotent) chain.use(idempotency(deps, spec.sensitive === true));
   return chain.handler(async (event) => {
     if (event.replay) return event.replay;
     logger.appendKeys({ operation: spec.operation });

@@ -3,12 +3,14 @@
  * carries. Anything that is not one of our errors becomes a generic 500 that says nothing more.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import {
   AppError,
   ConfigurationError,
   ConflictError,
   InvalidRequestError,
   PayonRejectedError,
+  TooManyRequestsError,
 } from '#shared/errors.ts';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
@@ -60,9 +62,17 @@ export function errorResponse(error: unknown): HttpResponse {
         code: error.code,
         message: 'PAYON refused the request.',
         payonCode: error.payonCode,
-        payonMessage: error.payonMessage,
+        // PAYON's words, with anything card-like masked (PAYON is not ours to trust with that).
+        payonMessage: maskCardNumbers(error.payonMessage),
       },
     });
+  }
+  if (error instanceof TooManyRequestsError) {
+    return json(
+      429,
+      { error: { code: error.code, message: error.message } },
+      { 'retry-after': String(error.retryAfterSeconds) },
+    );
   }
   if (error instanceof ConflictError && error.retryAfterSeconds !== undefined) {
     return json(

@@ -22,6 +22,7 @@ import {
   type ReconciliationStarter,
 } from '#shared/reconciliation/starter.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
+import { BindingStore } from '#shared/store/bindings.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
 import { NotificationStore } from '#shared/store/notifications.ts';
 import { OutboxStore } from '#shared/store/outbox.ts';
@@ -36,6 +37,7 @@ export interface Dependencies {
   readonly payon: PayonClient;
   readonly secrets: MerchantSecretProvider;
   readonly payments: PaymentStore;
+  readonly bindings: BindingStore;
   readonly idempotency: IdempotencyStore;
   readonly notifications: NotificationStore;
   readonly outbox: OutboxStore;
@@ -112,6 +114,7 @@ export function createDependencies(
       ...(overrides.pinEncryption ? { pinEncryption: overrides.pinEncryption } : {}),
     }),
     payments: new PaymentStore(db, config.store.tableName, events),
+    bindings: new BindingStore(db, config.store.tableName, events),
     notifications: new NotificationStore(db, config.store.tableName),
     outbox,
     reconciliations: new ReconciliationStore(db, config.store.tableName),

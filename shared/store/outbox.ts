@@ -7,7 +7,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MerchantEvent } from '#shared/events/envelope.ts';
+import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
 import { queryDue } from '#shared/store/table.ts';
 
 /** How long an event record is kept after it was written. */
@@ -25,6 +25,13 @@ export const outboxKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EV
 /** The writer delivers a new event itself; the sweep only looks after this long. */
 export const FIRST_REDELIVERY_MS = 60_000;
 
+/** What an outbox item names of its event's subject (to find events of a payment, day or customer). */
+function outboxSubject(event: MerchantEvent): Record<string, string> {
+  if (event.type === 'reconciliation.completed') return { day: event.reconciliation.day };
+  if (isBindingEvent(event)) return { clientId: event.customer.clientId };
+  return { txId: event.payment.id };
+}
+
 /** The outbox item for a new event (the sweep's due time leaves the writer its own attempt). */
 export function outboxItem(event: MerchantEvent, now: Date): Record<string, unknown> {
   const due = new Date(now.getTime() + FIRST_REDELIVERY_MS).toISOString();
@@ -33,9 +40,7 @@ export function outboxItem(event: MerchantEvent, now: Date): Record<string, unkn
     type: 'event',
     eventId: event.id,
     eventType: event.type,
-    ...(event.type === 'reconciliation.completed'
-      ? { day: event.reconciliation.day }
-      : { txId: event.payment.id }),
+    ...outboxSubject(event),
     detail: JSON.stringify(event),
     attempts: 0,
     createdAt: now.toISOString(),

@@ -35,7 +35,14 @@ import {
 import { type Edge, startEdge } from '#local/runtime/server.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
-import type { MerchantEvent, PaymentEvent, ReconciliationEvent } from '#shared/events/envelope.ts';
+import {
+  type BindingEvent,
+  isBindingEvent,
+  isPaymentEvent,
+  type MerchantEvent,
+  type PaymentEvent,
+  type ReconciliationEvent,
+} from '#shared/events/envelope.ts';
 import { EventBridgePublisher, type EventPublisher } from '#shared/events/publisher.ts';
 import type { SweepReport } from '#shared/payments/sweep.ts';
 import {
@@ -88,6 +95,8 @@ export interface ApiEnvironment {
   readonly reconciliationStarter: InProcessReconciliationStarter;
   /** Payment events delivered to the bus since the last call (read through an SQS tap). */
   events(): Promise<PaymentEvent[]>;
+  /** Saved-card events delivered since the last call. */
+  bindingEvents(): Promise<BindingEvent[]>;
   /** Reconciliation events delivered since the last call. */
   reconciliationEvents(): Promise<ReconciliationEvent[]>;
   /** The webhook over HTTP (for the sandbox's pushes), when started with `webhook: true`. */
@@ -216,7 +225,8 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
       return sync.handler(scheduledEvent(), lambdaContext('sync-payments', 120_000));
     },
     settle: () => confirmQueue.idle(),
-    events: () => drain((e): e is PaymentEvent => e.type !== 'reconciliation.completed'),
+    events: () => drain(isPaymentEvent),
+    bindingEvents: () => drain(isBindingEvent),
     reconciliationEvents: () =>
       drain((e): e is ReconciliationEvent => e.type === 'reconciliation.completed'),
     async call(method, pathAndQuery, call = {}) {

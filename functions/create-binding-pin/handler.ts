@@ -1,0 +1,27 @@
+import { checkFresh } from '#shared/bindings/input.ts';
+import { createPin, rateLimit } from '#shared/bindings/service.ts';
+import { apiHandler } from '#shared/http/api.ts';
+import { json } from '#shared/http/responses.ts';
+import { dependencies } from '#shared/runtime/dependencies.ts';
+import { createBindingPinSchemas } from './schema.ts';
+
+/** Sets the customer's saved-card passcode at PAYON, RSA-encrypted; the PIN is never kept. */
+export const handler = apiHandler(
+  {
+    operation: 'create-binding-pin',
+    schemas: createBindingPinSchemas,
+    idempotent: true,
+    sensitive: true,
+  },
+  dependencies,
+  async ({ path, body }, deps) => {
+    checkFresh(body.requestedAt, deps.clock());
+    await rateLimit(deps, path.clientId);
+    const customer = await createPin(deps, path.clientId, body.pin);
+    return json(200, {
+      clientId: customer.clientId,
+      pinSet: customer.pinSet,
+      pinVerification: customer.pinVerification ?? null,
+    });
+  },
+);

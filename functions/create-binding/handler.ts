@@ -1,0 +1,30 @@
+import { bindingView } from '#shared/domain/binding.ts';
+import { paymentView } from '#shared/domain/payment.ts';
+import { apiHandler } from '#shared/http/api.ts';
+import { json } from '#shared/http/responses.ts';
+import { dependencies } from '#shared/runtime/dependencies.ts';
+import { createBindingFlow } from './create-binding.ts';
+import { createBindingSchemas } from './schema.ts';
+
+export const handler = apiHandler(
+  {
+    operation: 'create-binding',
+    schemas: createBindingSchemas,
+    idempotent: true,
+    sensitive: true,
+  },
+  dependencies,
+  async ({ path, body }, deps) => {
+    const result = await createBindingFlow(deps, { ...body, clientId: path.clientId });
+    return json(
+      201,
+      {
+        binding: bindingView(result.binding),
+        deactivated: result.deactivated.map(bindingView),
+        ...(result.payment ? { payment: paymentView(result.payment) } : {}),
+        ...(result.paymentError ? { payment: null, paymentError: result.paymentError } : {}),
+      },
+      { location: `/customers/${path.clientId}/bindings` },
+    );
+  },
+);

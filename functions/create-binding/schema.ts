@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { card, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
+import { containsCardNumber } from '#shared/domain/card.ts';
+import { positiveMoney } from '#shared/http/schemas.ts';
+
+/** POST /customers/{clientId}/bindings (with `payment`: bind and pay in one call) */
+export const createBindingSchemas = {
+  path: z.object({ clientId }).strict(),
+  body: z
+    .object({
+      paymentMethod: z.enum(['CREDIT_DEBIT', 'PAYON']).default('CREDIT_DEBIT'),
+      card,
+      phone: z
+        .string()
+        .regex(/^\+?\d{8,15}$/, 'must be 8 to 15 digits, optionally after +')
+        .optional(),
+      email: z.email().max(254).optional(),
+      /** The customer's passcode for saved-card payments. */
+      pin: pin.optional(),
+      /** The PAYON card's own PIN (PAYON method only). */
+      payonPin: z
+        .string()
+        .regex(/^\d{4,6}$/, 'must be 4 to 6 digits')
+        .optional(),
+      requestedAt,
+      payment: z
+        .object({
+          kind: z.enum(['purchase', 'preauth']).default('purchase'),
+          amount: positiveMoney,
+          returnUrl: z.url({ protocol: /^https?$/ }).max(2_000),
+          reference: z
+            .string()
+            .min(1)
+            .max(64)
+            .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
+            .refine((r) => !containsCardNumber(r), 'must not contain a card number')
+            .optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict()
+    .refine((b) => b.paymentMethod !== 'PAYON' || b.payonPin !== undefined, {
+      message: 'is required for a PAYON card',
+      path: ['payonPin'],
+    }),
+};
