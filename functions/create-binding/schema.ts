@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { card, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
+import { card, cardNumberProblem, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
 import { containsCardNumber } from '#shared/domain/card.ts';
 import { positiveMoney } from '#shared/http/schemas.ts';
 
@@ -40,8 +40,15 @@ export const createBindingSchemas = {
         .optional(),
     })
     .strict()
-    .refine((b) => b.paymentMethod !== 'PAYON' || b.payonPin !== undefined, {
-      message: 'is required for a PAYON card',
-      path: ['payonPin'],
+    .superRefine((b, ctx) => {
+      const problem = cardNumberProblem(b.card.number, b.paymentMethod);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['card', 'number'], message: problem });
+      if (b.paymentMethod === 'PAYON' && b.payonPin === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['payonPin'],
+          message: 'is required for a PAYON card',
+        });
+      }
     }),
 };

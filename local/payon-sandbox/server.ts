@@ -79,6 +79,8 @@ export interface Sandbox {
   state(): Record<string, unknown>;
   /** Resolves when every push queued so far was sent, dropped or failed. */
   pushesSettled(): Promise<void>;
+  /** Whether the customer's passcode, as the sandbox decrypted and stored it, is `pin`. */
+  pinMatches(merchantId: string, clientId: string, pin: string): boolean;
   /** PAYON's reconciliation answers `txId` so from now on (fees, refusals the ledger cannot make). */
   scriptReconciliation(txId: string, script: ReconciliationScript): void;
   /**
@@ -386,6 +388,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     transaction: (txId) => ledger.find(txId),
     state: () => stateView(ctx),
     pushesSettled: () => push.settled(),
+    pinMatches: (merchantId, clientId, pin) => ledger.checkPin(merchantId, clientId, pin),
     scriptReconciliation: (txId, script) => {
       ctx.reconciliationAnswers.set(txId, script);
     },

@@ -43,7 +43,6 @@ export const card = z
       .string()
       .max(32, 'must be a card number')
       .refine((n) => /^\d{12,19}$/.test(digits(n)), 'must be 12 to 19 digits')
-      .refine((n) => luhnValid(digits(n)), 'is not a valid card number (check digit)')
       .transform(digits),
     cvv: z
       .string()
@@ -61,7 +60,7 @@ export const card = z
   .strict()
   .superRefine((c, ctx) => {
     // American Express (34, 37) has a 4-digit CVV; every other card 3.
-    if (c.cvv !== undefined) {
+    if (c.cvv !== undefined && /^\d{3,4}$/.test(c.cvv)) {
       const amex = /^3[47]/.test(c.number);
       if (c.cvv.length !== (amex ? 4 : 3)) {
         ctx.addIssue({
@@ -73,6 +72,20 @@ export const card = z
     }
   });
 export type CardRequest = z.output<typeof card>;
+
+/** PAYON's own cards: 16 digits, BIN 101049, and not Luhn numbers (SPEC §13). */
+export const PAYON_CARD = /^101049\d{10}$/;
+
+/** The card number's check for its payment method: Luhn for credit/debit, PAYON's form for PAYON. */
+export function cardNumberProblem(
+  number: string,
+  paymentMethod: 'PAYON' | 'CREDIT_DEBIT',
+): string | undefined {
+  if (paymentMethod === 'PAYON') {
+    return PAYON_CARD.test(number) ? undefined : 'must be a PAYON card number (16 digits, 101049…)';
+  }
+  return luhnValid(number) ? undefined : 'is not a valid card number (check digit)';
+}
 
 /** Refuses a request made too long ago or too far in the future. */
 export function checkFresh(at: string, now: Date): void {
