@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bindingId, clientId } from '#shared/bindings/input.ts';
 import { containsCardNumber } from '#shared/domain/card.ts';
 import { positiveMoney } from '#shared/http/schemas.ts';
 
@@ -18,15 +19,7 @@ export const registerPaymentSchemas = {
         .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
         .refine((r) => !containsCardNumber(r), 'must not contain a card number')
         .optional(),
-      savedCard: z
-        .object({
-          clientId: z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -'),
-          bindingId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a binding id'),
-        })
-        .strict()
-        .optional(),
+      savedCard: z.object({ clientId, bindingId }).strict().optional(),
     })
     .strict(),
 };

@@ -4,7 +4,7 @@
  * reasons never repeat the value they refuse.
  */
 import { z } from 'zod';
-import { luhnValid } from '#shared/domain/card.ts';
+import { containsCardNumber, luhnValid } from '#shared/domain/card.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';
 
@@ -12,11 +12,16 @@ import { cambodiaDay } from '#shared/payon/dates.ts';
 export const REQUEST_MAX_AGE_MS = 15 * 60_000;
 export const REQUEST_MAX_SKEW_MS = 2 * 60_000;
 
+/** A customer id; one that looks like a card number is refused before it can be echoed or stored. */
 export const clientId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -');
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+  .refine((id) => !containsCardNumber(id), 'must not be a card number');
 
-export const bindingId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a binding id');
+export const bindingId = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a binding id')
+  .refine((id) => !containsCardNumber(id), 'must be a binding id');
 
 /** ISO 8601 with a time zone: when the customer's client made the request. */
 export const requestedAt = z.iso.datetime({

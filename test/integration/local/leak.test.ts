@@ -147,6 +147,92 @@ describe('no card data, PIN or secret leaks anywhere', () => {
     await call('POST', `/payon/notifications/${token}`, {
       body: { txId: CARD, resultCode: '0000' },
     });
+    // Saved cards: every binding route, with the canary card, CVV and PIN where they belong and
+    // where they do not, accepted, refused and failing.
+    const customer = `leak-${randomBytes(4).toString('hex')}`;
+    const card = { number: CARD, cvv: CVV.slice(0, 3), expiry: '2030-12', holderName: 'Leak Test' };
+    const fresh = () => new Date().toISOString();
+    const bindPath = `/customers/${customer}/bindings`;
+    const bound = await call('POST', bindPath, {
+      body: {
+        card,
+        pin: PIN,
+        requestedAt: fresh(),
+        payment: { amount: { value: '4.00', currency: 'USD' }, returnUrl: order.returnUrl },
+      },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    expect(bound.status, local.output()).toBe(201);
+    const bindingId = String((bound.json.binding as { id: string }).id);
+    const rebound = await call('POST', bindPath, {
+      body: { card, requestedAt: fresh() },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    expect(rebound.status, local.output()).toBe(201);
+    const refusedBindings = [
+      { card: { ...card, cvv: CVV.slice(0, 2) }, requestedAt: fresh() },
+      {
+        card: { ...card, number: `${CARD.slice(0, -1)}${(Number(CARD.at(-1)) + 1) % 10}` },
+        requestedAt: fresh(),
+      },
+      { card, requestedAt: '2020-01-01T00:00:00Z', pin: PIN },
+      { card: { ...card, expiry: '2020-01' }, requestedAt: fresh() },
+      { card: { ...card, pin: PIN }, requestedAt: fresh() },
+      { card, requestedAt: fresh(), pin: `${PIN}1` },
+    ];
+    for (const body of refusedBindings) {
+      await call('POST', bindPath, { body, headers: { 'idempotency-key': randomUUID() } });
+    }
+    const reused = randomUUID();
+    await call('POST', bindPath, {
+      body: { card, requestedAt: fresh() },
+      headers: { 'idempotency-key': reused },
+    });
+    await call('POST', bindPath, {
+      body: { card: { ...card, cvv: '999' }, requestedAt: fresh() },
+      headers: { 'idempotency-key': reused },
+    });
+    await call('GET', bindPath, { headers: planted });
+    await call('GET', `/customers/${CARD}/bindings`);
+    await call('POST', `/customers/${customer}/bindings/${CARD}/unbind`, {
+      body: { requestedAt: fresh() },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('POST', `/customers/${customer}/pin`, {
+      body: { pin: PIN, requestedAt: fresh() },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    await call('POST', `/customers/${customer}/pin`, {
+      body: { pin: CARD, requestedAt: fresh() },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('POST', `/customers/${customer}/pin-verification`, {
+      body: { enabled: false, requestedAt: fresh(), pin: PIN },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    await call('POST', `/customers/${customer}/pin-verification`, {
+      body: { enabled: true, requestedAt: fresh() },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    // PAYON failing while the card is in flight: errors are logged, never with the card.
+    await fetch(`${sandbox}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/pg/binding/register', kind: '5xx', times: 1 }),
+    });
+    await call('POST', bindPath, {
+      body: { card, requestedAt: fresh() },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    await call('POST', `/customers/${customer}/bindings/${bindingId}/unbind`, {
+      body: { requestedAt: fresh() },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+    await call('POST', '/payments', {
+      body: { ...order, savedCard: { clientId: customer, bindingId } },
+      headers: { ...planted, 'idempotency-key': randomUUID() },
+    });
+
     // Deliberate leaks: a field name is echoed in a 400, a path is printed by the edge.
     await call('POST', '/payments', {
       body: { ...order, [DELIBERATE]: 1 },
@@ -173,6 +259,9 @@ describe('no card data, PIN or secret leaks anywhere', () => {
     expect(local.output()).toContain('"register-payment.refused":1'); // refusals are counted
     expect(local.output()).toContain('"refund-payment.failed":1'); // and failures
     expect(local.output()).toContain('"level":"ERROR"'); // and error logs
+    expect(local.output()).toContain('"create-binding.refused"'); // binding routes ran and refused
+    expect(local.output()).toContain('"create-binding.failed":1'); // and failed once (PAYON 5xx)
+    expect(local.output()).toContain('[event] binding.deactivated'); // and the rebind was seen
   });
 
   it.each([
