@@ -210,6 +210,22 @@ describe('PayonStack functions', () => {
       invokeReconcile: true,
     });
     expect(FUNCTION_ACCESS['get-reconciliation']).toEqual({ table: 'read', merchantSecret: false });
+    // Saved cards: PAYON's binding calls and the customer's own items; nothing else.
+    for (const fn of ['create-binding', 'list-bindings', 'unbind-binding']) {
+      expect(FUNCTION_ACCESS[fn]).toEqual({
+        table: 'readWrite',
+        queryTable: true,
+        merchantSecret: true,
+        publishEvents: true,
+      });
+    }
+    for (const fn of ['create-binding-pin', 'set-pin-verification']) {
+      expect(FUNCTION_ACCESS[fn]).toEqual({
+        table: 'readWrite',
+        merchantSecret: true,
+        publishEvents: true,
+      });
+    }
     expect(FUNCTION_ACCESS['list-reconciliation-exceptions']).toEqual({
       table: 'read',
       queryTable: true,
@@ -375,7 +391,7 @@ describe('PayonStack functions', () => {
     expect(actions('list-transactions').some((a) => a.startsWith('dynamodb:'))).toBe(false);
   });
 
-  it('lets only the webhook send to the confirmation queue, only confirm-notification read it and only the sweep query an index', () => {
+  it('lets only the webhook send to the confirmation queue, only confirm-notification read it, and only the functions that need it query', () => {
     const { s } = ids();
     const holders = (action: string) =>
       FUNCTIONS.filter((op) => permissions(s, op).some((p) => p.action === action));
@@ -383,7 +399,14 @@ describe('PayonStack functions', () => {
     expect(holders('sqs:ReceiveMessage')).toEqual(['confirm-notification']);
     expect(holders('sqs:DeleteMessage')).toEqual(['confirm-notification']);
     expect(holders('dynamodb:Query').sort()).toEqual(
-      ['list-reconciliation-exceptions', 'reconcile-day', 'sync-payments'].sort(),
+      [
+        'create-binding',
+        'list-bindings',
+        'list-reconciliation-exceptions',
+        'reconcile-day',
+        'sync-payments',
+        'unbind-binding',
+      ].sort(),
     );
     expect(holders('lambda:InvokeFunction')).toEqual(['start-reconciliation']);
     expect(holders('dynamodb:BatchWriteItem')).toEqual(['reconcile-day']);
@@ -392,6 +415,11 @@ describe('PayonStack functions', () => {
         'cancel-payment',
         'capture-payment',
         'confirm-notification',
+        'create-binding',
+        'create-binding-pin',
+        'list-bindings',
+        'set-pin-verification',
+        'unbind-binding',
         'get-payment',
         'refund-payment',
         'reconcile-day',

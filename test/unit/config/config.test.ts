@@ -30,6 +30,7 @@ describe('configuration', () => {
       payments: { idempotencyTtlSeconds: 86_400, orderExpiryMinutes: 15, returnUrlOrigins: [] },
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
+      bindings: { rateLimit: { limit: 10, windowMs: 900_000 } },
       reconciliation: { functionName: undefined, batchSize: 100 },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
