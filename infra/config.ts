@@ -19,6 +19,8 @@ export const CONTEXT_KEYS = {
   returnUrlOrigins: "none; comma-separated origins a payment's returnUrl may use",
   notifySourceCidrs:
     "none; comma-separated CIDRs PAYON's pushes may come from (ask PAYON for its addresses)",
+  bindingRateLimit:
+    '10; binding and PIN requests one customer may make every 15 minutes (BINDING_RATE_LIMIT)',
   reconcileBatchSize:
     "100; items per PAYON merchant reconciliation request (PAYON documents no limit; ask PAYON's)",
   throttleRateLimit: '50; steady requests per second across the default stage',
@@ -44,6 +46,8 @@ export interface StackConfig {
   readonly returnUrlOrigins: readonly string[];
   /** Where PAYON's pushes may come from (CIDRs); empty: anywhere (the URL token still applies). */
   readonly notifySourceCidrs: readonly string[];
+  /** Binding and PIN requests per customer per 15 minutes; undefined keeps the default. */
+  readonly bindingRateLimit: number | undefined;
   /** Items per reconciliation request; undefined keeps the functions' default. */
   readonly reconcileBatchSize: number | undefined;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
@@ -180,6 +184,10 @@ export function readStackConfig(context: Context): StackConfig {
       origin('returnUrlOrigins', o, !production),
     ),
     notifySourceCidrs: list(context, 'notifySourceCidrs'),
+    bindingRateLimit:
+      text(context, 'bindingRateLimit') === undefined
+        ? undefined
+        : integer(context, 'bindingRateLimit', 1, 1_000, 10),
     reconcileBatchSize:
       text(context, 'reconcileBatchSize') === undefined
         ? undefined
@@ -236,6 +244,9 @@ export function functionEnvironment(
     ...(config.notifySourceCidrs.length > 0
       ? { NOTIFY_SOURCE_CIDRS: config.notifySourceCidrs.join(',') }
       : {}),
+    ...(config.bindingRateLimit === undefined
+      ? {}
+      : { BINDING_RATE_LIMIT: String(config.bindingRateLimit) }),
     ...(config.reconcileBatchSize === undefined
       ? {}
       : { RECONCILE_BATCH_SIZE: String(config.reconcileBatchSize) }),

@@ -19,6 +19,7 @@ describe('stack configuration', () => {
       corsOrigins: [],
       returnUrlOrigins: [],
       notifySourceCidrs: [],
+      bindingRateLimit: undefined,
       reconcileBatchSize: undefined,
       throttle: { rateLimit: 50, burstLimit: 100 },
       fixedEgress: false,
@@ -72,6 +73,7 @@ describe('stack configuration', () => {
 
   it('passes reconcileBatchSize to the functions as RECONCILE_BATCH_SIZE only when given', () => {
     expect(read({ reconcileBatchSize: '40' }).reconcileBatchSize).toBe(40);
+    expect(read({ bindingRateLimit: '25' }).bindingRateLimit).toBe(25);
     const fn = (s: ReturnType<typeof synth>) =>
       Object.values(s.template.findResources('AWS::Lambda::Function')).map(
         (f) => f.Properties.Environment?.Variables ?? {},
@@ -101,6 +103,7 @@ describe('stack configuration', () => {
     [{ throttleRateLimit: 'fast' }, /throttleRateLimit/],
     [{ fixedEgress: 'yes' }, /fixedEgress/],
     [{ reconcileBatchSize: '0' }, /reconcileBatchSize/],
+    [{ bindingRateLimit: 'many' }, /bindingRateLimit/],
     [{ reconcileBatchSize: '5000' }, /reconcileBatchSize/],
     [{ alarmEmail: 'ops' }, /alarmEmail/],
   ])('refuses context %j', (context, message) => {
