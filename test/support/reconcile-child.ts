@@ -3,6 +3,7 @@
  * prints one JSON line: the report and the peak heap seen. Configuration comes from the
  * environment, as in a Lambda; the endpoints of the local services from RECONCILE_*.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadConfig } from '#shared/config/index.ts';
@@ -25,8 +26,15 @@ const deps = createDependencies(loadConfig(env), {
 });
 
 let peak = 0;
+let peakOld = 0;
+/** The old generation (every V8 space but the young ones): what --max-old-space-size caps. */
+const oldGeneration = () =>
+  getHeapSpaceStatistics()
+    .filter((space) => !space.space_name.startsWith('new_'))
+    .reduce((sum, space) => sum + space.space_used_size, 0);
 const sample = () => {
   peak = Math.max(peak, process.memoryUsage().heapUsed);
+  peakOld = Math.max(peakOld, oldGeneration());
 };
 const timer = setInterval(sample, 5);
 const report = await reconcileDay(deps, env.RECONCILE_DAY ?? '');
@@ -36,6 +44,7 @@ console.log(
   JSON.stringify({
     report,
     peakHeapMB: Math.round((peak / 1024 / 1024) * 10) / 10,
+    peakOldMB: Math.round((peakOld / 1024 / 1024) * 10) / 10,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );
