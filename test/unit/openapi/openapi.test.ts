@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument, ROUTE_DOCS, ROUTE_SCHEMAS } from '#functions/openapi.ts';
+import { ROUTES } from '#functions/routes.ts';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
+const doc = openApiDocument(version);
+
+describe('the OpenAPI document', () => {
+  it('is valid OpenAPI 3.1 for a real validator', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('describes every route of the route table, and nothing else', () => {
+    const described = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(described.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('requires an Idempotency-Key exactly where the handlers do, and credentials on merchant routes', () => {
+    for (const route of ROUTES) {
+      const op = (
+        doc.paths[route.path] as Record<
+          string,
+          { parameters: { name: string }[]; security: unknown[] }
+        >
+      )[route.method.toLowerCase()];
+      expect(
+        op?.parameters.some((p) => p.name === 'Idempotency-Key'),
+        route.path,
+      ).toBe(route.idempotent);
+      expect((op?.security.length ?? 0) > 0, route.path).toBe(route.access === 'merchant');
+    }
+  });
+
+  it.each(Object.entries(ROUTE_DOCS).filter(([, d]) => d.example !== undefined))(
+    'has a %s example the handler accepts',
+    (fn, routeDoc) => {
+      const schema = ROUTE_SCHEMAS[fn]?.body;
+      expect(schema).toBeDefined();
+      const parsed = schema?.safeParse(routeDoc.example);
+      expect(parsed?.success ? [] : parsed?.error.issues).toEqual([]);
+    },
+  );
+
+  it('is what openapi.json holds (regenerate with npm run openapi)', () => {
+    const committed = JSON.parse(
+      readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8'),
+    );
+    expect(committed).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+});
