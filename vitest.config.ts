@@ -40,6 +40,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The demo shop in Debian's Chromium (playwright-core) against `npm start`.
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',

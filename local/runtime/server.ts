@@ -30,6 +30,15 @@ export interface EdgeOptions {
   readonly log?: (line: string) => void;
   /** Lambda timeout for remaining-time calculations. */
   readonly functionTimeoutMs?: number;
+  /** Files served as they are on GET (the demo shop, /openapi.json): path → content. */
+  readonly statics?: ReadonlyMap<string, StaticFile>;
+}
+
+export interface StaticFile {
+  readonly contentType: string;
+  readonly body: string;
+  /** A page's own content security policy (the API's default allows nothing). */
+  readonly csp?: string;
 }
 
 export interface Edge {
@@ -97,6 +106,19 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     const done = (status: number) =>
       options.log?.(`${method} ${loggedPath} ${status} ${Date.now() - started}ms`);
 
+    const file = method === 'GET' ? options.statics?.get(url.pathname) : undefined;
+    if (file) {
+      send(
+        res,
+        200,
+        {
+          'content-type': file.contentType,
+          ...(file.csp ? { 'content-security-policy': file.csp } : {}),
+        },
+        file.body,
+      );
+      return done(200);
+    }
     if (method === 'OPTIONS' && matches.length > 0) {
       const headers = preflightHeaders(origin, options.corsOrigins);
       send(res, Object.keys(headers).length > 0 ? 204 : 403, headers, '');

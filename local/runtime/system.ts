@@ -31,6 +31,7 @@ import {
   startDynamoLocal,
   startMoto,
 } from '#local/runtime/services.ts';
+import { staticFiles } from '#local/runtime/statics.ts';
 import { loadConfig } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
 import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
@@ -308,6 +309,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       corsOrigins: options.corsOrigins,
       port: apiPort,
       log: (line) => log(`  [api] ${line}`),
+      statics: staticFiles(),
     });
     stops.push(() => edge.close());
     const notifyUrl = `${edge.url}/payon/notifications/${secret.notificationToken}`;
@@ -315,6 +317,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       sandbox.updateMerchant('C0000143', { returnUrl: `${edge.url}/return`, notifyUrl });
     }
     log(`  ✓ API              ${edge.url}`);
+    log(`  ✓ Demo shop        ${edge.url}/demo/`);
+    log(`  ✓ OpenAPI          ${edge.url}/openapi.json`);
 
     const port = edge.port;
     const exampleCurl = [
