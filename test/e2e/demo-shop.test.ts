@@ -86,6 +86,7 @@ describe('the demo shop in a real browser', () => {
     const tab = await startPayment('CREDIT_DEBIT', '20.00');
     await payByCard(tab, '4000 0000 0000 3220');
     await tab.waitForSelector('#otp');
+    await tab.screenshot({ path: new URL('3a-otp-page.png', SHOTS).pathname, fullPage: true });
     await tab.fill('#otp', '123456');
     await tab.click('button[type="submit"]');
     await result(tab, 'SUCCEEDED', '3-3ds-otp.png');
@@ -95,6 +96,7 @@ describe('the demo shop in a real browser', () => {
   it('pays by KHQR with scan and pay', async () => {
     const tab = await startPayment('BAKONG_KHQR', '5.00');
     await tab.waitForSelector('#khqr-payload');
+    await tab.screenshot({ path: new URL('4a-khqr-page.png', SHOTS).pathname, fullPage: true });
     await tab.click('text=Scan and pay');
     await result(tab, 'SUCCEEDED', '4-khqr.png');
     await tab.close();
@@ -114,6 +116,7 @@ describe('the demo shop in a real browser', () => {
     await tab.click('#pay');
     await tab.waitForURL(`http://127.0.0.1:${local.ports.sandbox}/checkout/**`);
     await tab.waitForSelector('#passcode');
+    await tab.screenshot({ path: new URL('5b-passcode-page.png', SHOTS).pathname, fullPage: true });
     await tab.fill('#passcode', '482916');
     await tab.click('button[type="submit"]');
     await tab.waitForSelector('#otp');
