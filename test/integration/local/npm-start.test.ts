@@ -65,6 +65,13 @@ describe('npm start', () => {
     const report = (await (await fetch(`${api}/reconciliations/${day}`)).json()) as unknown;
     expect(report).toMatchObject({ day, status: 'completed', counts: { pending: 1 } });
 
+    // The demo shop and the API description are served beside the API.
+    const openapi = (await (await fetch(`${api}/openapi.json`)).json()) as { openapi: string };
+    expect(openapi.openapi).toBe('3.1.0');
+    const shop = await fetch(`${api}/demo/`);
+    expect(shop.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await shop.text()).toContain('<title>Demo shop');
+
     for (const text of [
       `API            http://127.0.0.1:${local.ports.api}`,
       `PAYON          http://127.0.0.1:${local.ports.sandbox}`,
