@@ -5,8 +5,8 @@ import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
 
 // The demo shop in Debian's Chromium against `npm start`: the six flows a merchant tries first.
 // Every final page is written to .tmp/screenshots/ (and looked at: see the issue notes).
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
