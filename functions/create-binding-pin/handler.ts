@@ -1,8 +1,9 @@
 import { checkFresh } from '#shared/bindings/input.ts';
 import { createPin, rateLimit } from '#shared/bindings/service.ts';
+import { createPinEncryptor } from '#shared/crypto/rsa.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { createBindingPinSchemas } from './schema.ts';
 
 /** Sets the customer's saved-card passcode at PAYON, RSA-encrypted; the PIN is never kept. */
@@ -13,7 +14,8 @@ export const handler = apiHandler(
     idempotent: true,
     sensitive: true,
   },
-  dependencies,
+  // It sends PINs: the one kind of function that carries the RSA layer (node-forge).
+  dependenciesWith({ pinEncryption: createPinEncryptor }),
   async ({ path, body }, deps) => {
     checkFresh(body.requestedAt, deps.clock());
     await rateLimit(deps, path.clientId);

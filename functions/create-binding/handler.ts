@@ -1,8 +1,9 @@
+import { createPinEncryptor } from '#shared/crypto/rsa.ts';
 import { bindingView } from '#shared/domain/binding.ts';
 import { paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { createBindingFlow } from './create-binding.ts';
 import { createBindingSchemas } from './schema.ts';
 
@@ -13,7 +14,8 @@ export const handler = apiHandler(
     idempotent: true,
     sensitive: true,
   },
-  dependencies,
+  // It sends PINs: the one kind of function that carries the RSA layer (node-forge).
+  dependenciesWith({ pinEncryption: createPinEncryptor }),
   async ({ path, body }, deps) => {
     const result = await createBindingFlow(deps, { ...body, clientId: path.clientId });
     return json(

@@ -149,6 +149,17 @@ export function dependencies(): Dependencies {
   return built;
 }
 
+/**
+ * The process's dependencies with overrides a function's own bundle brings: the functions that send
+ * PINs pass `{ pinEncryption: createPinEncryptor }`, so that node-forge is bundled with them only.
+ */
+export function dependenciesWith(overrides: DependencyOverrides): () => Dependencies {
+  return () => {
+    built ??= createDependencies(getConfig(), overrides);
+    return built;
+  };
+}
+
 /** Replaces the process's dependencies (tests, the local runtime). */
 export function setDependencies(deps: Dependencies): void {
   built = deps;

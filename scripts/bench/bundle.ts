@@ -1,0 +1,62 @@
+/**
+ * Builds a function's production bundle exactly as the stack does (esbuild, ESM, node24, minified,
+ * the AWS SDK bundled, the require banner) and measures it: minified bytes, gzip bytes, and the
+ * packages it carries. Used by `npm run bench` and by the budget tests.
+ */
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '#infra/constructs/payon-function.ts';
+
+export interface BundleMeasure {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  /** npm packages inside the bundle (`node-forge`, `@aws-sdk/client-dynamodb`, ...). */
+  readonly packages: readonly string[];
+}
+
+const ROOT = new URL('../../', import.meta.url);
+
+export function handlerEntry(fn: string): string {
+  return new URL(`functions/${fn}/handler.ts`, ROOT).pathname;
+}
+
+/** The baseline: a handler importing only the DynamoDB client and middy core. */
+export const BASELINE_ENTRY = new URL('scripts/bench/baseline.ts', ROOT).pathname;
+
+export async function bundle(name: string, entry: string, outDir: string): Promise<BundleMeasure> {
+  const outfile = `${outDir}/${name}/index.mjs`;
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: false,
+    banner: { js: ESM_REQUIRE_BANNER },
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`no output for ${name}`);
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(`${outDir}/${name}`, { recursive: true });
+  writeFileSync(outfile, output.contents);
+  const packages = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (match?.[1]) packages.add(match[1]);
+  }
+  return {
+    name,
+    file: outfile,
+    bytes: output.contents.byteLength,
+    gzipBytes: gzipSync(output.contents).byteLength,
+    packages: [...packages].sort(),
+  };
+}
