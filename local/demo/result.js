@@ -9,13 +9,19 @@ const buttons = {
   refund: document.querySelector('#refund'),
 };
 const WAITING = ['CREATED', 'PENDING', 'UNKNOWN'];
+const METHODS = {
+  CREDIT_DEBIT: 'card',
+  PAYON: 'PAYON card',
+  BAKONG_KHQR: 'KHQR',
+  PPCBANK_TRANSFER: 'PPCBank transfer',
+};
 
 function show(payment) {
   document.querySelector('#payment-id').textContent = payment.id;
   document.querySelector('#payment-amount').textContent =
     `${payment.amount.value} ${payment.amount.currency}`;
   document.querySelector('#payment-method').textContent =
-    `${payment.kind === 'preauth' ? 'Pre-authorisation' : 'Purchase'}, ${payment.paymentMethod}${payment.bindingId ? ' (saved card)' : ''}`;
+    `${payment.kind === 'preauth' ? 'Pre-authorisation' : 'Purchase'} by ${payment.bindingId ? 'saved card' : (METHODS[payment.paymentMethod] ?? payment.paymentMethod)}`;
   stateEl.textContent = payment.state;
   stateEl.className = `state ${payment.state}`;
   buttons.capture.hidden = payment.state !== 'AUTHORIZED';
