@@ -30,3 +30,30 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
 
 /** The only functions whose bundle may contain node-forge (RSA PIN encryption). */
 export const RSA_FUNCTIONS: readonly string[] = ['create-binding', 'create-binding-pin'];
+
+export interface IoBudget {
+  /** Requests to PAYON. */
+  readonly payon: number;
+  /** DynamoDB commands (a transaction counts once). */
+  readonly dynamodb: number;
+  /** EventBridge PutEvents calls. */
+  readonly eventbridge: number;
+}
+
+/** Most calls each operation may make (cold or warm; Secrets Manager: once per cold start). */
+export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
+  // As measured (test/integration/budgets/io.test.ts): a new call is a decision, made here.
+  'register-payment': { payon: 1, dynamodb: 4, eventbridge: 0 },
+  'get-payment': { payon: 0, dynamodb: 1, eventbridge: 0 },
+  'get-payment (sync, paid)': { payon: 1, dynamodb: 3, eventbridge: 1 },
+  'capture-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  'cancel-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  'refund-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  'list-transactions': { payon: 1, dynamodb: 0, eventbridge: 0 },
+  'payon push (webhook + confirmation)': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  'create-binding': { payon: 3, dynamodb: 6, eventbridge: 1 },
+  'list-bindings': { payon: 1, dynamodb: 2, eventbridge: 0 },
+  'create-binding-pin': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  'set-pin-verification': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  'unbind-binding': { payon: 1, dynamodb: 11, eventbridge: 2 },
+};

@@ -52,6 +52,7 @@ import {
 } from '#shared/runtime/dependencies.ts';
 import { createTableInput } from '#shared/store/table.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
+import { IoCounter } from '#test/support/io.ts';
 
 export interface ApiResponse {
   readonly status: number;
@@ -99,6 +100,10 @@ export interface ApiEnvironment {
   bindingEvents(): Promise<BindingEvent[]>;
   /** Reconciliation events delivered since the last call. */
   reconciliationEvents(): Promise<ReconciliationEvent[]>;
+  /** I/O counted at the boundaries (AWS commands, PAYON requests) since the last reset. */
+  readonly io: IoCounter;
+  /** A cold start: fresh dependencies (empty secret cache), as a new Lambda instance has. */
+  coldStart(): void;
   /** The webhook over HTTP (for the sandbox's pushes), when started with `webhook: true`. */
   readonly notifyUrl: string | undefined;
   stop(): Promise<void>;
@@ -157,7 +162,12 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     EVENT_BUS_NAME: tap.busName,
     ...options.env,
   });
-  const deps = createDependencies(config, {
+  const io = new IoCounter(sandbox);
+  io.watch('dynamodb', dynamo);
+  io.watch('secretsmanager', secretsManager);
+  io.watch('eventbridge', eventBridge);
+  io.watch('sqs', sqs);
+  const overrides = {
     dynamo,
     secretsManager,
     eventBridge,
@@ -167,7 +177,8 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     publisher: options.publisher ? options.publisher(realPublisher) : realPublisher,
     pinEncryption: createPinEncryptor,
     ...(options.clock ? { clock: options.clock } : {}),
-  });
+  };
+  const deps = createDependencies(config, overrides);
   setDependencies(deps);
   const handlers = new Map<string, Handler>();
   for (const route of ROUTES) {
@@ -214,6 +225,12 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     dynamo,
     confirmQueue,
     reconciliationStarter,
+    io,
+    coldStart() {
+      const fresh = createDependencies(config, overrides);
+      (env as { deps: Dependencies }).deps = fresh;
+      setDependencies(fresh);
+    },
     notifyUrl: edge ? `${edge.url}/payon/notifications/${NOTIFICATION_TOKEN}` : undefined,
     push(body, push = {}) {
       return env.call('POST', `/payon/notifications/${push.token ?? NOTIFICATION_TOKEN}`, {

@@ -1,0 +1,58 @@
+/**
+ * Counts the I/O an operation makes, at the real boundaries: every command sent by the AWS SDK
+ * clients the functions use (DynamoDB, Secrets Manager, EventBridge, SQS), and every request PAYON
+ * (the sandbox) received. Counted, not estimated (issue 12).
+ */
+import type { Sandbox } from '#local/payon-sandbox/index.ts';
+
+interface AnyClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+export interface IoCount {
+  /** PAYON requests by path. */
+  readonly payon: Record<string, number>;
+  /** AWS commands by service and command name, e.g. `dynamodb:PutItemCommand`. */
+  readonly aws: Record<string, number>;
+}
+
+export class IoCounter {
+  #aws: Record<string, number> = {};
+  #payonBase = 0;
+
+  constructor(private readonly sandbox: Sandbox) {}
+
+  /** Counts every command this client sends, under `service`. */
+  watch(service: string, client: unknown): void {
+    (client as AnyClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = `${service}:${context.commandName ?? '?'}`;
+        this.#aws[key] = (this.#aws[key] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: `io-counter-${service}` },
+    );
+  }
+
+  reset(): void {
+    this.#aws = {};
+    this.#payonBase = this.sandbox.journal.requests().length;
+  }
+
+  read(): IoCount {
+    const payon: Record<string, number> = {};
+    for (const r of this.sandbox.journal.requests().slice(this.#payonBase)) {
+      if (!r.path.startsWith('/pg/')) continue;
+      payon[r.path] = (payon[r.path] ?? 0) + 1;
+    }
+    return { payon, aws: { ...this.#aws } };
+  }
+}
