@@ -50,6 +50,22 @@ export default defineConfig({
       },
       {
         test: {
+          // `npm run bench` only (scripts/bench/main.ts): measurements, not checks.
+          name: 'bench',
+          include: ['test/bench/**/*.bench.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          env: {
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_TRACE_ENABLED: 'false',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+          },
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',

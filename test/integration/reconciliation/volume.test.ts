@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { luhnValid } from '#shared/domain/card.ts';
@@ -144,6 +145,26 @@ describe('reconciliation volume', () => {
         `reconciliation of ${total} transactions (the day's payments alone: ${(dayJsonBytes / 2 ** 20).toFixed(1)} MB of JSON): peak old generation ${peakOldMB} MB (the capped part: cap ${HEAP_CAP_MB} MB), peak heap incl. young generation ${peakHeapMB} MB, max RSS ${maxRssMB} MB, ${((Date.now() - started) / 1_000).toFixed(1)} s`,
       );
 
+      // For `npm run bench`: the same numbers as JSON.
+      const benchFile = new URL('../../../.tmp/bench/reconciliation.json', import.meta.url);
+      mkdirSync(new URL('.', benchFile), { recursive: true });
+      const previous = existsSync(benchFile)
+        ? (JSON.parse(readFileSync(benchFile, 'utf8')) as Record<string, unknown>)
+        : {};
+      writeFileSync(
+        benchFile,
+        JSON.stringify({
+          ...previous,
+          [total]: {
+            seconds: (Date.now() - started) / 1_000,
+            peakOldMB,
+            peakHeapMB,
+            maxRssMB,
+            heapCapMB: HEAP_CAP_MB,
+            dayJsonMB: dayJsonBytes / 2 ** 20,
+          },
+        }),
+      );
       expect(report.status).toBe('completed');
       expect(report.counts).toMatchObject({
         payonTransactions: total,
