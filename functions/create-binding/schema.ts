@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { card, cardNumberProblem, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
-import { containsCardNumber } from '#shared/domain/card.ts';
-import { positiveMoney } from '#shared/http/schemas.ts';
+import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
 
 /** POST /customers/{clientId}/bindings (with `payment`: bind and pay in one call) */
 export const createBindingSchemas = {
@@ -27,14 +26,8 @@ export const createBindingSchemas = {
         .object({
           kind: z.enum(['purchase', 'preauth']).default('purchase'),
           amount: positiveMoney,
-          returnUrl: z.url({ protocol: /^https?$/ }).max(2_000),
-          reference: z
-            .string()
-            .min(1)
-            .max(64)
-            .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
-            .refine((r) => !containsCardNumber(r), 'must not contain a card number')
-            .optional(),
+          returnUrl,
+          reference: paymentReference.optional(),
         })
         .strict()
         .optional(),

@@ -36,3 +36,14 @@ export const positiveMoney = moneyInput.refine((m) => m.minor > 0, {
   message: 'must be greater than zero',
   path: ['value'],
 });
+
+/** Where the customer's browser goes after paying (its origin is checked against the allowlist). */
+export const returnUrl = z.url({ protocol: /^https?$/ }).max(2_000);
+
+/** The merchant's own reference for a payment: printable ASCII, never card data. */
+export const paymentReference = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
+  .refine((r) => !containsCardNumber(r), 'must not contain a card number');

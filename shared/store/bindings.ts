@@ -5,10 +5,7 @@
  * one transaction with its merchant event's outbox item. Nothing card-like is ever stored: the
  * masked number, the expiry and the ids only.
  */
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -21,6 +18,7 @@ import { ConflictError, TooManyRequestsError } from '#shared/errors.ts';
 import type { BindingEvent } from '#shared/events/envelope.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 import type { EventOutlet } from '#shared/store/payments.ts';
+import { isConditionFailure } from '#shared/store/table.ts';
 
 const pk = (clientId: string) => `CUST#${clientId}`;
 const bindingSk = (bindingId: string) => `BIND#${bindingId}`;
@@ -48,14 +46,6 @@ function toCustomer(item: Record<string, unknown>): Customer {
     version: Number(item.version),
     updatedAt: String(item.updatedAt),
   };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  if (error instanceof ConditionalCheckFailedException) return true;
-  return (
-    error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
-  );
 }
 
 export class BindingStore {

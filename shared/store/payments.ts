@@ -3,10 +3,7 @@
  * update only if nobody changed the payment since it was read (`version`). Nothing is ever
  * read-then-written without that condition.
  */
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -22,7 +19,7 @@ import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/p
 import { ConflictError } from '#shared/errors.ts';
 import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
-import { queryDue, TABLE_KEYS } from '#shared/store/table.ts';
+import { isConditionFailure, queryDue, TABLE_KEYS } from '#shared/store/table.ts';
 
 /** Where committed events go next (the relay delivers them at once; the sweep retries). */
 export interface EventOutlet {
@@ -311,12 +308,4 @@ export class PaymentStore {
     const items = await queryDue(this.db, this.tableName, 'SYNC', now, limit);
     return items.map(fromItem);
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  if (error instanceof ConditionalCheckFailedException) return true;
-  return (
-    error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
-  );
 }

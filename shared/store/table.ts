@@ -16,6 +16,10 @@
  * - Idempotency: conditional PutItem on `IDEM#<key>`, expired by TTL and checked on read.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export const TABLE_KEYS = {
@@ -77,4 +81,13 @@ export async function queryDue(
     }),
   );
   return Items;
+}
+
+/** A conditional write refused (alone, or as part of a transaction). */
+export function isConditionFailure(error: unknown): boolean {
+  if (error instanceof ConditionalCheckFailedException) return true;
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
 }
