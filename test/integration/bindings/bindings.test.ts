@@ -48,6 +48,17 @@ describe('saved cards', () => {
       items: (BindingBody & { ageDays: number })[];
     };
   const bindingOf = (r: ApiResponse) => (r.body as { binding: BindingBody }).binding;
+  /** A payment with a saved card, as a merchant registers one. */
+  const chargeSaved = (clientId: string, bindingId: string, value = '5.00') =>
+    api.call('POST', '/payments', {
+      idempotencyKey: randomUUID(),
+      body: {
+        amount: { value, currency: 'USD' },
+        paymentMethod: 'CREDIT_DEBIT',
+        returnUrl: `${RETURN_ORIGIN}/r`,
+        savedCard: { clientId, bindingId },
+      },
+    });
 
   it('binds a card: PAYON gets the card, the product keeps the mask only, and says so on the bus', async () => {
     const clientId = customer();
@@ -104,15 +115,7 @@ describe('saved cards', () => {
     ]);
     // A deactivated card is not charged: refused before PAYON is asked.
     api.sandbox.journal.clear();
-    const refused = await api.call('POST', '/payments', {
-      idempotencyKey: randomUUID(),
-      body: {
-        amount: { value: '5.00', currency: 'USD' },
-        paymentMethod: 'CREDIT_DEBIT',
-        returnUrl: `${RETURN_ORIGIN}/r`,
-        savedCard: { clientId, bindingId: first.id },
-      },
-    });
+    const refused = await chargeSaved(clientId, first.id);
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ error: { code: 'binding_not_usable' } });
     expect(api.sandbox.journal.requests('/pg/order/register')).toEqual([]);
@@ -132,15 +135,7 @@ describe('saved cards', () => {
     api.sandbox.pay(payment.id, 'approve');
     expect((await getPayment(api.deps, payment.id, true)).snapshot.state).toBe('SUCCEEDED');
 
-    const again = await api.call('POST', '/payments', {
-      idempotencyKey: randomUUID(),
-      body: {
-        amount: { value: '3.00', currency: 'USD' },
-        paymentMethod: 'CREDIT_DEBIT',
-        returnUrl: `${RETURN_ORIGIN}/r`,
-        savedCard: { clientId, bindingId: binding.id },
-      },
-    });
+    const again = await chargeSaved(clientId, binding.id, '3.00');
     expect(again.status).toBe(201);
     const id = (again.body as { id: string }).id;
     expect(api.sandbox.transaction(id)?.bindingId).toBe(binding.id);
@@ -181,15 +176,7 @@ describe('saved cards', () => {
     // It was the customer's last active card: PIN verification went off at PAYON too.
     expect(api.sandbox.journal.requests('/pg/binding/pinVerification')).toHaveLength(1);
     api.sandbox.journal.clear();
-    const refused = await api.call('POST', '/payments', {
-      idempotencyKey: randomUUID(),
-      body: {
-        amount: { value: '5.00', currency: 'USD' },
-        paymentMethod: 'CREDIT_DEBIT',
-        returnUrl: `${RETURN_ORIGIN}/r`,
-        savedCard: { clientId, bindingId: binding.id },
-      },
-    });
+    const refused = await chargeSaved(clientId, binding.id);
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({
       error: { code: 'binding_not_usable', message: expect.stringContaining('unbound') },
