@@ -16,7 +16,7 @@
  * location.assign(payment.checkoutUrl!);
  * ```
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { capturePaymentSchemas } from '#functions/capture-payment/schema.ts';
 import type { createBindingSchemas } from '#functions/create-binding/schema.ts';
 import type { createBindingPinSchemas } from '#functions/create-binding-pin/schema.ts';

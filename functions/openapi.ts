@@ -3,7 +3,7 @@
  * handlers validate with (one source of truth): `npm run openapi` writes `openapi.json`, the local
  * runtime serves it at `/openapi.json`, and the typed client (`client/`) is checked against it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelPaymentSchemas } from '#functions/cancel-payment/schema.ts';
 import { capturePaymentSchemas } from '#functions/capture-payment/schema.ts';
 import { createBindingSchemas } from '#functions/create-binding/schema.ts';

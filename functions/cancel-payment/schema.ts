@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { paymentPath } from '#shared/http/schemas.ts';
 
 /** POST /payments/{id}/cancel — PAYON's reversal; no body fields. */

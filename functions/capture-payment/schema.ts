@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { paymentPath, positiveMoney } from '#shared/http/schemas.ts';
 
 /** POST /payments/{id}/capture — without an amount, the whole authorised amount. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clientId, pin, requestedAt } from '#shared/bindings/input.ts';
 
 /** POST /customers/{clientId}/pin {"pin":"482916","requestedAt":"…"} */

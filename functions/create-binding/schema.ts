@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { card, cardNumberProblem, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
 import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A Cambodian business day, `yyyy-MM-dd`. */
 export const reconciliationDay = z.iso.date('must be a date such as 2026-11-21');

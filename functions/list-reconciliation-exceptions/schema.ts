@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reconciliationDay } from '../get-reconciliation/schema.ts';
 
 /** GET /reconciliations/{day}/exceptions?limit=100&cursor=<txId>&format=csv */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const day = z.iso.date('must be a date such as 2026-11-22');
 /** Range checks only once both days are real dates (their own errors are reported otherwise). */

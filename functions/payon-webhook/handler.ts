@@ -1,5 +1,6 @@
 import { apiHandler, json } from '#shared/http/api.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { sqsConfirmQueue } from '#shared/notifications/sqs-queue.ts';
+import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { receiveNotification } from './receive-notification.ts';
 import { payonWebhookSchemas } from './schema.ts';
 
@@ -11,7 +12,8 @@ export const handler = apiHandler(
     idempotent: false,
     anyContentType: true,
   },
-  dependencies,
+  // It hands pushes to confirmation: the one function that carries the SQS client.
+  dependenciesWith({ confirmQueue: sqsConfirmQueue }),
   async ({ path, body, event, rawBody }, deps) => {
     const { duplicate } = await receiveNotification(deps, {
       token: path.token,

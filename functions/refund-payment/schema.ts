@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { moneyInput, paymentPath } from '#shared/http/schemas.ts';
 
 /** POST /payments/{id}/refund — full only; an amount, if sent, must be the full amount. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clientId, requestedAt } from '#shared/bindings/input.ts';
 
 /** POST /customers/{clientId}/pin-verification {"enabled":true,"requestedAt":"…"} */

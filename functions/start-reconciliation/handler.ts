@@ -1,12 +1,14 @@
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { lambdaReconciliationStarter } from '#shared/reconciliation/lambda-starter.ts';
+import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { startReconciliationSchemas } from './schema.ts';
 import { startReconciliation } from './start-reconciliation.ts';
 
 export const handler = apiHandler(
   { operation: 'start-reconciliation', schemas: startReconciliationSchemas, idempotent: false },
-  dependencies,
+  // It starts runs: the one function that carries the Lambda client.
+  dependenciesWith({ reconciliationStarter: lambdaReconciliationStarter }),
   async ({ body }, deps) => {
     const accepted = await startReconciliation(deps, body.day);
     return json(202, accepted, { location: accepted.report });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** POST /reconciliations {"day":"2026-11-21"} */
 export const startReconciliationSchemas = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bindingId, clientId, requestedAt } from '#shared/bindings/input.ts';
 
 /** POST /customers/{clientId}/bindings/{bindingId}/unbind {"requestedAt":"…"} */

@@ -6,8 +6,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 
-export type RsaPadding = 'pkcs1' | 'oaep-sha1' | 'oaep-sha256';
-export const RSA_PADDINGS: readonly RsaPadding[] = ['pkcs1', 'oaep-sha1', 'oaep-sha256'];
+export type RsaPadding = 'pkcs1' | 'oaep-sha1' | 'oaep-sha256' | 'oaep-sha256-mgf1-sha1';
+export const RSA_PADDINGS: readonly RsaPadding[] = [
+  'pkcs1',
+  'oaep-sha1',
+  'oaep-sha256',
+  'oaep-sha256-mgf1-sha1',
+];
 
 export interface PayonKeyPair {
   publicKeyPem: string;
@@ -59,8 +64,9 @@ export function createPinDecryptor(pair: PayonKeyPair, padding: RsaPadding): Pin
   };
 }
 
-function oaepOptions(padding: 'oaep-sha1' | 'oaep-sha256') {
+/** The label digest, then MGF1's: SHA-256 with MGF1 SHA-1 is Java's OAEPWithSHA-256AndMGF1Padding. */
+function oaepOptions(padding: Exclude<RsaPadding, 'pkcs1'>) {
   const md = padding === 'oaep-sha1' ? forge.md.sha1.create() : forge.md.sha256.create();
-  const mgfMd = padding === 'oaep-sha1' ? forge.md.sha1.create() : forge.md.sha256.create();
+  const mgfMd = padding === 'oaep-sha256' ? forge.md.sha256.create() : forge.md.sha1.create();
   return { md, mgf1: { md: mgfMd } };
 }

@@ -250,7 +250,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         dynamo: dynamoClient,
         secretsManager: secretsClient,
         eventBridge,
-        sqs,
         confirmQueue,
         reconciliationStarter,
         ...(tap ? {} : { publisher: consolePublisher }),

@@ -31,6 +31,16 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
 /** The only functions whose bundle may contain node-forge (RSA PIN encryption). */
 export const RSA_FUNCTIONS: readonly string[] = ['create-binding', 'create-binding-pin'];
 
+/**
+ * Packages only some functions need, and exactly which functions carry them (each brings its part
+ * through `dependenciesWith`, shared/runtime/dependencies.ts).
+ */
+export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
+  'node-forge': RSA_FUNCTIONS,
+  '@aws-sdk/client-sqs': ['payon-webhook'],
+  '@aws-sdk/client-lambda': ['start-reconciliation'],
+};
+
 export interface IoBudget {
   /** Requests to PAYON. */
   readonly payon: number;

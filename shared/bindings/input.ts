@@ -3,7 +3,7 @@
  * a future expiry, a CVV of the card's length), PINs, the customer id and the request time. Error
  * reasons never repeat the value they refuse.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsCardNumber, luhnValid } from '#shared/domain/card.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';

@@ -3,8 +3,12 @@
  * KEY", Create Binding PIN). Key size, padding and encoding are not documented (SPEC §11); assumed
  * base64 output and a configurable padding, see docs/payon-assumptions.md.
  *
- * This module loads node-forge (Node refuses PKCS#1 v1.5 on the private side, and forge gives one
- * implementation for all three paddings); ./sign.ts does not, so code that only signs stays lean.
+ * This module loads node-forge: it can do every padding PAYON may use, including OAEP with SHA-256
+ * and MGF1 with SHA-1 (Java's default), which Node's `publicEncrypt` cannot (it ties MGF1 to the
+ * OAEP hash); and it does not depend on which paddings the runtime's OpenSSL still allows (Node
+ * already refuses PKCS#1 v1.5 for private decryption). node:crypto is 6 × faster per encryption;
+ * both cost less than a millisecond or two per PIN (docs/performance.md). ./sign.ts does not load
+ * forge, so code that only signs stays lean.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
@@ -82,6 +86,7 @@ const OVERHEAD: Readonly<Record<RsaPadding, number>> = {
   pkcs1: 11,
   'oaep-sha1': 2 * 20 + 2,
   'oaep-sha256': 2 * 32 + 2,
+  'oaep-sha256-mgf1-sha1': 2 * 32 + 2,
 };
 
 /**
@@ -129,11 +134,19 @@ export function createPinEncryptor(publicKey: string, padding: RsaPadding = 'pkc
 }
 
 /**
- * OAEP with the same hash for the label digest and MGF1, as OpenSSL does by default. (Java's
- * `OAEPWithSHA-256AndMGF1Padding` keeps SHA-1 for MGF1 unless told otherwise: if PAYON decrypts that
- * way, `oaep-sha256` will not match it.)
+ * The OAEP digests: `oaep-sha1` and `oaep-sha256` use the same hash for the label and MGF1, as
+ * OpenSSL does by default; `oaep-sha256-mgf1-sha1` keeps SHA-1 for MGF1, as Java's
+ * `OAEPWithSHA-256AndMGF1Padding` does unless told otherwise.
  */
-function oaepOptions(padding: 'oaep-sha1' | 'oaep-sha256') {
-  const md = () => (padding === 'oaep-sha1' ? forge.md.sha1.create() : forge.md.sha256.create());
-  return { md: md(), mgf1: { md: md() } };
+function oaepOptions(padding: Exclude<RsaPadding, 'pkcs1'>) {
+  const sha1 = () => forge.md.sha1.create();
+  const sha256 = () => forge.md.sha256.create();
+  switch (padding) {
+    case 'oaep-sha1':
+      return { md: sha1(), mgf1: { md: sha1() } };
+    case 'oaep-sha256':
+      return { md: sha256(), mgf1: { md: sha256() } };
+    case 'oaep-sha256-mgf1-sha1':
+      return { md: sha256(), mgf1: { md: sha1() } };
+  }
 }

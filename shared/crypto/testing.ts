@@ -68,6 +68,12 @@ export function decryptPinForTest(
         mgf1: { md: forge.md.sha256.create() },
       });
       break;
+    case 'oaep-sha256-mgf1-sha1':
+      bytes = key.decrypt(ciphertext, 'RSA-OAEP', {
+        md: forge.md.sha256.create(),
+        mgf1: { md: forge.md.sha1.create() },
+      });
+      break;
   }
   return Buffer.from(bytes, 'binary').toString('utf8');
 }

@@ -2,7 +2,7 @@
  * Request pieces shared by the API's zod schemas. Amounts travel as exact decimal strings
  * (`"12.50"`), never JSON numbers, so no client's float formatting can change a price.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsCardNumber } from '#shared/domain/card.ts';
 import { CURRENCIES, type Currency, type Money, parseDecimal } from '#shared/domain/money.ts';
 

@@ -3,30 +3,12 @@
  * notification (never its body). If the hand-off fails the notification is still stored and due in
  * the sweep index, so it is confirmed a minute later instead of at once.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { InvalidRequestError } from '#shared/errors.ts';
 import type { NotificationRef } from '#shared/store/notifications.ts';
 
 export interface ConfirmQueue {
   enqueue(ref: NotificationRef): Promise<void>;
-}
-
-export class SqsConfirmQueue implements ConfirmQueue {
-  constructor(
-    private readonly client: SQSClient,
-    private readonly queueUrl: string | undefined,
-  ) {}
-
-  async enqueue(ref: NotificationRef): Promise<void> {
-    if (this.queueUrl === undefined) throw new Error('CONFIRM_QUEUE_URL is not configured');
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify({ txId: ref.txId, id: ref.id }),
-      }),
-    );
-  }
 }
 
 const REF = /^[A-Za-z0-9_-]{1,64}$/;

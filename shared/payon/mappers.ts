@@ -6,7 +6,7 @@
  * numbers or strings, bare arrays or arrays wrapped in `resultData`, wrapped or flat objects,
  * namespaced `clientId`, the three date formats of SPEC §4.1 and the 12-hour clock without AM/PM.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import {
   type Currency,

@@ -1,11 +1,11 @@
 /**
  * Starting a reconciliation run without waiting for it: the API answers 202 and the run happens in
- * the reconcile-day function (an asynchronous Lambda invoke in AWS, an in-process call locally).
+ * the reconcile-day function (an asynchronous Lambda invoke in AWS — ./lambda-starter.ts — an
+ * in-process call locally).
  * Also which day a run is for: the one named, or for the daily schedule the Cambodian business day
  * that ended before the schedule fired.
  */
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { ConfigurationError, InvalidRequestError } from '#shared/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';
 
 export interface ReconciliationStarter {
@@ -16,30 +16,6 @@ export interface ReconciliationStarter {
 /** The payload the reconcile-day function takes from the API (the schedule sends its own event). */
 export interface ReconcileRequest {
   readonly day: string;
-}
-
-export class LambdaReconciliationStarter implements ReconciliationStarter {
-  constructor(
-    private readonly client: LambdaClient,
-    private readonly functionName: string | undefined,
-  ) {}
-
-  async start(day: string): Promise<void> {
-    if (this.functionName === undefined) {
-      throw new ConfigurationError('RECONCILE_FUNCTION_NAME is not configured');
-    }
-    const request: ReconcileRequest = { day };
-    const answer = await this.client.send(
-      new InvokeCommand({
-        FunctionName: this.functionName,
-        InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(request)),
-      }),
-    );
-    if (answer.StatusCode !== 202) {
-      throw new Error(`Lambda did not accept the reconciliation run (HTTP ${answer.StatusCode})`);
-    }
-  }
 }
 
 /**

@@ -7,20 +7,16 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, getConfig } from '#shared/config/index.ts';
+import { ConfigurationError } from '#shared/errors.ts';
 import { EventBridgePublisher, type EventPublisher } from '#shared/events/publisher.ts';
 import { EventRelay } from '#shared/events/relay.ts';
-import { type ConfirmQueue, SqsConfirmQueue } from '#shared/notifications/queue.ts';
+import type { ConfirmQueue } from '#shared/notifications/queue.ts';
 import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
-import {
-  LambdaReconciliationStarter,
-  type ReconciliationStarter,
-} from '#shared/reconciliation/starter.ts';
+import type { ReconciliationStarter } from '#shared/reconciliation/starter.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { BindingStore } from '#shared/store/bindings.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
@@ -51,17 +47,32 @@ export interface Dependencies {
   readonly nextTxId: () => string;
 }
 
+/** What a factory of {@link DependencyOverrides} is given to build its part. */
+export interface BuildContext {
+  readonly config: Config;
+  /** Wraps an AWS client for X-Ray, as every client here is. */
+  readonly tracer: Tracer;
+}
+
+/** An override given as it is, or built from the configuration on the cold start. */
+export type Part<T> = T | ((context: BuildContext) => T);
+
 export interface DependencyOverrides {
   readonly dynamo?: DynamoDBClient;
   readonly secretsManager?: SecretsManagerClient;
   readonly eventBridge?: EventBridgeClient;
-  readonly sqs?: SQSClient;
   /** Replaces EventBridge (the local runtime's log, fault tests). */
   readonly publisher?: EventPublisher;
-  /** Replaces SQS (the local runtime hands pushes to the confirmation handler in process). */
-  readonly confirmQueue?: ConfirmQueue;
-  /** Replaces the asynchronous Lambda invoke (the local runtime runs reconcile-day in process). */
-  readonly reconciliationStarter?: ReconciliationStarter;
+  /**
+   * The hand-off to confirmation. Only the webhook has one (it brings `sqsConfirmQueue`, so the SQS
+   * client is bundled with it alone); the local runtime and tests hand pushes over in process.
+   */
+  readonly confirmQueue?: Part<ConfirmQueue>;
+  /**
+   * Starts a reconciliation run. Only start-reconciliation has one (it brings
+   * `lambdaReconciliationStarter`, and with it the Lambda client); locally the run is in process.
+   */
+  readonly reconciliationStarter?: Part<ReconciliationStarter>;
   readonly fetch?: typeof fetch;
   readonly clock?: () => Date;
   readonly pinEncryption?: PayonClientOptions['pinEncryption'];
@@ -85,6 +96,12 @@ export function createDependencies(
     ttlMs: config.secrets.cacheTtlMs,
   });
   const clock = overrides.clock ?? (() => new Date());
+  const build = <T>(part: Part<T> | undefined, missing: T): T =>
+    part === undefined
+      ? missing
+      : typeof part === 'function'
+        ? (part as (context: BuildContext) => T)({ config, tracer })
+        : part;
   const outbox = new OutboxStore(db, config.store.tableName);
   const publisher =
     overrides.publisher ??
@@ -119,18 +136,12 @@ export function createDependencies(
     outbox,
     reconciliations: new ReconciliationStore(db, config.store.tableName),
     events,
-    confirmQueue:
-      overrides.confirmQueue ??
-      new SqsConfirmQueue(
-        overrides.sqs ?? tracer.captureAWSv3Client(new SQSClient({})),
-        config.notifications.confirmQueueUrl,
-      ),
-    reconciliationStarter:
-      overrides.reconciliationStarter ??
-      new LambdaReconciliationStarter(
-        tracer.captureAWSv3Client(new LambdaClient({})),
-        config.reconciliation.functionName,
-      ),
+    confirmQueue: build(overrides.confirmQueue, {
+      enqueue: () => Promise.reject(missing('a confirmation queue')),
+    }),
+    reconciliationStarter: build(overrides.reconciliationStarter, {
+      start: () => Promise.reject(missing('a reconciliation starter')),
+    }),
     idempotency: new IdempotencyStore(
       db,
       config.store.tableName,
@@ -141,6 +152,9 @@ export function createDependencies(
   };
 }
 
+const missing = (what: string) =>
+  new ConfigurationError(`this function was built without ${what} (see dependenciesWith)`);
+
 let built: Dependencies | undefined;
 
 /** The process's dependencies, built on first use (cold start) from `getConfig()`. */
@@ -150,8 +164,10 @@ export function dependencies(): Dependencies {
 }
 
 /**
- * The process's dependencies with overrides a function's own bundle brings: the functions that send
- * PINs pass `{ pinEncryption: createPinEncryptor }`, so that node-forge is bundled with them only.
+ * The process's dependencies with overrides a function's own bundle brings, so that what one
+ * function needs is bundled with it alone: the functions that send PINs pass
+ * `{ pinEncryption: createPinEncryptor }` (node-forge), the webhook `{ confirmQueue: sqsConfirmQueue }`
+ * (SQS), start-reconciliation `{ reconciliationStarter: lambdaReconciliationStarter }` (Lambda).
  */
 export function dependenciesWith(overrides: DependencyOverrides): () => Dependencies {
   return () => {

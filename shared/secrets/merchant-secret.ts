@@ -14,7 +14,7 @@
  * }
  * ```
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SIGNATURE_SCHEMES } from '#shared/crypto/sign.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9]{1,32}$/);

@@ -3,14 +3,11 @@
  * per-request overhead, I/O per operation and notification ingestion. Writes
  * .tmp/bench/operations.json for scripts/bench/main.ts. Reports times; asserts nothing about them.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { money } from '#shared/domain/money.ts';
-import { newPayment, transition } from '#shared/domain/payment.ts';
-import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
-import { measureOperations, totals } from '#test/support/io-operations.ts';
+import { type ApiEnvironment, startApi } from '#test/support/api.ts';
+import { measureOperations, OPERATIONS, totals } from '#test/support/io-operations.ts';
 
 const OUT = new URL('../../.tmp/bench/', import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -28,7 +25,11 @@ describe('bench: operations', () => {
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    api = await startApi({ sandbox: { seed: 51 }, env: { BINDING_RATE_LIMIT: '1000' } });
+    api = await startApi({
+      sandbox: { seed: 51 },
+      env: { BINDING_RATE_LIMIT: '1000' },
+      eventTap: false,
+    });
   }, 120_000);
   afterAll(async () => {
     writeFileSync(new URL('operations.json', OUT), `${JSON.stringify(results, null, 2)}\n`);
@@ -46,83 +47,42 @@ describe('bench: operations', () => {
     expect(Object.keys(measured).length).toBeGreaterThan(10);
   }, 120_000);
 
-  it('measures per-request overhead: the handler against the same PAYON call and writes made directly', async () => {
-    const register = { handler: [] as number[], direct: [] as number[] };
-    const get = { handler: [] as number[], direct: [] as number[] };
-    for (let i = 0; i < ROUNDS; i += 1) {
-      // Through the handler: API Gateway event, middy, validation, idempotency, PAYON, DynamoDB.
-      let t = ms();
-      const created = await api.call('POST', '/payments', {
-        idempotencyKey: randomUUID(),
-        body: {
-          amount: { value: '10.00', currency: 'USD' },
-          paymentMethod: 'CREDIT_DEBIT',
-          returnUrl: `${RETURN_ORIGIN}/r`,
-        },
-      });
-      register.handler.push(ms() - t);
-      const id = (created.body as { id: string }).id;
-      t = ms();
-      await api.call('GET', `/payments/${id}`);
-      get.handler.push(ms() - t);
-
-      // Directly: the same PAYON call and the same DynamoDB writes, nothing else.
-      t = ms();
-      const now = new Date();
-      const payment = newPayment(
-        {
-          txId: api.deps.nextTxId(),
-          kind: 'purchase',
-          paymentMethod: 'CREDIT_DEBIT',
-          amount: money(1_000, 'USD'),
-          returnUrl: `${RETURN_ORIGIN}/r`,
-        },
-        now,
-      );
-      await api.dynamo.send(
-        new PutItemCommand({
-          TableName: api.tableName,
-          Item: { pk: { S: `IDEM#${randomUUID()}` }, sk: { S: 'IDEM' } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      await api.deps.payments.create(payment);
-      const order = await api.deps.payon.registerOrder({
-        txId: payment.txId,
-        kind: 'purchase',
-        amount: payment.amount,
-        paymentMethod: 'CREDIT_DEBIT',
-      });
-      await api.deps.payments.update(
-        transition(payment, 'PENDING', 'payon', 'registered', new Date(), {
-          checkoutUrl: order.checkoutUrl,
-          qrString: order.qrString,
-        }),
-      );
-      await api.dynamo.send(
-        new PutItemCommand({
-          TableName: api.tableName,
-          Item: { pk: { S: `IDEM#${randomUUID()}` }, sk: { S: 'IDEM' } },
-        }),
-      );
-      register.direct.push(ms() - t);
-      t = ms();
-      await api.deps.payments.get(payment.txId);
-      get.direct.push(ms() - t);
+  it('measures per-request overhead: each operation through the handler against its own PAYON calls and AWS commands replayed directly', async () => {
+    api.recorder.wrapPayon(api);
+    const overhead: Record<string, unknown> = { rounds: ROUNDS };
+    for (const [name, prepare] of Object.entries(OPERATIONS)) {
+      const handler: number[] = [];
+      const direct: number[] = [];
+      let calls = 0;
+      for (let i = 0; i < ROUNDS; i += 1) {
+        // Two twins in the same state; the handler works on one, the replay on the other.
+        const [one, twin] = await Promise.all([prepare(api), prepare(api)]);
+        let t = ms();
+        const { result, entries } = await api.recorder.record(() => one.run(api));
+        handler.push(ms() - t);
+        const ids = new Map<string, string>();
+        for (const [key, value] of Object.entries(one.ids)) ids.set(value, twin.ids[key] ?? value);
+        for (const [key, value] of Object.entries(result)) {
+          if (key === 'txId') ids.set(value, api.deps.nextTxId());
+        }
+        t = ms();
+        await api.recorder.replay(api, entries, ids);
+        direct.push(ms() - t);
+        calls = entries.length;
+      }
+      const h = stats(handler);
+      const d = stats(direct);
+      overhead[name] = {
+        calls,
+        handler: h,
+        direct: d,
+        ratio: h.median / d.median,
+        difference: stats(handler.map((x, i) => x - (direct[i] ?? 0))),
+      };
     }
-    const summary = (s: { handler: number[]; direct: number[] }) => {
-      const handler = stats(s.handler);
-      const direct = stats(s.direct);
-      const difference = stats(s.handler.map((h, i) => h - (s.direct[i] ?? 0)));
-      return { handler, direct, ratio: handler.median / direct.median, difference };
-    };
-    results.overhead = {
-      rounds: ROUNDS,
-      'register-payment': summary(register),
-      'get-payment': summary(get),
-    };
-    expect(register.handler).toHaveLength(ROUNDS);
-  }, 600_000);
+    results.overhead = overhead;
+    expect(Object.keys(overhead)).toHaveLength(Object.keys(OPERATIONS).length + 1);
+  }, 900_000);
 
   it('measures notification ingestion with duplicates against raw conditional PutItem', async () => {
     const pushes = ROUNDS * 2;

@@ -10,7 +10,7 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -53,6 +53,7 @@ import {
 import { createTableInput } from '#shared/store/table.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
 import { IoCounter } from '#test/support/io.ts';
+import { IoRecorder } from '#test/support/replay.ts';
 
 export interface ApiResponse {
   readonly status: number;
@@ -102,6 +103,8 @@ export interface ApiEnvironment {
   reconciliationEvents(): Promise<ReconciliationEvent[]>;
   /** I/O counted at the boundaries (AWS commands, PAYON requests) since the last reset. */
   readonly io: IoCounter;
+  /** Records an operation's I/O and replays it without the handler (per-request overhead). */
+  readonly recorder: IoRecorder;
   /** A cold start: fresh dependencies (empty secret cache), as a new Lambda instance has. */
   coldStart(): void;
   /** The webhook over HTTP (for the sandbox's pushes), when started with `webhook: true`. */
@@ -119,6 +122,11 @@ export interface StartApiOptions {
   clock?: () => Date;
   /** Serve the webhook over HTTP and point the sandbox's pushes at it. */
   webhook?: boolean;
+  /**
+   * `false`: no rule and queue on the bus, so events are published but not delivered (moto takes
+   * about 200 ms to deliver each to SQS, which is not what a benchmark means to measure).
+   */
+  eventTap?: boolean;
   /** Wraps EventBridge delivery (fault tests). */
   publisher?: (real: EventPublisher) => EventPublisher;
 }
@@ -147,7 +155,13 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
   );
   const eventBridge = new EventBridgeClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
-  const tap = await createEventTap(eventBridge, sqs, `payon-test-${randomUUID().slice(0, 8)}`);
+  const busName = `payon-test-${randomUUID().slice(0, 8)}`;
+  const tap =
+    options.eventTap === false
+      ? await eventBridge
+          .send(new CreateEventBusCommand({ Name: busName }))
+          .then(() => ({ busName, queueUrl: undefined }))
+      : await createEventTap(eventBridge, sqs, busName);
   const confirmQueue = new InProcessConfirmQueue();
   const reconciliationStarter = new InProcessReconciliationStarter();
   const realPublisher = new EventBridgePublisher(eventBridge, tap.busName);
@@ -167,11 +181,13 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
   io.watch('secretsmanager', secretsManager);
   io.watch('eventbridge', eventBridge);
   io.watch('sqs', sqs);
+  const recorder = new IoRecorder();
+  recorder.watch('dynamodb', dynamo);
+  recorder.watch('eventbridge', eventBridge);
   const overrides = {
     dynamo,
     secretsManager,
     eventBridge,
-    sqs,
     confirmQueue,
     reconciliationStarter,
     publisher: options.publisher ? options.publisher(realPublisher) : realPublisher,
@@ -212,6 +228,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
   }
   const delivered: MerchantEvent[] = [];
   const drain = async <T extends MerchantEvent>(is: (e: MerchantEvent) => e is T): Promise<T[]> => {
+    if (!tap.queueUrl) throw new Error('started with eventTap: false');
     delivered.push(...(await readTap(sqs, tap.queueUrl)));
     const wanted = delivered.filter(is);
     const rest = delivered.filter((e) => !is(e));
@@ -226,6 +243,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     confirmQueue,
     reconciliationStarter,
     io,
+    recorder,
     coldStart() {
       const fresh = createDependencies(config, overrides);
       (env as { deps: Dependencies }).deps = fresh;

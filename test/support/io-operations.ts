@@ -11,7 +11,14 @@ export interface OperationIo {
   readonly warm: IoCount;
 }
 
-type Step = (api: ApiEnvironment) => Promise<void>;
+/**
+ * An operation ready to run: `run` makes the counted call and answers the ids it created;
+ * `ids` are the ones it works on (a payment's txId, a customer's clientId, a binding's id).
+ */
+export interface Prepared {
+  readonly ids: Readonly<Record<string, string>>;
+  readonly run: (api: ApiEnvironment) => Promise<Readonly<Record<string, string>>>;
+}
 
 const order = (kind: 'purchase' | 'preauth' = 'purchase') => ({
   kind,
@@ -31,6 +38,13 @@ async function ok(api: ApiEnvironment, method: string, path: string, body?: unkn
   return response.body as Record<string, unknown>;
 }
 
+const none = {};
+
+async function registered(api: ApiEnvironment): Promise<string> {
+  const { id } = (await ok(api, 'POST', '/payments', order())) as { id: string };
+  return id;
+}
+
 async function paid(api: ApiEnvironment, kind: 'purchase' | 'preauth' = 'purchase') {
   const { id } = (await ok(api, 'POST', '/payments', order(kind))) as { id: string };
   api.sandbox.pay(id, 'approve');
@@ -40,85 +54,122 @@ async function paid(api: ApiEnvironment, kind: 'purchase' | 'preauth' = 'purchas
 
 const fresh = () => new Date().toISOString();
 const customer = () => `io-${randomUUID().slice(0, 8)}`;
-async function bound(api: ApiEnvironment) {
-  const clientId = customer();
+async function bind(api: ApiEnvironment, clientId: string): Promise<string> {
   const { binding } = (await ok(api, 'POST', `/customers/${clientId}/bindings`, {
     card: { number: '4111111111111111', cvv: '123', expiry: '2030-12' },
     requestedAt: fresh(),
   })) as { binding: { id: string } };
-  return { clientId, bindingId: binding.id };
+  return binding.id;
+}
+async function bound(api: ApiEnvironment) {
+  const clientId = customer();
+  return { clientId, bindingId: await bind(api, clientId) };
 }
 
+/** A payment operation on a payment `ready` made: POST (with a fresh key) or GET `path(id)`. */
+const onPayment =
+  (
+    ready: (api: ApiEnvironment) => Promise<string>,
+    method: 'GET' | 'POST',
+    path: (id: string) => string,
+    body?: unknown,
+  ) =>
+  async (api: ApiEnvironment): Promise<Prepared> => {
+    const txId = await ready(api);
+    return {
+      ids: { txId },
+      run: (a) => ok(a, method, path(txId), body).then(() => none),
+    };
+  };
+
+/** A saved-card operation on a customer with one card: POST `path(clientId, bindingId)`. */
+const onCustomer =
+  (
+    method: 'GET' | 'POST',
+    path: (clientId: string, bindingId: string) => string,
+    body?: () => unknown,
+  ) =>
+  async (api: ApiEnvironment): Promise<Prepared> => {
+    const ids = await bound(api);
+    return {
+      ids,
+      run: (a) => ok(a, method, path(ids.clientId, ids.bindingId), body?.()).then(() => none),
+    };
+  };
+
 /** Per operation: what it needs first (not counted), then the operation itself (counted). */
-export const OPERATIONS: Record<string, (api: ApiEnvironment) => Promise<Step>> = {
-  'register-payment': async () => (api) =>
-    ok(api, 'POST', '/payments', order()).then(() => undefined),
-  'get-payment': async (api) => {
-    const { id } = (await ok(api, 'POST', '/payments', order())) as { id: string };
-    return (a) => ok(a, 'GET', `/payments/${id}`).then(() => undefined);
-  },
+export const OPERATIONS: Record<string, (api: ApiEnvironment) => Promise<Prepared>> = {
+  'register-payment': async () => ({
+    ids: none,
+    run: async (api) => ({ txId: (await ok(api, 'POST', '/payments', order())).id as string }),
+  }),
+  'get-payment': onPayment(registered, 'GET', (id) => `/payments/${id}`),
   'get-payment (sync, paid)': async (api) => {
-    const { id } = (await ok(api, 'POST', '/payments', order())) as { id: string };
-    api.sandbox.pay(id, 'approve');
-    return (a) => ok(a, 'GET', `/payments/${id}?sync=true`).then(() => undefined);
-  },
-  'capture-payment': async (api) => {
-    const id = await paid(api, 'preauth');
-    return (a) =>
-      ok(a, 'POST', `/payments/${id}/capture`, {
-        amount: { value: '10.00', currency: 'USD' },
-      }).then(() => undefined);
-  },
-  'cancel-payment': async (api) => {
-    const id = await paid(api);
-    return (a) => ok(a, 'POST', `/payments/${id}/cancel`, {}).then(() => undefined);
-  },
-  'refund-payment': async (api) => {
-    const id = await paid(api);
-    return (a) => ok(a, 'POST', `/payments/${id}/refund`, {}).then(() => undefined);
-  },
-  'list-transactions': async () => (api) => {
-    const day = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-    return ok(api, 'GET', `/transactions?from=${day}&to=${day}`).then(() => undefined);
-  },
-  'payon push (webhook + confirmation)': async (api) => {
-    const { id } = (await ok(api, 'POST', '/payments', order())) as { id: string };
-    api.sandbox.pay(id, 'approve');
-    return async (a) => {
-      const response = await a.push({ txId: id, resultCode: '0000', resultMsg: 'Success' });
-      if (response.status !== 200) throw new Error(`push answered ${response.status}`);
-      await a.settle();
+    const txId = await registered(api);
+    api.sandbox.pay(txId, 'approve');
+    return {
+      ids: { txId },
+      run: (a) => ok(a, 'GET', `/payments/${txId}?sync=true`).then(() => none),
     };
   },
-  'create-binding': async () => async (api) => {
-    await bound(api);
+  'capture-payment': onPayment(
+    (api) => paid(api, 'preauth'),
+    'POST',
+    (id) => `/payments/${id}/capture`,
+    {
+      amount: { value: '10.00', currency: 'USD' },
+    },
+  ),
+  'cancel-payment': onPayment(paid, 'POST', (id) => `/payments/${id}/cancel`, {}),
+  'refund-payment': onPayment(paid, 'POST', (id) => `/payments/${id}/refund`, {}),
+  'list-transactions': async () => ({
+    ids: none,
+    run: (api) => {
+      const day = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+      return ok(api, 'GET', `/transactions?from=${day}&to=${day}`).then(() => none);
+    },
+  }),
+  'payon push (webhook + confirmation)': async (api) => {
+    const txId = await registered(api);
+    api.sandbox.pay(txId, 'approve');
+    return {
+      ids: { txId },
+      run: async (a) => {
+        const response = await a.push({ txId, resultCode: '0000', resultMsg: 'Success' });
+        if (response.status !== 200) throw new Error(`push answered ${response.status}`);
+        await a.settle();
+        return none;
+      },
+    };
   },
-  'list-bindings': async (api) => {
-    const { clientId } = await bound(api);
-    return (a) => ok(a, 'GET', `/customers/${clientId}/bindings`).then(() => undefined);
+  'create-binding': async () => {
+    const clientId = customer();
+    return { ids: { clientId }, run: (api) => bind(api, clientId).then(() => none) };
   },
-  'create-binding-pin': async (api) => {
-    const { clientId } = await bound(api);
-    return (a) =>
-      ok(a, 'POST', `/customers/${clientId}/pin`, { pin: '482916', requestedAt: fresh() }).then(
-        () => undefined,
-      );
-  },
-  'set-pin-verification': async (api) => {
-    const { clientId } = await bound(api);
-    return (a) =>
-      ok(a, 'POST', `/customers/${clientId}/pin-verification`, {
-        enabled: true,
-        requestedAt: fresh(),
-      }).then(() => undefined);
-  },
-  'unbind-binding': async (api) => {
-    const { clientId, bindingId } = await bound(api);
-    return (a) =>
-      ok(a, 'POST', `/customers/${clientId}/bindings/${bindingId}/unbind`, {
-        requestedAt: fresh(),
-      }).then(() => undefined);
-  },
+  'list-bindings': onCustomer('GET', (c) => `/customers/${c}/bindings`),
+  'create-binding-pin': onCustomer(
+    'POST',
+    (c) => `/customers/${c}/pin`,
+    () => ({
+      pin: '482916',
+      requestedAt: fresh(),
+    }),
+  ),
+  'set-pin-verification': onCustomer(
+    'POST',
+    (c) => `/customers/${c}/pin-verification`,
+    () => ({
+      enabled: true,
+      requestedAt: fresh(),
+    }),
+  ),
+  'unbind-binding': onCustomer(
+    'POST',
+    (c, b) => `/customers/${c}/bindings/${b}/unbind`,
+    () => ({
+      requestedAt: fresh(),
+    }),
+  ),
 };
 
 /** Runs every operation cold, then warm, counting each. */
@@ -126,7 +177,7 @@ export async function measureOperations(api: ApiEnvironment): Promise<Record<str
   const results: Record<string, OperationIo> = {};
   for (const [name, prepare] of Object.entries(OPERATIONS)) {
     const measure = async (cold: boolean) => {
-      const run = await prepare(api);
+      const { run } = await prepare(api);
       if (cold) api.coldStart();
       api.io.reset();
       await run(api);

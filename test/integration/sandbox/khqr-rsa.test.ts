@@ -2,6 +2,7 @@ import { constants, publicEncrypt } from 'node:crypto';
 import { BakongKHQR } from 'bakong-khqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '#local/payon-sandbox/index.ts';
+import { createPinEncryptor } from '#shared/crypto/rsa.ts';
 import {
   MERCHANT_ID,
   newTxId,
@@ -143,6 +144,24 @@ describe('RSA-encrypted PINs', () => {
       expect(answer.json).toMatchObject({ resultCode: '0000' });
     } finally {
       await oaep.stop();
+    }
+  });
+
+  it('decrypts Java-style OAEP (SHA-256, MGF1 SHA-1) when configured so, and refuses OpenSSL-style OAEP SHA-256', async () => {
+    // Prepare
+    const java = await startTestSandbox({ rsaPadding: 'oaep-sha256-mgf1-sha1' });
+    try {
+      const key = await (await fetch(`${java.url}/_sandbox/payon-public-key`)).text();
+      const pin = createPinEncryptor(key, 'oaep-sha256-mgf1-sha1').encrypt('4321');
+      const sameHashPin = createPinEncryptor(key, 'oaep-sha256').encrypt('4321');
+      // Act
+      const answer = await pg(java, '/pg/binding/createPIN', { clientId: '04', pin });
+      const refused = await pg(java, '/pg/binding/createPIN', { clientId: '05', pin: sameHashPin });
+      // Assess
+      expect(answer.json).toMatchObject({ resultCode: '0000' });
+      expect(refused.json).toMatchObject({ resultCode: '9999' });
+    } finally {
+      await java.stop();
     }
   });
 

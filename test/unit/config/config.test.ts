@@ -153,7 +153,7 @@ describe('configuration', () => {
     [
       'PAYON_RSA_PADDING',
       'none',
-      'PAYON_RSA_PADDING must be optional; pkcs1 | oaep-sha1 | oaep-sha256',
+      'PAYON_RSA_PADDING must be optional; pkcs1 | oaep-sha1 | oaep-sha256 | oaep-sha256-mgf1-sha1',
     ],
     ['PAYON_AUTH_HEADER', 'Bad Header', 'PAYON_AUTH_HEADER must be'],
     ['SECRET_CACHE_TTL_SECONDS', '-1', 'SECRET_CACHE_TTL_SECONDS must be'],

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, privateDecrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   createPinEncryptor,
@@ -20,6 +20,7 @@ const MAX_BYTES_2048: Readonly<Record<RsaPadding, number>> = {
   pkcs1: 256 - 11,
   'oaep-sha1': 256 - 42,
   'oaep-sha256': 256 - 66,
+  'oaep-sha256-mgf1-sha1': 256 - 66,
 };
 
 /** openssl pkeyutl options for each padding (MGF1 follows the OAEP digest by default). */
@@ -27,6 +28,10 @@ const OPENSSL_PADDING: Readonly<Record<RsaPadding, readonly string[]>> = {
   pkcs1: ['-pkeyopt', 'rsa_padding_mode:pkcs1'],
   'oaep-sha1': ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha1'],
   'oaep-sha256': ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256'],
+  'oaep-sha256-mgf1-sha1': [
+    ...['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256'],
+    ...['-pkeyopt', 'rsa_mgf1_md:sha1'],
+  ],
 };
 
 /** Decrypts with the openssl CLI, an implementation that shares nothing with node-forge. */
@@ -135,6 +140,29 @@ describe('createPinEncryptor', () => {
       expect(opensslDecrypt(ciphertext, padding)).toBe('730451');
     },
   );
+
+  it('makes oaep-sha256-mgf1-sha1 ciphertext that OAEP with MGF1-SHA-256 (node:crypto, openssl) refuses', () => {
+    // Prepare: Java's OAEPWithSHA-256AndMGF1Padding, which Node cannot express (MGF1 follows oaepHash)
+    const ciphertext = createPinEncryptor(PAYON_PUBLIC_KEY_PEM, 'oaep-sha256-mgf1-sha1').encrypt(
+      '193755',
+    );
+
+    // Act
+    const withNode = () =>
+      privateDecrypt(
+        {
+          key: PAYON_PRIVATE_KEY_PEM,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: 'sha256',
+        },
+        Buffer.from(ciphertext, 'base64'),
+      );
+
+    // Assess: the two OAEP-SHA-256 flavours are not interchangeable; only the matching one reads it
+    expect(withNode).toThrow();
+    expect(() => opensslDecrypt(ciphertext, 'oaep-sha256')).toThrow();
+    expect(opensslDecrypt(ciphertext, 'oaep-sha256-mgf1-sha1')).toBe('193755');
+  });
 
   it.each(RSA_PADDINGS)('encrypts the UTF-8 bytes of the plaintext with %s', (padding) => {
     // Prepare
