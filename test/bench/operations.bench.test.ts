@@ -11,6 +11,8 @@ import { measureOperations, OPERATIONS, totals } from '#test/support/io-operatio
 
 const OUT = new URL('../../.tmp/bench/', import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+/** Rounds per operation for the overhead (each prepares two twins: about 0.1–0.3 s a round here). */
+const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 100);
 
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -49,12 +51,12 @@ describe('bench: operations', () => {
 
   it('measures per-request overhead: each operation through the handler against its own PAYON calls and AWS commands replayed directly', async () => {
     api.recorder.wrapPayon(api);
-    const overhead: Record<string, unknown> = { rounds: ROUNDS };
+    const overhead: Record<string, unknown> = { rounds: OVERHEAD_ROUNDS };
     for (const [name, prepare] of Object.entries(OPERATIONS)) {
       const handler: number[] = [];
       const direct: number[] = [];
       let calls = 0;
-      for (let i = 0; i < ROUNDS; i += 1) {
+      for (let i = 0; i < OVERHEAD_ROUNDS; i += 1) {
         // Two twins in the same state; the handler works on one, the replay on the other.
         const [one, twin] = await Promise.all([prepare(api), prepare(api)]);
         let t = ms();
