@@ -1,6 +1,7 @@
 import { checkFresh } from '#shared/bindings/input.ts';
 import { createPin, rateLimit } from '#shared/bindings/service.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
+import { customerPinView } from '#shared/domain/binding.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { dependenciesWith } from '#shared/runtime/dependencies.ts';
@@ -20,10 +21,6 @@ export const handler = apiHandler(
     checkFresh(body.requestedAt, deps.clock());
     await rateLimit(deps, path.clientId);
     const customer = await createPin(deps, path.clientId, body.pin);
-    return json(200, {
-      clientId: customer.clientId,
-      pinSet: customer.pinSet,
-      pinVerification: customer.pinVerification ?? null,
-    });
+    return json(200, customerPinView(customer));
   },
 );

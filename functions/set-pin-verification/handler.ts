@@ -1,5 +1,6 @@
 import { checkFresh } from '#shared/bindings/input.ts';
 import { rateLimit, setPinVerification } from '#shared/bindings/service.ts';
+import { customerPinView } from '#shared/domain/binding.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
@@ -13,10 +14,6 @@ export const handler = apiHandler(
     checkFresh(body.requestedAt, deps.clock());
     await rateLimit(deps, path.clientId);
     const customer = await setPinVerification(deps, path.clientId, body.enabled);
-    return json(200, {
-      clientId: customer.clientId,
-      pinSet: customer.pinSet,
-      pinVerification: customer.pinVerification ?? null,
-    });
+    return json(200, customerPinView(customer));
   },
 );

@@ -45,6 +45,17 @@ export interface BindingView {
   readonly updatedAt: string;
 }
 
+/** A customer's PIN settings as the API shows them (create-binding-pin, set-pin-verification). */
+export interface CustomerPinView {
+  readonly clientId: string;
+  readonly pinSet: boolean;
+  readonly pinVerification: boolean | null;
+}
+
+export function customerPinView(c: Customer): CustomerPinView {
+  return { clientId: c.clientId, pinSet: c.pinSet, pinVerification: c.pinVerification ?? null };
+}
+
 export function bindingView(b: Binding): BindingView {
   return {
     id: b.bindingId,
