@@ -6,9 +6,9 @@
  * This module loads node-forge: it can do every padding PAYON may use, including OAEP with SHA-256
  * and MGF1 with SHA-1 (Java's default), which Node's `publicEncrypt` cannot (it ties MGF1 to the
  * OAEP hash); and it does not depend on which paddings the runtime's OpenSSL still allows (Node
- * already refuses PKCS#1 v1.5 for private decryption). node:crypto is 6 × faster per encryption;
- * both cost less than a millisecond or two per PIN (docs/performance.md). ./sign.ts does not load
- * forge, so code that only signs stays lean.
+ * already refuses PKCS#1 v1.5 for private decryption). node:crypto is 6–7 × faster per encryption,
+ * but forge's 2–3 ms per PIN is under 2 % of a PIN request (docs/performance.md). ./sign.ts does not
+ * load forge, so code that only signs stays lean.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
