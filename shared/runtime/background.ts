@@ -1,6 +1,6 @@
 /**
  * The one way a non-API Lambda (queue consumer, schedule) is put together: middy with Powertools
- * logger, metrics and tracer, never logging the event.
+ * logger, metrics (a `<operation>.runs` count on every run) and tracer, never logging the event.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -21,6 +21,9 @@ export function backgroundHandler<E, R>(
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .handler(async (event, context) => {
       logger.appendKeys({ operation });
+      // One count per run: a heartbeat to graph and alarm on, and never an empty metrics flush
+      // (Powertools warns on every invocation that publishes none).
+      metrics.addMetric(`${operation}.runs`, 'Count', 1);
       return run(event, deps(), context);
     });
 }
