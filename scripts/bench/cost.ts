@@ -3,6 +3,7 @@
  * list prices. The prices could not be fetched from this machine: each carries its source page and
  * the date it is from, and is marked unverified. Region: US East (N. Virginia); others differ a little.
  */
+import { FUNCTION_MEMORY_MB } from '#infra/constructs/payon-function.ts';
 
 interface Price {
   readonly usd: number;
@@ -68,7 +69,8 @@ export const ASSUMPTIONS = {
   apiRequests: 3,
   /** SQS requests: send, receive, delete (the webhook's hand-off). */
   sqsRequests: 3,
-  memoryGb: 0.5,
+  /** The memory every function is deployed with (the stack's). */
+  memoryGb: FUNCTION_MEMORY_MB / 1024,
   /** Billed time per invocation: own work + waiting for PAYON (PAYON's latency is not known here). */
   ownMsPerInvocation: 40,
   payonMsPerCall: 300,
