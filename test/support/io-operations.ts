@@ -40,13 +40,16 @@ async function ok(api: ApiEnvironment, method: string, path: string, body?: unkn
 
 const none = {};
 
-async function registered(api: ApiEnvironment): Promise<string> {
-  const { id } = (await ok(api, 'POST', '/payments', order())) as { id: string };
+async function registered(
+  api: ApiEnvironment,
+  kind: 'purchase' | 'preauth' = 'purchase',
+): Promise<string> {
+  const { id } = (await ok(api, 'POST', '/payments', order(kind))) as { id: string };
   return id;
 }
 
 async function paid(api: ApiEnvironment, kind: 'purchase' | 'preauth' = 'purchase') {
-  const { id } = (await ok(api, 'POST', '/payments', order(kind))) as { id: string };
+  const id = await registered(api, kind);
   api.sandbox.pay(id, 'approve');
   await ok(api, 'GET', `/payments/${id}?sync=true`);
   return id;
@@ -66,7 +69,7 @@ async function bound(api: ApiEnvironment) {
   return { clientId, bindingId: await bind(api, clientId) };
 }
 
-/** A payment operation on a payment `ready` made: POST (with a fresh key) or GET `path(id)`. */
+/** A payment operation on the payment `ready` made: `method path(id)` (a POST with a fresh key). */
 const onPayment =
   (
     ready: (api: ApiEnvironment) => Promise<string>,
@@ -82,7 +85,7 @@ const onPayment =
     };
   };
 
-/** A saved-card operation on a customer with one card: POST `path(clientId, bindingId)`. */
+/** A saved-card operation on a customer with one card: `method path(clientId, bindingId)`. */
 const onCustomer =
   (
     method: 'GET' | 'POST',
