@@ -50,6 +50,7 @@ const orderOf = (txId: string): OrderRecord => ({
   refunded: false,
   approvalNo: '123456',
   approvedAt: created,
+  approvedAtText: undefined,
   day: DAY,
   sequenceNo: undefined,
   stan: undefined,

@@ -55,6 +55,11 @@ export interface Config {
     readonly idempotencyTtlSeconds: number;
     /** An order not paid within this time is expired (DEFAULTS.md: 15 minutes). */
     readonly orderExpiryMinutes: number;
+    /**
+     * How long past its expiry a declined payment waits before it is FAILED (DEFAULTS.md: 10
+     * minutes): PAYON's late answers land in between.
+     */
+    readonly failureGraceMinutes: number;
     /** Origins a payment's `returnUrl` may point to (no open redirect). */
     readonly returnUrlOrigins: readonly string[];
   };
@@ -102,6 +107,7 @@ export const ENVIRONMENT_VARIABLES = {
   TABLE_NAME: 'required; the DynamoDB table name',
   IDEMPOTENCY_TTL_HOURS: 'optional; 24-744, default 24',
   ORDER_EXPIRY_MINUTES: 'optional; 1-1440, default 15',
+  FAILURE_GRACE_MINUTES: 'optional; 0-1440, default 10',
   RETURN_URL_ORIGINS:
     'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
   EVENT_BUS_NAME: 'required; the EventBridge bus (name or ARN) merchant events are sent to',
@@ -253,6 +259,7 @@ export function loadConfig(env: Env): Config {
   const tableName = read.string('TABLE_NAME', /^[A-Za-z0-9_.-]{3,255}$/);
   const idempotencyTtlHours = read.integer('IDEMPOTENCY_TTL_HOURS', 24, 744, 24);
   const orderExpiryMinutes = read.integer('ORDER_EXPIRY_MINUTES', 1, 1_440, 15);
+  const failureGraceMinutes = read.integer('FAILURE_GRACE_MINUTES', 0, 1_440, 10);
   const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
   const busName = read.string('EVENT_BUS_NAME', /^[A-Za-z0-9._\-/:]{1,1600}$/);
   const confirmQueueUrl = read.url('CONFIRM_QUEUE_URL', false);
@@ -282,6 +289,7 @@ export function loadConfig(env: Env): Config {
     tableName === undefined ||
     idempotencyTtlHours === undefined ||
     orderExpiryMinutes === undefined ||
+    failureGraceMinutes === undefined ||
     returnUrlOrigins === undefined ||
     busName === undefined ||
     sourceCidrs === undefined ||
@@ -305,6 +313,7 @@ export function loadConfig(env: Env): Config {
     payments: {
       idempotencyTtlSeconds: idempotencyTtlHours * 3_600,
       orderExpiryMinutes,
+      failureGraceMinutes,
       returnUrlOrigins,
     },
     events: { busName },

@@ -46,9 +46,10 @@ export type StateSnapshot =
  * Forward transitions between known states.
  * - CREATED: stored locally, PAYON not yet answered the registration.
  * - PENDING: registered at PAYON, waiting for the customer.
- * - EXPIRED may still become AUTHORIZED or SUCCEEDED: expiry is our inference, and PAYON's
- *   confirmed payment must never be lost (a late payment found by status sync or reconciliation).
- * - FAILED, CANCELLED and REFUNDED are final.
+ * - EXPIRED and FAILED may still become AUTHORIZED or SUCCEEDED: both are our conclusions from
+ *   PAYON's silence or declines, and PAYON's later confirmation for the same amount means it took
+ *   the money, which must never be lost (a late confirmation, DEFAULTS.md; alarmed).
+ * - CANCELLED and REFUNDED are final.
  */
 const KNOWN_TRANSITIONS: { readonly [S in KnownState]: readonly PaymentState[] } = {
   CREATED: ['PENDING', 'FAILED', 'UNKNOWN'],
@@ -56,10 +57,13 @@ const KNOWN_TRANSITIONS: { readonly [S in KnownState]: readonly PaymentState[] }
   AUTHORIZED: ['SUCCEEDED', 'CANCELLED', 'UNKNOWN'],
   SUCCEEDED: ['CANCELLED', 'REFUNDED', 'UNKNOWN'],
   EXPIRED: ['AUTHORIZED', 'SUCCEEDED'],
-  FAILED: [],
+  FAILED: ['AUTHORIZED', 'SUCCEEDED'],
   CANCELLED: [],
   REFUNDED: [],
 };
+
+/** States a late confirmation moves forward from (DEFAULTS.md "Late confirmation"). */
+export const CONCLUDED_UNPAID: readonly KnownState[] = ['FAILED', 'EXPIRED'];
 
 /** The states each money move starts from (a payment enters UNKNOWN only from these). */
 export const OPERATION_STARTS: { readonly [O in MoneyOperation]: readonly KnownState[] } = {

@@ -13,6 +13,7 @@ import {
   type PaymentState,
   type StateSnapshot,
 } from '#shared/domain/payment-state.ts';
+import { InvalidTransitionError } from '#shared/errors.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';
 import type { PayDvCd, PaymentMethod } from '#shared/payon/types.ts';
 
@@ -25,7 +26,8 @@ export type ChangeSource =
   | 'status_pull'
   | 'orders_list'
   | 'sweep'
-  | 'reconciliation';
+  | 'reconciliation'
+  | 'operator';
 
 export interface HistoryEntry {
   readonly at: string;
@@ -34,6 +36,21 @@ export interface HistoryEntry {
   readonly source: ChangeSource;
   /** Why, in words an operator reads (never card data). */
   readonly reason: string;
+  /** A recorded change that is not a state change: PAYON declined one attempt (DEFAULTS.md). */
+  readonly change?: 'attempt_declined';
+  /** Set when an operator settled an UNKNOWN move (`POST /payments/{id}/resolve`). */
+  readonly resolvedBy?: 'operator';
+}
+
+/** The latest attempt PAYON's orders list shows declined; the checkout stays payable until expiry. */
+export interface Decline {
+  /** PAYON's time of the declined attempt (or when the product first saw it). */
+  readonly at: string;
+  readonly payonCode: string;
+  /** PAYON's message, card-like runs masked. */
+  readonly payonMessage: string | undefined;
+  /** Declined attempts PAYON has listed so far. */
+  readonly count: number;
 }
 
 export interface Payment {
@@ -62,6 +79,8 @@ export interface Payment {
   readonly syncAttempts: number;
   /** When the sweep gave up and handed the payment to an operator (an alarm fired). */
   readonly escalatedAt: string | undefined;
+  /** The latest declined attempt PAYON's orders list showed, if any (the payment stays payable). */
+  readonly lastDecline: Decline | undefined;
   readonly history: readonly HistoryEntry[];
 }
 
@@ -113,6 +132,7 @@ export function newPayment(input: NewPayment, now: Date): Payment {
     nextSyncAt: new Date(now.getTime() + FIRST_SYNC_DELAY_MS).toISOString(),
     syncAttempts: 0,
     escalatedAt: undefined,
+    lastDecline: undefined,
     history: [],
   };
 }
@@ -134,9 +154,11 @@ function withState(
   reason: string,
   now: Date,
   changes: Changes,
+  extra: Pick<HistoryEntry, 'resolvedBy'> = {},
 ): Payment {
   const at = now.toISOString();
-  const waiting = awaitsPayon(next.state);
+  // A FAILED payment is still asked until the schedule ends: PAYON may confirm it late.
+  const waiting = awaitsPayon(next.state) || (next.state === 'FAILED' && source !== 'operator');
   return {
     ...payment,
     ...changes,
@@ -151,7 +173,7 @@ function withState(
     escalatedAt: undefined,
     history: [
       ...payment.history,
-      { at, from: payment.snapshot.state, to: next.state, source, reason },
+      { at, from: payment.snapshot.state, to: next.state, source, reason, ...extra },
     ],
   };
 }
@@ -194,6 +216,83 @@ export function markUnknown(
   );
 }
 
+/**
+ * PAYON declined an attempt (an orders row with a non-`0000` result): a recorded change with its
+ * own version and event, not a state change. The payment stays payable and keeps its probe
+ * schedule (DEFAULTS.md "A declined attempt").
+ */
+export function recordDecline(payment: Payment, decline: Decline, now: Date): Payment {
+  const state = payment.snapshot.state;
+  return {
+    ...payment,
+    lastDecline: decline,
+    version: payment.version + 1,
+    updatedAt: now.toISOString(),
+    history: [
+      ...payment.history,
+      {
+        at: now.toISOString(),
+        from: state,
+        to: state,
+        source: 'orders_list',
+        reason: `PAYON declined an attempt (${decline.payonCode}); the customer may try again on the same checkout until it expires`,
+        change: 'attempt_declined',
+      },
+    ],
+  };
+}
+
+export type Resolution = 'happened' | 'did_not_happen';
+
+/**
+ * Where an operator's resolution of an UNKNOWN move leads: `happened` to the move's done state,
+ * `did_not_happen` to the state before it. An unanswered registration has no state before it
+ * that PAYON could act on, so "did not happen" is FAILED (the order does not exist at PAYON).
+ */
+export function resolutionTarget(
+  snapshot: Extract<StateSnapshot, { state: 'UNKNOWN' }>,
+  outcome: Resolution,
+): KnownState {
+  const done: Record<MoneyOperation, KnownState> = {
+    register: 'PENDING',
+    capture: 'SUCCEEDED',
+    cancel: 'CANCELLED',
+    refund: 'REFUNDED',
+  };
+  if (outcome === 'happened') return done[snapshot.operation];
+  return snapshot.operation === 'register' ? 'FAILED' : snapshot.priorState;
+}
+
+/**
+ * An operator settled an UNKNOWN move: the history keeps who and why (`resolvedBy: "operator"`).
+ * Throws `InvalidTransitionError` when the payment is not UNKNOWN.
+ */
+export function resolveByOperator(
+  payment: Payment,
+  outcome: Resolution,
+  reason: string,
+  now: Date,
+): Payment {
+  const { snapshot } = payment;
+  if (snapshot.state !== 'UNKNOWN') {
+    throw new InvalidTransitionError(
+      `only an UNKNOWN payment is resolved by an operator; payment ${payment.txId} is ${snapshot.state}`,
+    );
+  }
+  const to = resolutionTarget(snapshot, outcome);
+  assertTransition(snapshot, to);
+  const undoCapture = snapshot.operation === 'capture' && outcome === 'did_not_happen';
+  return withState(
+    payment,
+    { state: to },
+    'operator',
+    reason,
+    now,
+    undoCapture ? { capturedAmount: undefined } : {},
+    { resolvedBy: 'operator' },
+  );
+}
+
 /** The payment as the merchant's API shows it. */
 export function paymentView(payment: Payment) {
   const { snapshot } = payment;
@@ -220,9 +319,24 @@ export function paymentView(payment: Payment) {
     expiresAt: payment.expiresAt ?? null,
     returnUrl: payment.returnUrl,
     bindingId: payment.bindingId ?? null,
+    lastDecline: payment.lastDecline
+      ? {
+          at: payment.lastDecline.at,
+          payonCode: payment.lastDecline.payonCode,
+          payonMessage: payment.lastDecline.payonMessage ?? null,
+          attempts: payment.lastDecline.count,
+        }
+      : null,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
-    history: payment.history.map((h) => ({ at: h.at, from: h.from, to: h.to, reason: h.reason })),
+    history: payment.history.map((h) => ({
+      at: h.at,
+      from: h.from,
+      to: h.to,
+      reason: h.reason,
+      ...(h.change ? { change: h.change } : {}),
+      ...(h.resolvedBy ? { resolvedBy: h.resolvedBy } : {}),
+    })),
   };
 }
 export type PaymentView = ReturnType<typeof paymentView>;

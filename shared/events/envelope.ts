@@ -24,6 +24,7 @@ export const PAYMENT_EVENT_TYPES = [
   'payment.captured',
   'payment.cancelled',
   'payment.refunded',
+  'payment.attempt_declined',
 ] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
@@ -59,6 +60,8 @@ export interface PaymentEvent {
   readonly stage: string;
   /** The payment's version after the transition; consumers ignore a lower one than they hold. */
   readonly paymentVersion: number;
+  /** Present when an operator settled an unknown outcome (`POST /payments/{id}/resolve`). */
+  readonly resolvedBy?: 'operator';
   readonly payment: PaymentView;
 }
 
@@ -162,7 +165,12 @@ export function reconciliationEvent(
 export function eventFor(payment: Payment, stage: string): PaymentEvent | undefined {
   const last = payment.history.at(-1);
   if (last === undefined || last.to !== payment.snapshot.state) return undefined;
-  const type = eventType(payment, last.from);
+  const type =
+    last.change === 'attempt_declined'
+      ? 'payment.attempt_declined'
+      : last.from === last.to
+        ? undefined
+        : eventType(payment, last.from);
   if (type === undefined) return undefined;
   return {
     id: `evt_${payment.txId}_${payment.version}`,
@@ -171,6 +179,7 @@ export function eventFor(payment: Payment, stage: string): PaymentEvent | undefi
     time: last.at,
     stage,
     paymentVersion: payment.version,
+    ...(last.resolvedBy ? { resolvedBy: last.resolvedBy } : {}),
     payment: paymentView(payment),
   };
 }

@@ -1,12 +1,18 @@
 /**
  * Confirming a stored push (DEFAULTS.md "Deciding a payment's state"): a push never changes a
- * payment by itself. It triggers the same status sync the sweep runs; the only thing it adds is
- * its claim, which with a status pull of 302/9999 makes two signals for FAILED. Whatever PAYON
- * says, the notification is then marked as agreeing or disagreeing with it: a disagreeing push has
- * changed nothing, is kept for review, and counts in `notifications.disagreed` (alarmed).
+ * payment by itself. It triggers the same status sync the sweep runs (a `9999` push only makes the
+ * product look sooner: a decline is recorded from PAYON's orders list, and FAILED needs the order
+ * to be past its expiry and grace period). A push that disagrees with a settled payment triggers a
+ * pull too. Whatever PAYON says, the notification is then marked as agreeing or disagreeing: a
+ * disagreeing push has changed nothing, is kept for review, and counts in
+ * `notifications.disagreed` (alarmed).
  */
 import { awaitsPayon, type Payment } from '#shared/domain/payment.ts';
-import type { PaymentState } from '#shared/domain/payment-state.ts';
+import {
+  CONCLUDED_UNPAID,
+  type KnownState,
+  type PaymentState,
+} from '#shared/domain/payment-state.ts';
 import { ConflictError, OutcomeUnknownError, PayonUnavailableError } from '#shared/errors.ts';
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
 import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
@@ -96,12 +102,12 @@ export async function confirmNotification(
   if (payment === undefined) {
     return later('waiting_payment', 'no payment with this txId yet', 'orphaned');
   }
-  if (!awaitsPayon(payment.snapshot.state) && payment.snapshot.state !== 'EXPIRED') {
-    const status = verdictOnSettled(claim, payment.snapshot.state);
-    return finish(status, `the payment is already ${payment.snapshot.state}`);
-  }
+  const state = payment.snapshot.state;
   let outcome: Awaited<ReturnType<typeof syncPayment>>;
   try {
+    if (!awaitsPayon(state) && !CONCLUDED_UNPAID.includes(state as KnownState)) {
+      return await judgeSettled(deps, payment, claim, finish);
+    }
     outcome = await syncPayment(deps, payment, { push: claim });
   } catch (error) {
     if (
@@ -117,6 +123,37 @@ export async function confirmNotification(
   return judge(outcome.payment, outcome.changed, claim, notification, later, finish);
 }
 
+/**
+ * A push about a payment that is already settled. If it agrees, nothing to do. If it disagrees,
+ * PAYON is asked (never only a log line): a `9999` push for a payment PAYON's status confirms is an
+ * earlier declined attempt (no change); anything else is a disagreement kept for review.
+ */
+async function judgeSettled(
+  deps: ConfirmDeps,
+  payment: Payment,
+  claim: PushClaim,
+  finish: (s: NotificationStatus, note: string) => Promise<ConfirmResult>,
+): Promise<ConfirmResult> {
+  const state = payment.snapshot.state;
+  const verdict = verdictOnSettled(claim, state);
+  if (verdict !== 'disagreed') return finish(verdict, `the payment is already ${state}`);
+  const status = await deps.payon.transactionStatus({
+    txId: payment.txId,
+    amount: payment.amount,
+  });
+  const confirmed = status.found && status.signal === 'confirmed';
+  if (claim === 'claims_failure' && confirmed) {
+    return finish(
+      'no_change',
+      `the payment is already ${state}; PAYON's status confirms it, so the 9999 was an earlier declined attempt`,
+    );
+  }
+  return finish(
+    'disagreed',
+    `the payment is ${state}; PAYON's status ${confirmed ? 'confirms it' : 'finds no successful transaction'}`,
+  );
+}
+
 async function judge(
   payment: Payment,
   changed: boolean,
@@ -129,6 +166,9 @@ async function judge(
   if (claim === 'not_confirmed') return finish('no_change', `unknown resultCode; payment ${state}`);
   if (changed && !awaitsPayon(state)) {
     return finish(verdictOnSettled(claim, state), `PAYON's answer made the payment ${state}`);
+  }
+  if (claim === 'claims_failure' && (state === 'FAILED' || state === 'EXPIRED')) {
+    return finish('agreed', `the payment is already ${state}`);
   }
   if (claim === 'claims_success' && notification.attempts + 1 >= UNCONFIRMED_CLAIM_CHECKS) {
     return finish(

@@ -103,7 +103,7 @@ async function probe(
   report.payments.probed += 1;
   const expiry = expiryOf(payment, deps.config.payments.orderExpiryMinutes);
   try {
-    const outcome = await syncPayment(deps, payment, { orders, expiry });
+    const outcome = await syncPayment(deps, payment, { orders });
     if (outcome.changed) {
       report.payments.changed += 1;
       return;
@@ -142,6 +142,15 @@ async function afterProbe(
     return;
   }
   const { snapshot } = payment;
+  if (snapshot.state === 'FAILED' || snapshot.state === 'EXPIRED') {
+    // Still asked hourly for a late confirmation until the schedule ends, then left alone.
+    await deps.payments.reschedule(payment, {
+      syncAttempts: attempts,
+      nextSyncAt: undefined,
+      escalatedAt: payment.escalatedAt,
+    });
+    return;
+  }
   const neverConfirmed =
     snapshot.state === 'PENDING' ||
     (snapshot.state === 'UNKNOWN' && snapshot.operation === 'register');

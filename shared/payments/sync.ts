@@ -1,33 +1,60 @@
 /**
- * Asking PAYON what happened to a payment, and applying DEFAULTS.md "Deciding a payment's state":
- * only a status pull saying COMPLETE with the same amount and currency confirms a payment; PAYON's
- * orders list settles reversals and refunds (`cancelYn`, `refundYn`). A failed read changes nothing.
- * The webhook, the status sweep and reconciliation all come through here.
+ * Asking PAYON what happened to a payment, and applying DEFAULTS.md "Deciding a payment's state"
+ * (revised): money is settled only by PAYON's positive evidence.
+ * - SUCCEEDED / AUTHORIZED: a status pull saying COMPLETE, or an orders row `0000`, for the same
+ *   amount; also from FAILED or EXPIRED (a late confirmation, alarmed).
+ * - A declined attempt (an orders row with a documented non-`0000` result) is recorded
+ *   (`lastDecline`, event `payment.attempt_declined`); the payment stays PENDING and payable.
+ * - FAILED only past the order's expiry plus the grace period, when the status pull answers
+ *   302/9999 and the orders list shows no `0000` row (a declined row, or a `9999` push, came).
+ * - An unanswered refund or reversal: `refundYn` / `cancelYn` `Y` happened, `N` two minutes after
+ *   the attempt did not, anything else cannot tell. An unanswered capture: only a reconciliation
+ *   `APPROVED` + `0000` of the attempted amount says it happened; nothing says it did not.
+ * A failed read changes nothing. The webhook, the sweep, `?sync=true` and reconciliation come here.
  */
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import { moneyEquals } from '#shared/domain/money.ts';
-import { markUnknown, type Payment, transition } from '#shared/domain/payment.ts';
-import { canTransition, type KnownState } from '#shared/domain/payment-state.ts';
+import {
+  type Decline,
+  markUnknown,
+  type Payment,
+  recordDecline,
+  transition,
+} from '#shared/domain/payment.ts';
+import {
+  CONCLUDED_UNPAID,
+  canTransition,
+  type KnownState,
+} from '#shared/domain/payment-state.ts';
+import { PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
+import {
+  acceptedAmounts,
+  groupByTxId,
+  latestDecline,
+  type OrderEvidence,
+  orderEvidence,
+} from '#shared/payments/evidence.ts';
+import { expiryOf } from '#shared/payments/schedule.ts';
+import { atLocalTime } from '#shared/payon/mappers.ts';
 import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
-export type SyncDeps = Pick<Dependencies, 'payon' | 'payments' | 'clock' | 'logger' | 'metrics'>;
+export type SyncDeps = Pick<
+  Dependencies,
+  'payon' | 'payments' | 'clock' | 'logger' | 'metrics' | 'config'
+>;
 
 export interface SyncOptions {
-  /** What a push claimed, when a push triggered this sync (DEFAULTS.md: 9999 + 302 = FAILED). */
+  /** What a push claimed, when a push triggered this sync (a `9999` push: a reason to look). */
   readonly push?: PushClaim;
-  /**
-   * PAYON's orders list, consulted for a payment past its expiry that the status pull does not
-   * find: a non-0000 result there is a failure, a 0000 for the same amount a confirmation.
-   */
+  /** PAYON's orders list, shared by the sweep's run; otherwise the payment is looked up alone. */
   readonly orders?: OrderLookup;
-  /** When the payment's order stops being payable. */
-  readonly expiry?: Date;
 }
 
-/** Finds a payment in PAYON's orders list (the sweep shares one list per run). */
+/** Finds a payment's rows in PAYON's orders list (the sweep shares one list per run). */
 export interface OrderLookup {
-  find(payment: Payment): Promise<OrderRecord | undefined>;
+  find(payment: Payment): Promise<readonly OrderRecord[]>;
 }
 
 /** How long a CREATED payment is left to its own registration call (longer than a Lambda runs). */
@@ -48,9 +75,15 @@ async function save(deps: SyncDeps, next: Payment): Promise<SyncOutcome> {
   return { payment: next, changed: true };
 }
 
+/** When a payment still PENDING past its expiry may be concluded FAILED (DEFAULTS.md). */
+export function failureAfter(deps: Pick<SyncDeps, 'config'>, payment: Payment): Date {
+  const { orderExpiryMinutes, failureGraceMinutes } = deps.config.payments;
+  return new Date(expiryOf(payment, orderExpiryMinutes).getTime() + failureGraceMinutes * 60_000);
+}
+
 /**
- * Brings a payment up to date with PAYON, if PAYON can say anything new. Read failures propagate
- * (nothing was written); conflicting writers get a ConflictError from the store.
+ * Brings a payment up to date with PAYON, if PAYON can say anything new. Status read failures
+ * propagate (nothing was written); conflicting writers get a ConflictError from the store.
  */
 export async function syncPayment(
   deps: SyncDeps,
@@ -62,7 +95,7 @@ export async function syncPayment(
   const { snapshot } = payment;
   if (snapshot.state === 'CREATED') {
     // The registration call may still be running (timeout × 2 attempts): leave it alone until then.
-    if (deps.clock().getTime() - new Date(payment.createdAt).getTime() < REGISTRATION_GRACE_MS) {
+    if (now.getTime() - new Date(payment.createdAt).getTime() < REGISTRATION_GRACE_MS) {
       return { payment, changed: false, note: 'the registration call may still be running' };
     }
     // Stored, but our registration call never reported back (the function died): unknown.
@@ -70,9 +103,10 @@ export async function syncPayment(
     await deps.payments.update(payment);
   }
   const current = payment.snapshot;
-  // EXPIRED is our inference: a late payment PAYON confirms must still be found (A9).
-  if (current.state === 'PENDING' || current.state === 'EXPIRED')
+  // EXPIRED and FAILED are our conclusions: a late payment PAYON confirms must still be found.
+  if (current.state === 'PENDING' || CONCLUDED_UNPAID.includes(current.state as KnownState)) {
     return confirmByStatus(deps, payment, options);
+  }
   if (current.state === 'UNKNOWN') {
     return current.operation === 'register'
       ? confirmByStatus(deps, payment, options)
@@ -85,127 +119,224 @@ export async function syncPayment(
   };
 }
 
+/**
+ * The payment moves to AUTHORIZED / SUCCEEDED on PAYON's positive evidence. From FAILED or
+ * EXPIRED it is a late confirmation: PAYON took the money, so the merchant must ship or refund
+ * (alarmed through `payments.lateConfirmation`).
+ */
+export function confirmedPayment(
+  deps: Pick<SyncDeps, 'logger' | 'metrics'>,
+  payment: Payment,
+  source: 'status_pull' | 'orders_list' | 'reconciliation',
+  reason: string,
+  now: Date,
+  approvalNo: string | undefined,
+): Payment {
+  const to: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
+  const from = payment.snapshot.state;
+  const late = CONCLUDED_UNPAID.includes(from as KnownState);
+  if (late) {
+    deps.metrics.addMetric('payments.lateConfirmation', 'Count', 1);
+    deps.logger.error(
+      'PAYON confirmed a payment the product had concluded unpaid: ship the order or refund it',
+      { txId: payment.txId, from, to },
+    );
+  }
+  return transition(
+    payment,
+    to,
+    source,
+    late ? `late confirmation: ${reason} (the payment was ${from})` : reason,
+    now,
+    { approvalNo: approvalNo ?? payment.approvalNo },
+  );
+}
+
 async function confirmByStatus(
   deps: SyncDeps,
   payment: Payment,
   options: SyncOptions,
 ): Promise<SyncOutcome> {
   const status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
-  if (!status.found) {
-    if (options.push === 'claims_failure' && canTransition(payment.snapshot, 'FAILED')) {
-      // Two independent signals agree (DEFAULTS.md): PAYON pushed 9999 and its status says 302/9999.
-      return save(
-        deps,
-        transition(
-          payment,
-          'FAILED',
-          'status_pull',
-          'PAYON pushed 9999 and its status pull found no successful transaction',
-          deps.clock(),
-        ),
-      );
+  if (status.found) {
+    if (status.signal !== 'confirmed') {
+      return {
+        payment,
+        changed: false,
+        note: `PAYON status ${status.statusCode} is not a confirmation`,
+      };
     }
-    if (options.orders && options.expiry && deps.clock() >= options.expiry) {
-      return confirmByOrder(deps, payment, options.orders);
+    if (!moneyEquals(status.amount, payment.amount)) {
+      deps.logger.warn('PAYON confirmed another amount; the payment is left as it is', {
+        txId: payment.txId,
+        expectedMinor: payment.amount.minor,
+        confirmedMinor: status.amount.minor,
+      });
+      deps.metrics.addMetric('payon.amountMismatch', 'Count', 1);
+      return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
     }
-    return { payment, changed: false, note: 'PAYON has no successful transaction yet' };
-  }
-  if (status.signal !== 'confirmed') {
-    return {
-      payment,
-      changed: false,
-      note: `PAYON status ${status.statusCode} is not a confirmation`,
-    };
-  }
-  if (!moneyEquals(status.amount, payment.amount)) {
-    deps.logger.warn('PAYON confirmed another amount; the payment is left as it is', {
-      txId: payment.txId,
-      expectedMinor: payment.amount.minor,
-      confirmedMinor: status.amount.minor,
-    });
-    deps.metrics.addMetric('payon.amountMismatch', 'Count', 1);
-    return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
-  }
-  const to: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
-  return save(
-    deps,
-    transition(
-      payment,
-      to,
-      'status_pull',
-      `PAYON status ${status.statusCode} for the same amount`,
-      deps.clock(),
-      {
-        approvalNo: status.approvalNo ?? payment.approvalNo,
-      },
-    ),
-  );
-}
-
-/** Past expiry and unknown to the status pull: what PAYON's orders list says (DEFAULTS.md). */
-async function confirmByOrder(
-  deps: SyncDeps,
-  payment: Payment,
-  orders: OrderLookup,
-): Promise<SyncOutcome> {
-  const order = await orders.find(payment);
-  if (order === undefined) {
-    return { payment, changed: false, note: 'PAYON lists no order with this txId' };
-  }
-  if (order.signal === 'not_successful' && canTransition(payment.snapshot, 'FAILED')) {
     return save(
       deps,
-      transition(
+      confirmedPayment(
+        deps,
         payment,
-        'FAILED',
-        'orders_list',
-        `PAYON's orders list shows result ${order.resultCode ?? '?'}`,
+        'status_pull',
+        `PAYON status ${status.statusCode} for the same amount`,
         deps.clock(),
+        status.approvalNo,
       ),
     );
   }
-  if (order.signal === 'confirmed' && moneyEquals(order.amount, payment.amount)) {
-    const to: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
-    if (canTransition(payment.snapshot, to)) {
-      return save(
-        deps,
-        transition(
-          payment,
-          to,
-          'orders_list',
-          "PAYON's orders list shows 0000 for the same amount",
-          deps.clock(),
-          {
-            approvalNo: order.approvalNo ?? payment.approvalNo,
-          },
-        ),
-      );
+  // 302/9999: declined OR not paid yet. PAYON's orders list tells more.
+  const evidence = await readEvidence(deps, payment, options.orders);
+  return decideUnconfirmed(deps, payment, evidence, options.push);
+}
+
+/** The payment's rows, or undefined when PAYON's list could not be read (cannot tell). */
+async function readEvidence(
+  deps: SyncDeps,
+  payment: Payment,
+  orders: OrderLookup | undefined,
+): Promise<OrderEvidence | undefined> {
+  try {
+    const rows = await (orders ?? new SingleOrderLookup(deps)).find(payment);
+    return orderEvidence(rows, acceptedAmounts(payment));
+  } catch (error) {
+    if (!(error instanceof PayonUnavailableError || error instanceof PayonRejectedError)) {
+      throw error;
     }
+    deps.metrics.addMetric('payon.ordersUnreadable', 'Count', 1);
+    deps.logger.warn("PAYON's orders list could not be read; nothing is concluded from it", {
+      txId: payment.txId,
+      error: error.name,
+      ...(error instanceof PayonRejectedError ? { payonCode: error.payonCode } : {}),
+    });
+    return undefined;
   }
+}
+
+/** The status pull found no successful transaction: what the orders rows (if read) settle. */
+async function decideUnconfirmed(
+  deps: SyncDeps,
+  payment: Payment,
+  evidence: OrderEvidence | undefined,
+  push: PushClaim | undefined,
+): Promise<SyncOutcome> {
+  const now = deps.clock();
+  if (evidence === undefined) {
+    return { payment, changed: false, note: "PAYON's orders list could not be read" };
+  }
+  if (evidence.approved) {
+    return save(
+      deps,
+      confirmedPayment(
+        deps,
+        payment,
+        'orders_list',
+        "PAYON's orders list shows 0000 for the same amount",
+        now,
+        evidence.approved.approvalNo,
+      ),
+    );
+  }
+  if (evidence.approvedOtherAmount) {
+    deps.metrics.addMetric('payon.amountMismatch', 'Count', 1);
+    return { payment, changed: false, note: "PAYON's orders list shows 0000 for another amount" };
+  }
+  let next = payment;
+  const decline = newDecline(payment, evidence, now);
+  if (decline && payment.snapshot.state !== 'FAILED' && payment.snapshot.state !== 'EXPIRED') {
+    // Its own version and event, written before anything else is concluded.
+    next = recordDecline(payment, decline, now);
+    await deps.payments.update(next);
+  }
+  const declinedOrPushed = evidence.declined.length > 0 || push === 'claims_failure';
+  if (
+    declinedOrPushed &&
+    now >= failureAfter(deps, payment) &&
+    canTransition(next.snapshot, 'FAILED')
+  ) {
+    const why =
+      evidence.declined.length > 0
+        ? `PAYON declined the attempt (${latestDecline(evidence)?.resultCode ?? '?'}), its status finds no successful transaction, and the order expired`
+        : 'PAYON pushed 9999, its status finds no successful transaction, its orders list shows no approval, and the order expired';
+    return save(deps, transition(next, 'FAILED', 'status_pull', why, now));
+  }
+  if (next !== payment) return { payment: next, changed: true };
   return {
     payment,
     changed: false,
-    note: `PAYON's orders list does not settle it (${order.signal})`,
+    note:
+      evidence.declined.length > 0
+        ? 'PAYON declined an attempt; the order is still payable'
+        : 'PAYON has no successful transaction yet',
   };
+}
+
+/** The decline to record, when PAYON lists more declined attempts than the payment knows of. */
+function newDecline(payment: Payment, evidence: OrderEvidence, now: Date): Decline | undefined {
+  const count = evidence.declined.length;
+  if (count <= (payment.lastDecline?.count ?? 0)) return undefined;
+  const latest = latestDecline(evidence);
+  if (latest === undefined) return undefined;
+  return {
+    at: (latest.approvedAt ?? now).toISOString(),
+    payonCode: latest.resultCode ?? '?',
+    payonMessage:
+      latest.resultMessage === undefined ? undefined : maskCardNumbers(latest.resultMessage),
+    count,
+  };
+}
+
+/** Pages read at most when one payment is looked up alone (500 rows a page). */
+export const SINGLE_LOOKUP_PAGES = 20;
+
+/** Finds the payment's rows in PAYON's orders list, from its creation day to today. */
+export class SingleOrderLookup implements OrderLookup {
+  constructor(private readonly deps: Pick<SyncDeps, 'payon' | 'clock'>) {}
+
+  async find(payment: Payment): Promise<OrderRecord[]> {
+    const from = new Date(payment.createdAt);
+    const to = this.deps.clock();
+    const rows: OrderRecord[] = [];
+    for (let index = 1; index <= SINGLE_LOOKUP_PAGES; index += 1) {
+      const page = await this.deps.payon.listOrders({
+        from,
+        to,
+        index,
+        limit: 500,
+        createdAt: (txId) => (txId === payment.txId ? from : undefined),
+      });
+      // Every row of the txId: a declined attempt, the approval, the refund may all be listed.
+      rows.push(...page.filter((o) => o.txId === payment.txId));
+      if (page.length < 500) break;
+    }
+    return rows;
+  }
 }
 
 /** One orders-list read per sweep run, covering `from` to now; older payments are looked up alone. */
 export class SharedOrderLookup implements OrderLookup {
-  #loaded: Promise<Map<string, OrderRecord>> | undefined;
+  #loaded: Promise<Map<string, OrderRecord[]>> | undefined;
+  readonly #single: SingleOrderLookup;
 
   constructor(
     private readonly deps: SyncDeps,
     private readonly from: Date,
-  ) {}
-
-  async find(payment: Payment): Promise<OrderRecord | undefined> {
-    if (new Date(payment.createdAt) < this.from) return findOrder(this.deps, payment);
-    this.#loaded ??= this.#load();
-    return (await this.#loaded).get(payment.txId);
+  ) {
+    this.#single = new SingleOrderLookup(deps);
   }
 
-  async #load(): Promise<Map<string, OrderRecord>> {
-    const byTxId = new Map<string, OrderRecord>();
+  async find(payment: Payment): Promise<readonly OrderRecord[]> {
+    if (new Date(payment.createdAt) < this.from) return this.#single.find(payment);
+    this.#loaded ??= this.#load();
+    const rows = (await this.#loaded).get(payment.txId) ?? [];
+    // The 12-hour times, read against this payment's own creation time (DEFAULTS.md "Dates").
+    return rows.map((row) => atLocalTime(row, new Date(payment.createdAt)));
+  }
+
+  async #load(): Promise<Map<string, OrderRecord[]>> {
+    const rows: OrderRecord[] = [];
     for (let index = 1; index <= 40; index += 1) {
       const page = await this.deps.payon.listOrders({
         from: this.from,
@@ -213,32 +344,14 @@ export class SharedOrderLookup implements OrderLookup {
         index,
         limit: 500,
       });
-      for (const order of page) byTxId.set(order.txId, order);
+      rows.push(...page);
       if (page.length < 500) break;
     }
-    return byTxId;
+    return groupByTxId(rows);
   }
 }
 
-/** Finds the payment in PAYON's orders list, from its creation day to today. */
-async function findOrder(deps: SyncDeps, payment: Payment): Promise<OrderRecord | undefined> {
-  const from = new Date(payment.createdAt);
-  const to = deps.clock();
-  for (let index = 1; index <= 20; index += 1) {
-    const page = await deps.payon.listOrders({
-      from,
-      to,
-      index,
-      limit: 500,
-      createdAt: (txId) => (txId === payment.txId ? from : undefined),
-    });
-    const found = page.find((o) => o.txId === payment.txId);
-    if (found || page.length < 500) return found;
-  }
-  return undefined;
-}
-
-/** Did the unanswered move happen? true / false / undefined when PAYON cannot tell yet. */
+/** Did the unanswered move happen? true / false / undefined when PAYON cannot tell (yet). */
 async function moveHappened(
   deps: SyncDeps,
   payment: Payment,
@@ -246,24 +359,25 @@ async function moveHappened(
 ): Promise<boolean | undefined> {
   if (operation === 'capture') {
     // The orders list cannot tell a completed pre-auth from an open one; PAYON's reconciliation
-    // can: a PRE_AUTH_COMPLETE of that amount is APPROVED or not (assumed, docs/payon-assumptions.md A27).
+    // can say it happened (A27). Nothing PAYON documents says a completion did NOT happen: a
+    // refusal (3003), a verdict other than APPROVED or a missing answer is "cannot tell".
     const amount = payment.capturedAmount ?? payment.amount;
     const answers = await deps.payon.reconcile([
       { txId: payment.txId, type: 'PRE_AUTH_COMPLETE', grandTotal: amount },
     ]);
     const answer = answers.find((a) => a.txId === payment.txId);
-    if (answer === undefined) return undefined;
-    if (answer.resultCode === '0000' && answer.verdict === 'APPROVED') return true;
-    // Only an explicit verdict or "invalid transaction" says no; a bare 9999 may be a system error.
-    const refused =
-      answer.resultCode === '3003' ||
-      (answer.verdict !== undefined && answer.verdict !== 'APPROVED');
-    return refused ? false : undefined;
+    const approved =
+      answer !== undefined &&
+      answer.resultCode === '0000' &&
+      answer.verdict === 'APPROVED' &&
+      (answer.grandTotal === undefined || moneyEquals(answer.grandTotal, amount));
+    return approved ? true : undefined;
   }
-  const order = await findOrder(deps, payment);
-  if (order === undefined) return undefined;
-  // A flag PAYON left out is "cannot tell", never "did not happen".
-  return operation === 'refund' ? order.refunded : order.cancelled;
+  const rows = await new SingleOrderLookup(deps).find(payment);
+  if (rows.length === 0) return undefined;
+  const evidence = orderEvidence(rows, acceptedAmounts(payment));
+  // `Y` on any row is `Y`; `N` only when every row says `N`; `""` or absent: cannot tell.
+  return operation === 'refund' ? evidence.refunded : evidence.cancelled;
 }
 
 async function resolveMoneyMove(
@@ -282,13 +396,12 @@ async function resolveMoneyMove(
   const lastChange = payment.history.at(-1)?.at ?? payment.updatedAt;
   if (
     happened === false &&
+    operation !== 'capture' &&
     now.getTime() - new Date(lastChange).getTime() >= MONEY_MOVE_SETTLE_MS
   ) {
     return save(
       deps,
-      transition(payment, priorState, 'orders_list', `PAYON shows no ${operation}`, now, {
-        ...(operation === 'capture' ? { capturedAmount: undefined } : {}),
-      }),
+      transition(payment, priorState, 'orders_list', `PAYON shows no ${operation}`, now),
     );
   }
   return { payment, changed: false, note: `PAYON does not show the ${operation} yet` };

@@ -372,10 +372,15 @@ const optionalText = z
   .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
 const requiredText = z.union([z.string().min(1), z.number()]).transform(String);
 const wireAmount = z.union([z.number(), z.string()]);
+// DEFAULTS.md "Deciding a payment's state": only `Y` and `N` say anything; `""`, other values and
+// an absent flag are "cannot tell", never `N`.
 const yesNo = z
-  .string()
+  .union([z.string(), z.number(), z.boolean()])
   .nullish()
-  .transform((v) => (v === null || v === undefined ? undefined : v.toUpperCase() === 'Y'));
+  .transform((v) => {
+    const flag = typeof v === 'string' ? v.trim().toUpperCase() : undefined;
+    return flag === 'Y' ? true : flag === 'N' ? false : undefined;
+  });
 
 function currencyOf(value: string | undefined, path: string): Currency {
   const upper = value?.toUpperCase();
@@ -587,11 +592,31 @@ function readOrder(item: unknown, path: string, input: ListOrdersInput, log?: Lo
       apprDttm === undefined
         ? undefined
         : dateOr(path, () => parseTwelveHourDateTime(apprDttm, input.createdAt?.(tracNo))),
+    approvedAtText: apprDttm,
     day: cambodiaDay(dateOr(path, () => parsePayonDate(o.txDt, 'yyyyMMdd'))),
     sequenceNo: o.txSeqNo,
     stan: o.stan,
     paymentType: o.paymentType,
   };
+}
+
+// docs/payon-assumptions.md A18.
+/**
+ * The order row with its 12-hour `apprDttm` read against the payment's own creation time, known
+ * locally only after the page was read (DEFAULTS.md "Dates"). Without one, the row is unchanged.
+ *
+ * @example
+ * ```ts
+ * atLocalTime(row, new Date(payment.createdAt)); // "24/11/2020 01:30:29" → 01:30:29 ICT for a payment made at 01:29
+ * ```
+ */
+export function atLocalTime(order: OrderRecord, createdAt: Date | undefined): OrderRecord {
+  if (createdAt === undefined || order.approvedAtText === undefined) return order;
+  try {
+    return { ...order, approvedAt: parseTwelveHourDateTime(order.approvedAtText, createdAt) };
+  } catch {
+    return order;
+  }
 }
 
 const createdBindingSchema = z.looseObject({

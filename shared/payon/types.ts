@@ -90,12 +90,15 @@ export interface OrderRecord {
   readonly resultCode: string | undefined;
   readonly resultMessage: string | undefined;
   readonly signal: GatewaySignal;
-  /** `settleYn` / `cancelYn` / `refundYn`; undefined when PAYON left the flag out (unknown). */
+  /** `settleYn` / `cancelYn` / `refundYn`: `Y` true, `N` false, anything else undefined (cannot tell). */
   readonly settled: boolean | undefined;
   readonly cancelled: boolean | undefined;
   readonly refunded: boolean | undefined;
   readonly approvalNo: string | undefined;
+  /** `apprDttm` read on the 12-hour clock (see `atLocalTime` of `./mappers.ts`). */
   readonly approvedAt: Date | undefined;
+  /** `apprDttm` as PAYON sent it (`dd/MM/yyyy hh:mm:ss`, no AM/PM). */
+  readonly approvedAtText: string | undefined;
   /** Cambodian calendar day of the transaction, `yyyy-MM-dd`. */
   readonly day: string;
   readonly sequenceNo: string | undefined;

@@ -14,7 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Currency } from '#shared/domain/money.ts';
-import { type Payment, paymentDay } from '#shared/domain/payment.ts';
+import { type Decline, type Payment, paymentDay } from '#shared/domain/payment.ts';
 import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/payment-state.ts';
 import { ConflictError } from '#shared/errors.ts';
 import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
@@ -62,6 +62,7 @@ interface PaymentItem {
   expiresAt?: string;
   approvalNo?: string;
   history: Payment['history'];
+  lastDecline?: Decline;
   syncAttempts?: number;
   escalatedAt?: string;
   gsi1pk?: string;
@@ -98,6 +99,7 @@ export function toItem(p: Payment): PaymentItem {
     ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
     ...(p.approvalNo ? { approvalNo: p.approvalNo } : {}),
     history: p.history,
+    ...(p.lastDecline ? { lastDecline: withoutUndefined(p.lastDecline) } : {}),
     ...(p.syncAttempts > 0 ? { syncAttempts: p.syncAttempts } : {}),
     ...(p.escalatedAt ? { escalatedAt: p.escalatedAt } : {}),
     ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
@@ -139,9 +141,13 @@ export function fromItem(item: Record<string, unknown>): Payment {
     nextSyncAt: i.gsi1sk?.split('#')[0],
     syncAttempts: i.syncAttempts ?? 0,
     escalatedAt: i.escalatedAt,
+    lastDecline: i.lastDecline,
     history: i.history ?? [],
   };
 }
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 export class PaymentStore {
   constructor(

@@ -43,6 +43,9 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
       metrics: {
         addMetric: (name: string) => metrics.push(name),
       } as unknown as SyncDeps['metrics'],
+      config: {
+        payments: { orderExpiryMinutes: 15, failureGraceMinutes: 10 },
+      } as unknown as SyncDeps['config'],
     };
   });
   afterAll(() => payon.close());
@@ -196,29 +199,88 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     ]);
   });
 
-  it('settles an unknown capture PAYON never made: AUTHORIZED again, only after the settling delay', async () => {
+  // DEFAULTS.md (revised): nothing PAYON documents shows that a completion did NOT happen, so a
+  // MISMATCHED verdict, a 3003 or a 9999 is "cannot tell": the capture stays UNKNOWN, never re-sent.
+  it.each([
+    ['MISMATCHED + 9999', { reconciliationDv: 'MISMATCHED', resultCode: '9999' }],
+    ['3003 Invalid Transaction', { resultCode: '3003', resultMsg: 'Invalid Transaction' }],
+    ['an unknown verdict', { reconciliationDv: 'PENDING', resultCode: '0000' }],
+    ['APPROVED for another amount', { reconciliationDv: 'APPROVED', resultCode: '0000', grandToTAmt: 7 }],
+  ])('never concludes an unknown capture did not happen from %s', async (_, answer) => {
     const payment = await stored('preauth', pending, authorized, (p) =>
       markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
     );
     payon.script('/pg/merchant/reconcilation', {
+      json: [{ txId: payment.txId, resultMsg: 'System Error', ...answer }],
+    });
+
+    now = new Date(T0.getTime() + 3_600_000);
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the capture yet' });
+    const kept = await store.get(payment.txId);
+    expect(kept?.snapshot).toEqual({
+      state: 'UNKNOWN',
+      operation: 'capture',
+      priorState: 'AUTHORIZED',
+    });
+    expect(kept?.capturedAmount).toEqual(money(600, 'USD'));
+    expect(payon.received.map((r) => r.path)).toEqual(['/pg/merchant/reconcilation']);
+  });
+
+  it.each([
+    ['""', ''],
+    ['"y?"', 'maybe'],
+    ['null', null],
+  ])('reads a refundYn of %s as "cannot tell", never as "no refund"', async (_, flag) => {
+    const payment = await stored('purchase', pending, succeeded, (p) =>
+      markUnknown(p, 'refund', 'sent', T0),
+    );
+    payon.script('/pg/orders', {
       json: [
         {
-          txId: payment.txId,
-          reconciliationDv: 'MISMATCHED',
-          resultCode: '9999',
-          resultMsg: 'System Error',
+          txDt: '20261120',
+          tracNo: payment.txId,
+          amount: 10,
+          currencyCode: 'USD',
+          resultCd: '0000',
+          settleYn: 'N',
+          cancelYn: 'N',
+          refundYn: flag,
         },
       ],
     });
+    now = new Date(T0.getTime() + 3_600_000);
 
-    now = new Date(T0.getTime() + 60_000);
-    const early = await syncPayment(deps, payment);
-    now = new Date(T0.getTime() + 121_000);
-    const late = await syncPayment(deps, payment);
+    const outcome = await syncPayment(deps, payment);
 
-    expect(early.changed).toBe(false);
-    expect(late.payment.snapshot).toEqual({ state: 'AUTHORIZED' });
-    expect(late.payment.capturedAmount).toBeUndefined();
+    expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
+    expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
+  });
+
+  it('reads a refund as done when any of the txId\'s rows says refundYn Y', async () => {
+    const payment = await stored('purchase', pending, succeeded, (p) =>
+      markUnknown(p, 'refund', 'sent', T0),
+    );
+    const row = (over: Record<string, unknown>) => ({
+      txDt: '20261120',
+      tracNo: payment.txId,
+      amount: 10,
+      currencyCode: 'USD',
+      resultCd: '0000',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+      ...over,
+    });
+    payon.script('/pg/orders', {
+      json: [row({ resultCd: '9999', txSeqNo: '1' }), row({ txSeqNo: '2' }), row({ txSeqNo: '3', refundYn: 'Y' })],
+    });
+    now = new Date(T0.getTime() + 3_600_000);
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome.payment.snapshot).toEqual({ state: 'REFUNDED' });
   });
 
   it('never reads a refundYn PAYON left out as "no refund"', async () => {

@@ -23,7 +23,7 @@ const ALLOWED: Record<KnownState, PaymentState[]> = {
   AUTHORIZED: ['SUCCEEDED', 'CANCELLED', 'UNKNOWN'],
   SUCCEEDED: ['CANCELLED', 'REFUNDED', 'UNKNOWN'],
   EXPIRED: ['AUTHORIZED', 'SUCCEEDED'],
-  FAILED: [],
+  FAILED: ['AUTHORIZED', 'SUCCEEDED'],
   CANCELLED: [],
   REFUNDED: [],
 };
@@ -116,8 +116,11 @@ describe('payment state machine', () => {
     );
   });
 
-  it('calls exactly FAILED, CANCELLED and REFUNDED final', () => {
-    expect(PAYMENT_STATES.filter(isFinal)).toEqual(['FAILED', 'CANCELLED', 'REFUNDED']);
+  it('calls exactly CANCELLED and REFUNDED final: a FAILED payment PAYON later confirms moves on', () => {
+    expect(PAYMENT_STATES.filter(isFinal)).toEqual(['CANCELLED', 'REFUNDED']);
+    expect(canTransition({ state: 'FAILED' }, 'SUCCEEDED')).toBe(true);
+    expect(canTransition({ state: 'FAILED' }, 'AUTHORIZED')).toBe(true);
+    expect(canTransition({ state: 'FAILED' }, 'EXPIRED')).toBe(false);
   });
 
   it('rejects a value outside the closed union at run time', () => {

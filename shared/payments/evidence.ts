@@ -1,0 +1,115 @@
+/**
+ * What PAYON's orders list says about one txId (DEFAULTS.md "Deciding a payment's state"). PAYON may
+ * list a txId several times: a declined attempt before the approved one, and refund, reversal and
+ * completion reuse the payment's txId. Every decision that reads the orders list (the sweep,
+ * `?sync=true`, reconciliation, cancel) reads it through {@link orderEvidence}, never row by row:
+ * - one `0000` row for an amount of the payment outweighs any declined rows;
+ * - a flag (`settleYn`, `cancelYn`, `refundYn`) that is `Y` on any row counts as `Y`; it is `N` only
+ *   when every row says `N`; anything else is "cannot tell";
+ * - a row with a code this product does not know is "cannot tell", never a decline.
+ *
+ * @example
+ * ```ts
+ * const evidence = orderEvidence(rows, [payment.amount]);
+ * if (evidence.approved) ...; else if (evidence.declined.length > 0) ...;
+ * ```
+ */
+import { type Money, moneyEquals } from '#shared/domain/money.ts';
+import type { OrderRecord } from '#shared/payon/types.ts';
+
+export interface OrderEvidence {
+  readonly txId: string;
+  /** Every row PAYON listed for the txId (duplicates removed), in PAYON's order. */
+  readonly rows: readonly OrderRecord[];
+  /** A `0000` row for one of the accepted amounts (authorised or captured), if any. */
+  readonly approved: OrderRecord | undefined;
+  /** A `0000` row for an amount the payment does not have (a difference, never a confirmation). */
+  readonly approvedOtherAmount: OrderRecord | undefined;
+  /** Rows with a documented non-`0000` result: declined attempts. */
+  readonly declined: readonly OrderRecord[];
+  /** Rows whose result this product does not know (cannot tell). */
+  readonly unreadable: readonly OrderRecord[];
+  readonly settled: boolean | undefined;
+  readonly cancelled: boolean | undefined;
+  readonly refunded: boolean | undefined;
+}
+
+/** Rows PAYON listed twice are one row: same sequence, time, result and amount. */
+const identity = (row: OrderRecord) =>
+  [
+    row.sequenceNo ?? '',
+    row.approvedAtText ?? '',
+    row.approvalNo ?? '',
+    row.resultCode ?? '',
+    row.amount.currency,
+    row.amount.minor,
+  ].join('|');
+
+/** Any `Y` is `Y`; `N` only when every row says `N`; otherwise undefined (cannot tell). */
+export function combinedFlag(values: readonly (boolean | undefined)[]): boolean | undefined {
+  if (values.includes(true)) return true;
+  return values.length > 0 && values.every((v) => v === false) ? false : undefined;
+}
+
+/**
+ * The evidence of one txId's rows. `amounts` are the amounts PAYON may show for the payment: the
+ * authorised amount and, after a partial capture, the captured one (DEFAULTS.md "Money moves").
+ */
+export function orderEvidence(rows: readonly OrderRecord[], amounts: readonly Money[]): OrderEvidence {
+  const seen = new Set<string>();
+  const unique = rows.filter((row) => {
+    const id = identity(row);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  const approvedRows = unique.filter((r) => r.signal === 'confirmed');
+  const matches = (row: OrderRecord) => amounts.some((a) => moneyEquals(a, row.amount));
+  return {
+    txId: unique[0]?.txId ?? '',
+    rows: unique,
+    approved: approvedRows.find(matches),
+    approvedOtherAmount: approvedRows.find((r) => !matches(r)),
+    declined: unique.filter((r) => r.signal === 'not_successful'),
+    unreadable: unique.filter((r) => r.signal === 'not_confirmed'),
+    settled: combinedFlag(unique.map((r) => r.settled)),
+    cancelled: combinedFlag(unique.map((r) => r.cancelled)),
+    refunded: combinedFlag(unique.map((r) => r.refunded)),
+  };
+}
+
+/** Rows grouped by txId, in the order PAYON listed them. */
+export function groupByTxId(rows: readonly OrderRecord[]): Map<string, OrderRecord[]> {
+  const groups = new Map<string, OrderRecord[]>();
+  for (const row of rows) {
+    const group = groups.get(row.txId);
+    if (group) group.push(row);
+    else groups.set(row.txId, [row]);
+  }
+  return groups;
+}
+
+/** The amounts PAYON's rows may show for a payment: authorised, and captured after a capture. */
+export function acceptedAmounts(payment: {
+  readonly amount: Money;
+  readonly capturedAmount?: Money | undefined;
+}): Money[] {
+  return payment.capturedAmount && !moneyEquals(payment.capturedAmount, payment.amount)
+    ? [payment.amount, payment.capturedAmount]
+    : [payment.amount];
+}
+
+/** The latest declined row (by PAYON's time, else PAYON's order). */
+export function latestDecline(evidence: OrderEvidence): OrderRecord | undefined {
+  let latest: OrderRecord | undefined;
+  for (const row of evidence.declined) {
+    if (
+      latest === undefined ||
+      (row.approvedAt?.getTime() ?? Number.POSITIVE_INFINITY) >=
+        (latest.approvedAt?.getTime() ?? Number.NEGATIVE_INFINITY)
+    ) {
+      latest = row;
+    }
+  }
+  return latest;
+}
