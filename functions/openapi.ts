@@ -17,6 +17,7 @@ import { paymentReturnSchemas } from '#functions/payment-return/schema.ts';
 import { payonWebhookSchemas } from '#functions/payon-webhook/schema.ts';
 import { refundPaymentSchemas } from '#functions/refund-payment/schema.ts';
 import { registerPaymentSchemas } from '#functions/register-payment/schema.ts';
+import { resolvePaymentSchemas } from '#functions/resolve-payment/schema.ts';
 import { ROUTES, type Route } from '#functions/routes.ts';
 import { setPinVerificationSchemas } from '#functions/set-pin-verification/schema.ts';
 import { startReconciliationSchemas } from '#functions/start-reconciliation/schema.ts';
@@ -30,6 +31,7 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   'capture-payment': capturePaymentSchemas,
   'cancel-payment': cancelPaymentSchemas,
   'refund-payment': refundPaymentSchemas,
+  'resolve-payment': resolvePaymentSchemas,
   'list-transactions': listTransactionsSchemas,
   'payment-return': paymentReturnSchemas,
   'create-binding': createBindingSchemas,
@@ -88,6 +90,16 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     status: 200,
     tag: 'Payments',
     example: {},
+  },
+  'resolve-payment': {
+    summary:
+      'Operators only (IAM): settle a payment whose money move has an unknown outcome, with a reason',
+    status: 200,
+    tag: 'Payments',
+    example: {
+      outcome: 'did_not_happen',
+      reason: 'Checked with PAYON support (ticket 4521): the capture was never processed',
+    },
   },
   'list-transactions': {
     summary: "PAYON's order history for Cambodian days",
@@ -199,7 +211,9 @@ function operation(route: Route) {
     tags: [doc.tag],
     ...(route.access === 'merchant'
       ? { security: [{ bearerAuth: [] }, { sigv4: [] }] }
-      : { security: [] }),
+      : route.access === 'operator'
+        ? { security: [{ sigv4: [] }] }
+        : { security: [] }),
     parameters: [
       ...parameters(schemas.path, 'path'),
       ...parameters(schemas.query, 'query'),

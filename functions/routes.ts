@@ -8,7 +8,12 @@ export type RouteAccess =
   /** The customer's browser, sent back by PAYON (no credentials). */
   | 'public'
   /** PAYON's servers: no credentials; a secret token in the path (and an optional IP allowlist). */
-  | 'payon';
+  | 'payon'
+  /**
+   * The merchant's operators: in AWS always IAM (SigV4), whatever `auth` the merchant routes use,
+   * and nobody is granted it by default (the stack outputs the route's ARN for an operator policy).
+   */
+  | 'operator';
 
 export interface Route {
   readonly method: 'GET' | 'POST';
@@ -55,6 +60,13 @@ export const ROUTES: readonly Route[] = [
     path: '/payments/{id}/refund',
     function: 'refund-payment',
     access: 'merchant',
+    idempotent: true,
+  },
+  {
+    method: 'POST',
+    path: '/payments/{id}/resolve',
+    function: 'resolve-payment',
+    access: 'operator',
     idempotent: true,
   },
   {

@@ -35,6 +35,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'capture-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   'cancel-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   'refund-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
+  // An operator's verdict on an unknown outcome: the payment and its event; never calls PAYON.
+  'resolve-payment': { table: 'readWrite', merchantSecret: false, publishEvents: true },
   // Reads the payment; `?sync=true` asks PAYON and writes the settled state back.
   'get-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   // PAYON's order history only: nothing of ours is read or written.

@@ -319,6 +319,11 @@ export class PayonStack extends Stack {
       description: 'Subscribe to receive alarms',
     });
     new CfnOutput(this, 'AuthMode', { value: config.auth.type });
+    new CfnOutput(this, 'ResolvePaymentRouteArn', {
+      value: this.api.arnForExecuteApi('POST', '/payments/*/resolve', '*'),
+      description:
+        'execute-api ARN of POST /payments/{id}/resolve (IAM only): grant execute-api:Invoke on it to your operators',
+    });
     new CfnOutput(this, 'NotificationUrl', {
       value: `${this.stage.url}payon/notifications/<notificationToken of secret ${names.secretName}>`,
       description: "Give PAYON this URL for push notifications, with the secret's token in place",
@@ -490,6 +495,9 @@ export class PayonStack extends Stack {
             jwtAudience: [...config.auth.audience],
           })
         : new HttpIamAuthorizer();
+    // Operator routes are IAM whatever `auth` the merchant routes use: a JWT the merchant's
+    // frontend holds must never settle an unknown outcome. Nobody is granted them by default.
+    const operator = new HttpIamAuthorizer();
     for (const route of ROUTES) {
       const fn = this.functions.get(route.function);
       if (!fn) throw new Error(`No function for route ${route.method} ${route.path}`);
@@ -505,9 +513,14 @@ export class PayonStack extends Stack {
         ),
         // PAYON's pushes carry no credentials: the secret token in the path is checked by the
         // function in constant time (and the source address, when an allowlist is configured).
-        authorizer: route.access === 'merchant' ? merchant : new HttpNoneAuthorizer(),
+        authorizer:
+          route.access === 'merchant'
+            ? merchant
+            : route.access === 'operator'
+              ? operator
+              : new HttpNoneAuthorizer(),
       });
-      if (route.access !== 'merchant') this.publicRoutes.push(...added);
+      if (route.access === 'public' || route.access === 'payon') this.publicRoutes.push(...added);
     }
     return { api, stage };
   }

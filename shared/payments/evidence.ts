@@ -55,7 +55,10 @@ export function combinedFlag(values: readonly (boolean | undefined)[]): boolean 
  * The evidence of one txId's rows. `amounts` are the amounts PAYON may show for the payment: the
  * authorised amount and, after a partial capture, the captured one (DEFAULTS.md "Money moves").
  */
-export function orderEvidence(rows: readonly OrderRecord[], amounts: readonly Money[]): OrderEvidence {
+export function orderEvidence(
+  rows: readonly OrderRecord[],
+  amounts: readonly Money[],
+): OrderEvidence {
   const seen = new Set<string>();
   const unique = rows.filter((row) => {
     const id = identity(row);

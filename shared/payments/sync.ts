@@ -21,11 +21,7 @@ import {
   recordDecline,
   transition,
 } from '#shared/domain/payment.ts';
-import {
-  CONCLUDED_UNPAID,
-  canTransition,
-  type KnownState,
-} from '#shared/domain/payment-state.ts';
+import { CONCLUDED_UNPAID, canTransition, type KnownState } from '#shared/domain/payment-state.ts';
 import { PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
 import {
   acceptedAmounts,

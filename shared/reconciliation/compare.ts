@@ -1,6 +1,7 @@
 /**
  * The three-way comparison of one transaction (issue 9, first part): what the product holds, what
- * PAYON's order history says, and what PAYON's merchant reconciliation answered. Pure: the
+ * PAYON's order history says (every row of the txId, read as one piece of evidence by
+ * `#shared/payments/evidence.ts`), and what PAYON's merchant reconciliation answered. Pure: the
  * reconciliation run feeds it page by page and acts on its verdict (healing goes through the same
  * sync code as notifications; everything else becomes a named exception).
  *
@@ -11,6 +12,7 @@
  */
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import type { KnownState, StateSnapshot } from '#shared/domain/payment-state.ts';
+import { acceptedAmounts, type OrderEvidence, orderEvidence } from '#shared/payments/evidence.ts';
 import { SUCCESS_CODE } from '#shared/payon/status.ts';
 import type { OrderRecord, ReconciliationResult } from '#shared/payon/types.ts';
 
@@ -34,11 +36,14 @@ export interface LocalRecord {
   readonly kind: 'purchase' | 'preauth';
   readonly snapshot: StateSnapshot;
   readonly amount: Money;
+  /** After a (partial) capture: PAYON's rows may show either amount (DEFAULTS.md "Money moves"). */
+  readonly capturedAmount?: Money | undefined;
 }
 
 export interface Evidence {
   readonly local?: LocalRecord;
-  readonly order?: OrderRecord;
+  /** Every row PAYON's history lists for this txId (on the page being reconciled). */
+  readonly orders?: readonly OrderRecord[];
   /** PAYON's answer for the item submitted for this txId, with the total that was submitted. */
   readonly reconciliation?: { readonly answer: ReconciliationResult; readonly submitted: Money };
 }
@@ -49,6 +54,13 @@ export type Verdict =
   | { readonly kind: 'pending' }
   /** The evidence settles it: move the payment (through the shared transition code). */
   | { readonly kind: 'heal'; readonly to: KnownState; readonly reason: string }
+  /**
+   * PAYON lists only declined attempts for the txId: not final on its own (an approval may be
+   * listed elsewhere, or come late). PAYON's status pull decides (DEFAULTS.md): COMPLETE for the
+   * same amount confirms; 302/9999 past expiry plus grace makes a waiting payment FAILED, and is a
+   * `status_differs` for a payment the product holds as paid.
+   */
+  | { readonly kind: 'ask_status'; readonly reason: string }
   | {
       readonly kind: 'exception';
       readonly difference: DifferenceKind;
@@ -67,15 +79,16 @@ const exception = (difference: DifferenceKind, detail: string, payonCode?: strin
 const CONFIRMED: readonly KnownState[] = ['AUTHORIZED', 'SUCCEEDED', 'CANCELLED', 'REFUNDED'];
 
 export function compareTransaction(evidence: Evidence): Verdict {
-  const { local, order, reconciliation } = evidence;
+  const { local, orders = [], reconciliation } = evidence;
   if (local === undefined) {
-    return order === undefined
+    const first = orders[0];
+    return first === undefined
       ? exception('missing_locally', 'only the reconciliation answer names it')
-      : exception('missing_locally', `PAYON result ${order.resultCode ?? '?'}`);
+      : exception('missing_locally', `PAYON result ${first.resultCode ?? '?'}`);
   }
   const rejected = reconciliation && rejection(reconciliation.answer);
   if (rejected) return rejected;
-  if (order === undefined) {
+  if (orders.length === 0) {
     if (local.snapshot.state !== 'UNKNOWN' && CONFIRMED.includes(local.snapshot.state)) {
       return exception('missing_at_payon', `the payment is ${local.snapshot.state}`);
     }
@@ -83,13 +96,15 @@ export function compareTransaction(evidence: Evidence): Verdict {
       ? { kind: 'pending' }
       : { kind: 'matched' };
   }
-  if (!moneyEquals(order.amount, local.amount)) {
+  const rows = orderEvidence(orders, acceptedAmounts(local));
+  if (rows.approved === undefined && rows.approvedOtherAmount !== undefined) {
+    const other = rows.approvedOtherAmount.amount;
     return exception(
       'amount_differs',
-      `PAYON ${order.amount.minor} ${order.amount.currency}, payment ${local.amount.minor} ${local.amount.currency}`,
+      `PAYON ${other.minor} ${other.currency}, payment ${local.amount.minor} ${local.amount.currency}`,
     );
   }
-  const byOrder = compareWithOrder(local, order);
+  const byOrder = compareWithOrders(local, rows);
   if (byOrder.kind !== 'matched' || reconciliation === undefined) return byOrder;
   return compareWithReconciliation(reconciliation.answer, reconciliation.submitted);
 }
@@ -101,73 +116,61 @@ function rejection(answer: ReconciliationResult): Verdict | undefined {
     : undefined;
 }
 
-function compareWithOrder(local: LocalRecord, order: OrderRecord): Verdict {
+function compareWithOrders(local: LocalRecord, rows: OrderEvidence): Verdict {
   const { snapshot } = local;
   const paid: KnownState = local.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
   const waiting =
     snapshot.state === 'PENDING' ||
-    snapshot.state === 'EXPIRED' ||
     (snapshot.state === 'UNKNOWN' && snapshot.operation === 'register');
-  if (order.signal === 'not_confirmed') {
-    return exception(
-      'status_differs',
-      `PAYON result ${order.resultCode ?? 'missing'} is not one this product knows`,
-    );
-  }
-  if (order.signal === 'not_successful') {
-    if (snapshot.state === 'FAILED' || snapshot.state === 'EXPIRED') return { kind: 'matched' };
-    if (waiting) {
-      return {
-        kind: 'heal',
-        to: 'FAILED',
-        reason: `PAYON's order history shows result ${order.resultCode}`,
-      };
+  const concluded = snapshot.state === 'FAILED' || snapshot.state === 'EXPIRED';
+  if (rows.approved === undefined) {
+    if (rows.declined.length === 0) {
+      const code = rows.unreadable[0]?.resultCode;
+      return exception(
+        'status_differs',
+        `PAYON result ${code ?? 'missing'} is not one this product knows`,
+      );
     }
-    return exception(
-      'status_differs',
-      `PAYON shows result ${order.resultCode}; the payment is ${snapshot.state}`,
-    );
+    if (concluded) return { kind: 'matched' };
+    const codes = [...new Set(rows.declined.map((r) => r.resultCode ?? '?'))].join(', ');
+    return {
+      kind: 'ask_status',
+      reason: `PAYON's order history lists only declined attempts (${codes}); the payment is ${snapshot.state}`,
+    };
   }
-  // PAYON shows the payment approved.
-  if (waiting) {
+  // PAYON shows the payment approved (one 0000 row outweighs any declined rows).
+  if (waiting || concluded) {
     return {
       kind: 'heal',
       to: paid,
       reason: "PAYON's order history shows it approved for the same amount",
     };
   }
-  if (snapshot.state === 'FAILED') {
-    return exception('status_differs', 'PAYON shows it approved; the payment is FAILED');
-  }
   if (snapshot.state === 'UNKNOWN') {
-    // An unanswered refund or cancel that PAYON's flags settle.
-    if (snapshot.operation === 'refund' && order.refunded !== undefined) {
-      return order.refunded
-        ? { kind: 'heal', to: 'REFUNDED', reason: 'PAYON shows the refund' }
-        : { kind: 'pending' };
+    // An unanswered refund or cancel that PAYON's flags settle (a Y on any row); N is left to
+    // the sweep, which waits the settling delay first; a capture only reconciliation can settle.
+    if (snapshot.operation === 'refund' && rows.refunded === true) {
+      return { kind: 'heal', to: 'REFUNDED', reason: 'PAYON shows the refund' };
     }
-    if (snapshot.operation === 'cancel' && order.cancelled !== undefined) {
-      return order.cancelled
-        ? { kind: 'heal', to: 'CANCELLED', reason: 'PAYON shows the reversal' }
-        : { kind: 'pending' };
+    if (snapshot.operation === 'cancel' && rows.cancelled === true) {
+      return { kind: 'heal', to: 'CANCELLED', reason: 'PAYON shows the reversal' };
     }
     return { kind: 'pending' };
   }
-  if (order.refunded === true && snapshot.state !== 'REFUNDED') {
+  if (rows.refunded === true && snapshot.state !== 'REFUNDED') {
     return exception('status_differs', `PAYON shows a refund; the payment is ${snapshot.state}`);
   }
-  if (order.cancelled === true && snapshot.state !== 'CANCELLED') {
+  if (rows.cancelled === true && snapshot.state !== 'CANCELLED') {
     return exception('status_differs', `PAYON shows a reversal; the payment is ${snapshot.state}`);
   }
-  if (snapshot.state === 'REFUNDED' && order.refunded === false) {
+  if (snapshot.state === 'REFUNDED' && rows.refunded === false) {
     return exception('status_differs', 'the payment is REFUNDED; PAYON shows no refund');
   }
-  if (snapshot.state === 'CANCELLED' && order.cancelled === false) {
+  if (snapshot.state === 'CANCELLED' && rows.cancelled === false) {
     return exception('status_differs', 'the payment is CANCELLED; PAYON shows no reversal');
   }
   return { kind: 'matched' };
 }
-
 function compareWithReconciliation(answer: ReconciliationResult, submitted: Money): Verdict {
   if (answer.grandTotal !== undefined && !moneyEquals(answer.grandTotal, submitted)) {
     return exception(

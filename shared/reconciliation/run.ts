@@ -9,8 +9,12 @@
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
-import { ConflictError } from '#shared/errors.ts';
+import type { KnownState } from '#shared/domain/payment-state.ts';
+import { ConflictError, PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
 import { reconciliationEvent } from '#shared/events/envelope.ts';
+import { groupByTxId } from '#shared/payments/evidence.ts';
+import { confirmedPayment, failureAfter } from '#shared/payments/sync.ts';
+import { atLocalTime } from '#shared/payon/mappers.ts';
 import type {
   OrderRecord,
   ReconciliationItemInput,
@@ -33,7 +37,7 @@ import type {
 
 export type ReconcileDeps = Pick<
   Dependencies,
-  'payon' | 'payments' | 'clock' | 'logger' | 'metrics'
+  'payon' | 'payments' | 'clock' | 'logger' | 'metrics' | 'config'
 > & {
   readonly reconciliations: ReconciliationStore;
   /** Delivers the `reconciliation.completed` event after the report commits. */
@@ -69,7 +73,8 @@ export function reconciliationItem(payment: Payment): ReconciliationItemInput | 
         ? item('PRE_AUTH_COMPLETE', captured)
         : item('PURCHASE', payment.amount);
     case 'REFUNDED':
-      return item('REFUND', payment.amount);
+      // PAYON refunds in full what it holds: the captured amount of a completed pre-auth.
+      return item('REFUND', kind === 'preauth' ? captured : payment.amount);
     case 'CANCELLED':
       return kind === 'preauth'
         ? payment.capturedAmount
@@ -86,6 +91,7 @@ const localRecord = (p: Payment): LocalRecord => ({
   kind: p.kind,
   snapshot: p.snapshot,
   amount: p.amount,
+  capturedAmount: p.capturedAmount,
 });
 
 /** A date inside Cambodian day `day` (PAYON's orders list takes days). */
@@ -198,7 +204,10 @@ async function reconcilePage(
       counts.payonApprovedMinor[key] = (counts.payonApprovedMinor[key] ?? 0) + order.amount.minor;
     }
   }
-  const txIds = page.map((o) => o.txId);
+  // One txId may be listed several times (a declined attempt, the approval, a refund): each txId
+  // is one piece of evidence, and one item of the seen-set (DEFAULTS.md).
+  const groups = groupByTxId(page);
+  const txIds = [...groups.keys()];
   const locals = await deps.payments.getMany(txIds);
   // Confirmed payments go to PAYON's reconciliation, in batches.
   const items = [...locals.values()].map(reconciliationItem).filter((i) => i !== undefined);
@@ -216,15 +225,18 @@ async function reconcilePage(
     }
   }
   const exceptions: ExceptionRecord[] = [];
-  for (const order of page) {
-    const payment = locals.get(order.txId);
-    const reconciliation = answers.get(order.txId);
+  for (const [txId, rows] of groups) {
+    const payment = locals.get(txId);
+    const reconciliation = answers.get(txId);
+    // The 12-hour times, read against the payment's own creation time (DEFAULTS.md "Dates").
+    const created = payment ? new Date(payment.createdAt) : undefined;
+    const orders = rows.map((row) => atLocalTime(row, created));
     const evidence: Evidence = {
-      order,
+      orders,
       ...(payment ? { local: localRecord(payment) } : {}),
       ...(reconciliation ? { reconciliation } : {}),
     };
-    const exception = await act(deps, payment, compareTransaction(evidence), counts, order);
+    const exception = await act(deps, payment, compareTransaction(evidence), counts, orders[0]);
     if (exception) exceptions.push(exception);
   }
   await deps.reconciliations.markSeen(day, runId, txIds, deps.clock());
@@ -248,23 +260,30 @@ async function confirmUnseen(deps: ReconcileDeps, payment: Payment): Promise<Ver
 async function act(
   deps: ReconcileDeps,
   payment: Payment | undefined,
-  verdict: Verdict,
+  given: Verdict,
   counts: ReconciliationCounts,
   order?: OrderRecord,
 ): Promise<ExceptionRecord | undefined> {
+  const verdict =
+    given.kind === 'ask_status' && payment ? await askStatus(deps, payment, given) : given;
   switch (verdict.kind) {
     case 'matched':
       counts.matched += 1;
       return undefined;
     case 'pending':
+    case 'ask_status':
       counts.pending += 1;
       return undefined;
     case 'heal': {
       if (!payment) return undefined;
       try {
-        await deps.payments.update(
-          transition(payment, verdict.to, 'reconciliation', verdict.reason, deps.clock()),
-        );
+        const now = deps.clock();
+        const paid = verdict.to === 'AUTHORIZED' || verdict.to === 'SUCCEEDED';
+        // Paid from PENDING, an unanswered registration, or (late) from FAILED / EXPIRED.
+        const healed = paid
+          ? confirmedPayment(deps, payment, 'reconciliation', verdict.reason, now, undefined)
+          : transition(payment, verdict.to, 'reconciliation', verdict.reason, now);
+        await deps.payments.update(healed);
         counts.healed += 1;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -291,4 +310,49 @@ async function act(
       };
     }
   }
+}
+
+/**
+ * PAYON's history lists only declined attempts for a payment: its status pull decides
+ * (DEFAULTS.md). A read PAYON refuses or cannot answer leaves the payment pending (one failed
+ * probe of that payment; the run goes on).
+ */
+async function askStatus(
+  deps: ReconcileDeps,
+  payment: Payment,
+  verdict: Extract<Verdict, { kind: 'ask_status' }>,
+): Promise<Verdict> {
+  const paid: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
+  const state = payment.snapshot.state;
+  const waiting =
+    state === 'PENDING' || (state === 'UNKNOWN' && payment.snapshot.operation === 'register');
+  let status: Awaited<ReturnType<ReconcileDeps['payon']['transactionStatus']>>;
+  try {
+    status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+  } catch (error) {
+    if (!(error instanceof PayonUnavailableError || error instanceof PayonRejectedError)) {
+      throw error;
+    }
+    deps.metrics.addMetric('reconciliation.unreadable', 'Count', 1);
+    return verdict;
+  }
+  if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
+    return waiting
+      ? { kind: 'heal', to: paid, reason: `PAYON status ${status.statusCode} for the same amount` }
+      : { kind: 'matched' };
+  }
+  if (waiting) {
+    return deps.clock() >= failureAfter(deps, payment)
+      ? {
+          kind: 'heal',
+          to: 'FAILED',
+          reason: `${verdict.reason}; its status finds no successful transaction, and the order expired`,
+        }
+      : { kind: 'pending' };
+  }
+  return {
+    kind: 'exception',
+    difference: 'status_differs',
+    detail: `${verdict.reason}; its status finds no successful transaction`,
+  };
 }

@@ -490,6 +490,10 @@ describe('PayonStack API', () => {
           AuthorizationType: 'JWT',
           AuthorizerId: ref(authorizer ?? ''),
         });
+      } else if (route.access === 'operator') {
+        // Operators: IAM even when the merchant routes use JWT.
+        expect(found?.Properties?.AuthorizationType).toBe('AWS_IAM');
+        expect(found?.Properties).not.toHaveProperty('AuthorizerId');
       } else {
         expect(found?.Properties?.AuthorizationType).toBe('NONE');
         expect(found?.Properties).not.toHaveProperty('AuthorizerId');
@@ -503,7 +507,8 @@ describe('PayonStack API', () => {
     for (const route of ROUTES) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
-        AuthorizationType: route.access === 'merchant' ? 'AWS_IAM' : 'NONE',
+        AuthorizationType:
+          route.access === 'merchant' || route.access === 'operator' ? 'AWS_IAM' : 'NONE',
       });
     }
   });

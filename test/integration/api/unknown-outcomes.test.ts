@@ -86,31 +86,77 @@ describe('money moves whose outcome is unknown', () => {
         expect((synced.body as Body).state).toBe(done);
       },
     );
+  });
 
-    it(`after a reset PAYON did not act on: back to ${prior} once PAYON shows no ${op}, then retried`, async () => {
-      const id = await paid(kind);
-      api.sandbox.addFault({ path, kind: 'reset', applyFirst: false });
+  // DEFAULTS.md "UNKNOWN"": a refund or reversal PAYON's orders list shows `N` for, two minutes
+  // after the attempt, did not happen, and may be sent again.
+  describe.each(moves.filter((m) => m.op !== 'capture'))(
+    '$op',
+    ({ op, kind, path, done, prior }) => {
+      it(`after a reset PAYON did not act on: back to ${prior} once PAYON shows no ${op}, then retried`, async () => {
+        const id = await paid(kind);
+        api.sandbox.addFault({ path, kind: 'reset', applyFirst: false });
 
-      const first = await api.call('POST', `/payments/${id}/${op}`, {
+        const first = await api.call('POST', `/payments/${id}/${op}`, {
+          idempotencyKey: key(),
+          body: {},
+        });
+        const tooSoon = await api.call('GET', `/payments/${id}?sync=true`);
+        offsetMs = 3 * 60_000;
+        const settled = await api.call('GET', `/payments/${id}?sync=true`);
+        const again = await api.call('POST', `/payments/${id}/${op}`, {
+          idempotencyKey: key(),
+          body: {},
+        });
+
+        expect(first.status).toBe(504);
+        expect((tooSoon.body as Body).state).toBe('UNKNOWN');
+        expect((settled.body as Body).state).toBe(prior);
+        expect(again.status, again.text).toBe(200);
+        expect((again.body as Body).state).toBe(done);
+        expect(api.sandbox.journal.requests(path)).toHaveLength(2);
+      });
+    },
+  );
+
+  // Nothing PAYON documents shows that a completion did NOT happen: an unanswered capture is never
+  // concluded "not happened" (a 3003 or a MISMATCHED reconciliation answer cannot tell), so it is
+  // never sent again until an operator settles it.
+  it.each([
+    ['3003 Invalid Transaction', { resultCode: '3003' as const }],
+    ['no PRE_AUTH_COMPLETE in the ledger (MISMATCHED)', undefined],
+  ])(
+    'an unanswered capture stays UNKNOWN when reconciliation answers %s, and is never re-sent',
+    async (_, script) => {
+      const id = await paid('preauth');
+      api.sandbox.addFault({ path: '/pg/preAuthCompletion', kind: 'reset', applyFirst: false });
+      if (script) api.sandbox.scriptReconciliation(id, script);
+
+      const first = await api.call('POST', `/payments/${id}/capture`, {
         idempotencyKey: key(),
         body: {},
       });
-      const tooSoon = await api.call('GET', `/payments/${id}?sync=true`);
       offsetMs = 3 * 60_000;
-      const settled = await api.call('GET', `/payments/${id}?sync=true`);
-      const again = await api.call('POST', `/payments/${id}/${op}`, {
+      const synced = await api.call('GET', `/payments/${id}?sync=true`);
+      const again = await api.call('POST', `/payments/${id}/capture`, {
         idempotencyKey: key(),
         body: {},
       });
+      const item = (await api.scan()).find((i) => i.pk === `PAY#${id}`);
 
       expect(first.status).toBe(504);
-      expect((tooSoon.body as Body).state).toBe('UNKNOWN');
-      expect((settled.body as Body).state).toBe(prior);
-      expect(again.status, again.text).toBe(200);
-      expect((again.body as Body).state).toBe(done);
-      expect(api.sandbox.journal.requests(path)).toHaveLength(2);
-    });
-  });
+      expect(synced.body).toMatchObject({ state: 'UNKNOWN', unknownOperation: 'capture' });
+      expect(again.status).toBe(409);
+      expect((again.body as { error: Body }).error.code).toBe('outcome_being_resolved');
+      expect(item).toMatchObject({
+        state: 'UNKNOWN',
+        unknownOperation: 'capture',
+        capturedMinor: 2_000,
+      });
+      expect(api.sandbox.journal.requests('/pg/preAuthCompletion')).toHaveLength(1);
+      expect(api.sandbox.journal.requests('/pg/merchant/reconcilation')).toHaveLength(1);
+    },
+  );
 
   it('a registration that timed out is UNKNOWN, then SUCCEEDED once the customer paid', async () => {
     api.sandbox.addFault({

@@ -123,18 +123,31 @@ describe('status sweep', () => {
     expect(now).toBeGreaterThanOrEqual(Date.parse(expiresAt));
   });
 
-  it("fails a declined payment whose push never came, from PAYON's orders list once it is past expiry", async () => {
+  it("records a declined attempt from PAYON's orders list, and fails it only past expiry plus grace", async () => {
     const payment = await register();
     api.sandbox.pay(payment.txId, 'decline');
     await nextProbe(payment.txId);
-    const beforeExpiry = (await api.deps.payments.get(payment.txId))?.snapshot.state;
-    now += 16 * 60_000;
+    const declined = await api.deps.payments.get(payment.txId);
+    // Past expiry (15 min), inside the grace period (10 min): PAYON may still answer late.
+    now = Date.parse(payment.createdAt) + 20 * 60_000;
+    await nextProbe(payment.txId);
+    const inGrace = await api.deps.payments.get(payment.txId);
+    now = Date.parse(payment.createdAt) + 26 * 60_000;
     await nextProbe(payment.txId);
 
-    expect(beforeExpiry).toBe('PENDING');
+    expect(declined?.snapshot.state).toBe('PENDING');
+    expect(declined?.lastDecline).toMatchObject({ payonCode: '9999', count: 1 });
+    expect(declined?.history.at(-1)).toMatchObject({
+      from: 'PENDING',
+      to: 'PENDING',
+      change: 'attempt_declined',
+      source: 'orders_list',
+    });
+    expect(inGrace?.snapshot.state).toBe('PENDING');
+    expect(inGrace?.version).toBe(declined?.version);
     const stored = await api.deps.payments.get(payment.txId);
     expect(stored?.snapshot.state).toBe('FAILED');
-    expect(stored?.history.at(-1)).toMatchObject({ source: 'orders_list' });
+    expect(stored?.history.at(-1)?.reason).toMatch(/^PAYON declined the attempt \(9999\)/);
   });
 
   it('hands an unanswered refund PAYON never settles to an operator after 24 h, and keeps asking', async () => {

@@ -81,17 +81,27 @@ describe('webhook and confirmation', () => {
     expect((await api.events()).map((e) => e.type)).toEqual(['payment.authorized']);
   });
 
-  it('a declined payment pushed 9999 is FAILED: the push and the 302 pull agree', async () => {
+  // DEFAULTS.md (revised): 302/9999 is also "not paid yet", so a decline before expiry is not
+  // final. The push only makes the product look sooner; PAYON's orders list shows the decline.
+  it('a declined payment pushed 9999 stays PENDING with its decline, and is FAILED only past expiry plus grace', async () => {
+    // PAYON's order days are on the sandbox's clock: both clocks read the same time here.
+    api.sandbox.setClock(new Date(now).toISOString());
     const payment = await register();
     api.sandbox.pay(payment.txId, 'decline');
     await api.events();
 
     await api.push({ txId: payment.txId, resultCode: '9999', resultMsg: 'Error' });
     await api.settle();
+    const declined = await api.deps.payments.get(payment.txId);
+    const firstEvents = (await api.events()).map((e) => e.type);
+    now += 26 * 60_000;
+    await api.sweep();
 
+    expect(declined?.snapshot.state).toBe('PENDING');
+    expect(declined?.lastDecline).toMatchObject({ payonCode: '9999', count: 1 });
+    expect(firstEvents).toEqual(['payment.attempt_declined']);
     const stored = await api.deps.payments.get(payment.txId);
     expect(stored?.snapshot.state).toBe('FAILED');
-    expect(stored?.history.at(-1)?.reason).toContain('pushed 9999');
     expect((await notificationsOf(payment.txId))[0]?.status).toBe('agreed');
     expect((await api.events()).map((e) => e.type)).toEqual(['payment.failed']);
   });
@@ -112,7 +122,7 @@ describe('webhook and confirmation', () => {
     expect(statusPulls(payment.txId)).toBe(1);
   });
 
-  it('a late 9999 never moves a SUCCEEDED payment back; it is kept as a disagreement', async () => {
+  it('a late 9999 never moves a SUCCEEDED payment back; PAYON is asked, and it reads as an earlier declined attempt', async () => {
     const payment = await register();
     api.sandbox.pay(payment.txId, 'approve');
     await api.push({ txId: payment.txId, resultCode: '0000', resultMsg: 'Success' });
@@ -125,7 +135,10 @@ describe('webhook and confirmation', () => {
 
     expect(await api.deps.payments.get(payment.txId)).toEqual(before);
     const late = (await notificationsOf(payment.txId)).find((n) => n.resultCode === '9999');
-    expect(late).toMatchObject({ status: 'disagreed' });
+    expect(late).toMatchObject({ status: 'no_change' });
+    expect(String(late?.note)).toContain('earlier declined attempt');
+    // Asked: the settled payment's push triggered a pull, not only a log line.
+    expect(statusPulls(payment.txId)).toBe(2);
     expect(await api.events()).toEqual([]);
   });
 

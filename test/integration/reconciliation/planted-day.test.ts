@@ -99,14 +99,16 @@ describe('reconciling a planted day', () => {
         now,
       ),
     );
-    // Amount differs; status differs (FAILED here, approved at PAYON).
-    for (const name of ['amount', 'status']) {
+    // Amount differs; status differs (REFUNDED here, PAYON shows no refund); a late confirmation
+    // (FAILED here, approved at PAYON: healed forward, DEFAULTS.md "Late confirmation").
+    for (const name of ['amount', 'status', 'late']) {
       const txId = await register(name);
       api.sandbox.pay(txId, 'approve');
       await getPayment(api.deps, txId, true);
     }
     await setItem(ids.amount ?? '', 'SET amountMinor = :m', { ':m': { N: '1501' } });
-    await setItem(ids.status ?? '', 'SET #s = :s', { ':s': { S: 'FAILED' } });
+    await setItem(ids.status ?? '', 'SET #s = :s', { ':s': { S: 'REFUNDED' } });
+    await setItem(ids.late ?? '', 'SET #s = :s', { ':s': { S: 'FAILED' } });
     // Fee differs: PAYON's reconciliation approves another grand total (a fee of 0.30).
     // Refused: PAYON answers 0001, 0002 and 0006 for three items; 3003 for a payment stored as
     // SUCCEEDED that PAYON declined (its ledger has no approval to reconcile).
@@ -135,6 +137,8 @@ describe('reconciling a planted day', () => {
         metrics: {
           addMetric: (name: string) => metrics.push(name),
         } as unknown as typeof api.deps.metrics,
+        // As the daily run does: every order of the day is past its expiry and grace period.
+        clock: () => new Date(Date.now() + 30 * 60_000),
       },
       day,
       { pageSize: 3, batchSize: 2 },
@@ -155,8 +159,8 @@ describe('reconciling a planted day', () => {
     });
     const of = (name: string) => items.find((e) => e.txId === ids[name]);
     expect(of('status')).toMatchObject({
-      localState: 'FAILED',
-      detail: 'PAYON shows it approved; the payment is FAILED',
+      localState: 'REFUNDED',
+      detail: 'the payment is REFUNDED; PAYON shows no refund',
     });
     expect(of('fee')).toMatchObject({
       detail: 'submitted 1500, PAYON 1530 USD',
@@ -176,13 +180,19 @@ describe('reconciling a planted day', () => {
       'reconciliation',
     );
     expect((await api.deps.payments.get(ids.declinedUnheard ?? ''))?.snapshot.state).toBe('FAILED');
+    const late = await api.deps.payments.get(ids.late ?? '');
+    expect(late?.snapshot.state).toBe('SUCCEEDED');
+    expect(late?.history.at(-1)?.reason).toMatch(
+      /^late confirmation: .*\(the payment was FAILED\)$/,
+    );
+    expect(metrics).toContain('payments.lateConfirmation');
     // Nothing an exception names was moved.
-    expect((await api.deps.payments.get(ids.status ?? ''))?.snapshot.state).toBe('FAILED');
+    expect((await api.deps.payments.get(ids.status ?? ''))?.snapshot.state).toBe('REFUNDED');
     expect((await api.deps.payments.get(ids.refused3003 ?? ''))?.snapshot.state).toBe('SUCCEEDED');
     expect((await api.deps.payments.get(ids.unpaid ?? ''))?.snapshot.state).toBe('PENDING');
     expect(report).toMatchObject({ day, status: 'completed' });
     expect(report.counts).toMatchObject({
-      healed: 2,
+      healed: 3,
       exceptions: 9,
       byDifference: {
         missing_locally: 1,
@@ -204,7 +214,7 @@ describe('reconciling a planted day', () => {
     expect(event).toMatchObject({
       type: 'reconciliation.completed',
       stage: 'test',
-      reconciliation: { day, runId: report.runId, counts: { exceptions: 9, healed: 2 } },
+      reconciliation: { day, runId: report.runId, counts: { exceptions: 9, healed: 3 } },
     });
   });
 
@@ -222,7 +232,7 @@ describe('reconciling a planted day', () => {
       day,
       status: 'completed',
       // What the first run healed now simply agrees; the differences are still named.
-      counts: { healed: 0, exceptions: 9, matched: 5 },
+      counts: { healed: 0, exceptions: 9, matched: 6 },
       amounts: { inExceptions: [{ value: '121.01', currency: 'USD' }] },
     });
     const runId = (report.body as { runId: string }).runId;

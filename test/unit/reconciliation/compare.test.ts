@@ -24,6 +24,7 @@ const order = (over: Partial<OrderRecord> = {}): OrderRecord => ({
   refunded: false,
   approvalNo: '123456',
   approvedAt: undefined,
+  approvedAtText: undefined,
   day: '2026-11-22',
   sequenceNo: undefined,
   stan: undefined,
@@ -48,45 +49,48 @@ describe('compareTransaction', () => {
     expect(
       compareTransaction({
         local: local({ state: 'SUCCEEDED' }),
-        order: order(),
+        orders: [order()],
         reconciliation: { answer: answer(), submitted },
       }),
     ).toEqual({ kind: 'matched' });
-    expect(compareTransaction({ local: local({ state: 'FAILED' }), order: declined })).toEqual({
+    expect(compareTransaction({ local: local({ state: 'FAILED' }), orders: [declined] })).toEqual({
       kind: 'matched',
     });
     expect(compareTransaction({ local: local({ state: 'EXPIRED' }) })).toEqual({ kind: 'matched' });
     expect(
-      compareTransaction({ local: local({ state: 'REFUNDED' }), order: order({ refunded: true }) }),
+      compareTransaction({
+        local: local({ state: 'REFUNDED' }),
+        orders: [order({ refunded: true })],
+      }),
     ).toEqual({ kind: 'matched' });
   });
 
   it('heals exactly what the evidence settles', () => {
     expect(
-      compareTransaction({ local: local({ state: 'PENDING' }), order: order() }),
+      compareTransaction({ local: local({ state: 'PENDING' }), orders: [order()] }),
     ).toMatchObject({
       kind: 'heal',
       to: 'SUCCEEDED',
     });
     expect(
-      compareTransaction({ local: local({ state: 'EXPIRED' }, 1_999, 'preauth'), order: order() }),
+      compareTransaction({
+        local: local({ state: 'EXPIRED' }, 1_999, 'preauth'),
+        orders: [order()],
+      }),
     ).toMatchObject({ kind: 'heal', to: 'AUTHORIZED' });
     expect(
-      compareTransaction({
-        local: local({ state: 'UNKNOWN', operation: 'register', priorState: 'CREATED' }),
-        order: declined,
-      }),
-    ).toMatchObject({ kind: 'heal', to: 'FAILED' });
+      compareTransaction({ local: local({ state: 'FAILED' }), orders: [order()] }),
+    ).toMatchObject({ kind: 'heal', to: 'SUCCEEDED' });
     expect(
       compareTransaction({
         local: local({ state: 'UNKNOWN', operation: 'refund', priorState: 'SUCCEEDED' }),
-        order: order({ refunded: true }),
+        orders: [order({ refunded: true })],
       }),
     ).toMatchObject({ kind: 'heal', to: 'REFUNDED' });
     expect(
       compareTransaction({
         local: local({ state: 'UNKNOWN', operation: 'cancel', priorState: 'SUCCEEDED' }),
-        order: order({ cancelled: true }),
+        orders: [order({ cancelled: true })],
       }),
     ).toMatchObject({ kind: 'heal', to: 'CANCELLED' });
   });
@@ -96,7 +100,7 @@ describe('compareTransaction', () => {
     expect(
       compareTransaction({
         local: local({ state: 'UNKNOWN', operation: 'refund', priorState: 'SUCCEEDED' }),
-        order: order({ refunded: undefined }),
+        orders: [order({ refunded: undefined })],
       }),
     ).toEqual({ kind: 'pending' });
     expect(
@@ -106,37 +110,44 @@ describe('compareTransaction', () => {
           1_999,
           'preauth',
         ),
-        order: order(),
+        orders: [order()],
       }),
     ).toEqual({ kind: 'pending' });
   });
 
   it.each([
-    ['missing_locally', { order: order() }],
+    ['missing_locally', { orders: [order()] }],
     ['missing_at_payon', { local: local({ state: 'SUCCEEDED' }) }],
-    ['amount_differs', { local: local({ state: 'SUCCEEDED' }, 2_000), order: order() }],
-    ['amount_differs', { local: local({ state: 'PENDING' }, 2_000), order: order() }],
-    ['status_differs', { local: local({ state: 'FAILED' }), order: order() }],
-    ['status_differs', { local: local({ state: 'SUCCEEDED' }), order: declined }],
-    ['status_differs', { local: local({ state: 'SUCCEEDED' }), order: order({ refunded: true }) }],
-    ['status_differs', { local: local({ state: 'SUCCEEDED' }), order: order({ cancelled: true }) }],
-    ['status_differs', { local: local({ state: 'REFUNDED' }), order: order({ refunded: false }) }],
+    ['amount_differs', { local: local({ state: 'SUCCEEDED' }, 2_000), orders: [order()] }],
+    ['amount_differs', { local: local({ state: 'PENDING' }, 2_000), orders: [order()] }],
     [
       'status_differs',
-      { local: local({ state: 'CANCELLED' }), order: order({ cancelled: false }) },
+      { local: local({ state: 'SUCCEEDED' }), orders: [order({ refunded: true })] },
+    ],
+    [
+      'status_differs',
+      { local: local({ state: 'SUCCEEDED' }), orders: [order({ cancelled: true })] },
+    ],
+    [
+      'status_differs',
+      { local: local({ state: 'REFUNDED' }), orders: [order({ refunded: false })] },
+    ],
+    [
+      'status_differs',
+      { local: local({ state: 'CANCELLED' }), orders: [order({ cancelled: false })] },
     ],
     [
       'status_differs',
       {
         local: local({ state: 'PENDING' }),
-        order: order({ signal: 'not_confirmed', resultCode: '7777' }),
+        orders: [order({ signal: 'not_confirmed', resultCode: '7777' })],
       },
     ],
     [
       'status_differs',
       {
         local: local({ state: 'SUCCEEDED' }),
-        order: order(),
+        orders: [order()],
         reconciliation: {
           answer: answer({ resultCode: '9999', verdict: 'MISMATCHED' }),
           submitted,
@@ -147,7 +158,7 @@ describe('compareTransaction', () => {
       'fee_differs',
       {
         local: local({ state: 'SUCCEEDED' }),
-        order: order(),
+        orders: [order()],
         reconciliation: { answer: answer({ grandTotal: money(2_049, 'USD') }), submitted },
       },
     ],
@@ -161,10 +172,100 @@ describe('compareTransaction', () => {
       expect(
         compareTransaction({
           local: local({ state: 'SUCCEEDED' }),
-          order: order(),
+          orders: [order()],
           reconciliation: { answer: answer({ resultCode: code, verdict: undefined }), submitted },
         }),
       ).toMatchObject({ kind: 'exception', difference: 'rejected', payonCode: code });
     },
   );
+
+  // DEFAULTS.md (revised): PAYON may list one txId several times. A declined attempt before the
+  // approval, and refund / reversal / completion rows, are one piece of evidence.
+  describe('several rows for one txId', () => {
+    const refundRow = order({ refunded: true, sequenceNo: '3' });
+    const declinedFirst = order({
+      resultCode: '9999',
+      signal: 'not_successful',
+      statusCode: '99',
+      sequenceNo: '1',
+    });
+
+    it('one 0000 row for the same amount outweighs any declined rows', () => {
+      expect(
+        compareTransaction({
+          local: local({ state: 'PENDING' }),
+          orders: [declinedFirst, order()],
+        }),
+      ).toMatchObject({ kind: 'heal', to: 'SUCCEEDED' });
+      expect(
+        compareTransaction({
+          local: local({ state: 'SUCCEEDED' }),
+          orders: [declinedFirst, order({ sequenceNo: '2' })],
+          reconciliation: { answer: answer(), submitted },
+        }),
+      ).toEqual({ kind: 'matched' });
+    });
+
+    it('never heals a paid payment to FAILED on declined rows: the status pull decides', () => {
+      for (const state of ['SUCCEEDED', 'PENDING'] as const) {
+        expect(
+          compareTransaction({ local: local({ state }), orders: [declinedFirst] }),
+        ).toMatchObject({ kind: 'ask_status' });
+      }
+      expect(
+        compareTransaction({ local: local({ state: 'FAILED' }), orders: [declinedFirst] }),
+      ).toEqual({ kind: 'matched' });
+    });
+
+    it('counts a flag Y on any row as Y, and N only when every row says N', () => {
+      expect(
+        compareTransaction({
+          local: local({ state: 'REFUNDED' }),
+          orders: [order(), refundRow],
+        }),
+      ).toEqual({ kind: 'matched' });
+      expect(
+        compareTransaction({
+          local: local({ state: 'UNKNOWN', operation: 'refund', priorState: 'SUCCEEDED' }),
+          orders: [order(), refundRow],
+        }),
+      ).toMatchObject({ kind: 'heal', to: 'REFUNDED' });
+      expect(
+        compareTransaction({
+          local: local({ state: 'SUCCEEDED' }),
+          orders: [order(), refundRow],
+        }),
+      ).toMatchObject({ kind: 'exception', difference: 'status_differs' });
+      // A blank flag on one row: cannot tell, so REFUNDED is not contradicted.
+      expect(
+        compareTransaction({
+          local: local({ state: 'REFUNDED' }),
+          orders: [order(), order({ refunded: undefined, sequenceNo: '2' })],
+        }),
+      ).toEqual({ kind: 'matched' });
+    });
+
+    it('takes a row PAYON listed twice as one', () => {
+      expect(
+        compareTransaction({
+          local: local({ state: 'SUCCEEDED' }),
+          orders: [order({ sequenceNo: '7' }), order({ sequenceNo: '7' })],
+        }),
+      ).toEqual({ kind: 'matched' });
+    });
+  });
+
+  it('accepts either the authorised or the captured amount after a partial capture', () => {
+    const captured = {
+      ...local({ state: 'SUCCEEDED' }, 2_000, 'preauth'),
+      capturedAmount: money(1_999, 'USD'),
+    };
+    expect(compareTransaction({ local: captured, orders: [order()] })).toEqual({ kind: 'matched' });
+    expect(
+      compareTransaction({ local: captured, orders: [order({ amount: money(2_000, 'USD') })] }),
+    ).toEqual({ kind: 'matched' });
+    expect(
+      compareTransaction({ local: captured, orders: [order({ amount: money(1_500, 'USD') })] }),
+    ).toMatchObject({ kind: 'exception', difference: 'amount_differs' });
+  });
 });
