@@ -16,6 +16,8 @@ export interface FunctionAccess {
   readonly queryTable?: boolean;
   /** BatchGetItem and BatchWriteItem on the table: reconciliation reads and writes by the page. */
   readonly batchTable?: boolean;
+  /** BatchGetItem only: a page of PAYON's history joined with the payments it names. */
+  readonly batchRead?: boolean;
   /** lambda:InvokeFunction on reconcile-day (`POST /reconciliations` starts a run). */
   readonly invokeReconcile?: boolean;
   /** Whether the function reads the merchant's PAYON secret (to sign calls to PAYON). */
@@ -39,8 +41,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'resolve-payment': { table: 'readWrite', merchantSecret: false, publishEvents: true },
   // Reads the payment; `?sync=true` asks PAYON and writes the settled state back.
   'get-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
-  // PAYON's order history only: nothing of ours is read or written.
-  'list-transactions': { merchantSecret: true },
+  // PAYON's order history; the page's payments are read in one batch (never written) for their
+  // creation times, which settle PAYON's 12-hour clock (DEFAULTS.md "Dates").
+  'list-transactions': { table: 'read', batchRead: true, merchantSecret: true },
   // Public: reads one payment's returnUrl; must never reach PAYON's credentials.
   'payment-return': { table: 'read', merchantSecret: false },
   // PAYON's push: the secret holds the URL token; stores the push, queues it. Never calls PAYON.

@@ -285,6 +285,7 @@ export class PayonStack extends Stack {
       if (access.dayIndex) fn.useIndex(this.table, TABLE_KEYS.dayIndex.name);
       if (access.queryTable) fn.useTableQuery(this.table);
       if (access.batchTable) fn.useTableBatches(this.table);
+      if (access.batchRead) fn.useTableBatchReads(this.table);
       if (access.merchantSecret) fn.useMerchantSecret(this.merchantSecret, names.secretName);
       if (access.publishEvents) fn.useEventBus(this.eventBus);
       if (access.sendToConfirmQueue) fn.useConfirmQueue(this.confirmQueue);

@@ -71,6 +71,12 @@ export class PayonRejectedError extends AppError {
   ) {
     super(`PAYON refused ${path}: ${payonCode} ${payonMessage}`.trim());
   }
+
+  /**
+   * The refusal answered the retry after a 401: PAYON may have processed the first attempt, so
+   * for a money move this is not proof that nothing happened (DEFAULTS.md "401").
+   */
+  afterRetry = false;
 }
 
 /**
@@ -142,7 +148,27 @@ export class ConflictError extends AppError {
       | 'payment_state_conflict'
       | 'outcome_being_resolved'
       | 'reconciliation_running'
-      | 'binding_state_conflict',
+      | 'binding_state_conflict'
+      | 'payment_settled',
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The request cannot be served now, and nothing was sent to PAYON: PAYON could not tell what the
+ * product needs to know first (`settlement_unknown`), or PAYON refuses this deployment's
+ * credentials (`payon_credentials_rejected`: an operator must fix the merchant secret). The code
+ * names what to check; the message never carries a secret.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly statusCode = 503;
+  override readonly name = 'ServiceUnavailableError';
+
+  constructor(
+    readonly code: 'settlement_unknown' | 'payon_credentials_rejected',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {

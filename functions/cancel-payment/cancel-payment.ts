@@ -1,9 +1,30 @@
 import type { Payment } from '#shared/domain/payment.ts';
+import { canStart } from '#shared/domain/payment-state.ts';
+import {
+  ConflictError,
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  ServiceUnavailableError,
+} from '#shared/errors.ts';
+import { acceptedAmounts, orderEvidence } from '#shared/payments/evidence.ts';
 import { loadPayment, type MoneyMoveDeps, move } from '#shared/payments/money-moves.ts';
+import type { OrderRecord } from '#shared/payon/types.ts';
 
-/** Reverses a payment before settlement (PAYON's reversal). */
+/** How far the settlement look-up reads PAYON's orders list before giving up (DEFAULTS.md). */
+export const SETTLEMENT_LOOKUP = { pages: 5, pageSize: 500, ms: 5_000 } as const;
+
+/**
+ * Reverses a payment before settlement (PAYON's reversal). PAYON's orders list of the payment's own
+ * Cambodian day is read first (bounded): settled → refused (refund instead), not readable → refused
+ * as unavailable; nothing is sent to `/pg/reversal` in either case (DEFAULTS.md "Money moves").
+ */
 export async function cancelPayment(deps: MoneyMoveDeps, txId: string): Promise<Payment> {
   const payment = await loadPayment(deps, txId);
+  // The state checks (and their 409s) come first: they need nothing from PAYON.
+  if (payment.snapshot.state !== 'UNKNOWN' && canStart(payment.snapshot, 'cancel')) {
+    await assertNotSettled(deps, payment);
+  }
   return move(
     deps,
     payment,
@@ -12,4 +33,62 @@ export async function cancelPayment(deps: MoneyMoveDeps, txId: string): Promise<
     'CANCELLED',
     () => ({}),
   );
+}
+
+async function assertNotSettled(deps: MoneyMoveDeps, payment: Payment): Promise<void> {
+  const rows = await settlementRows(deps, payment);
+  const evidence = orderEvidence(rows ?? [], acceptedAmounts(payment));
+  if (evidence.settled === true) {
+    throw new ConflictError(
+      'payment_settled',
+      `PAYON has settled payment ${payment.txId}: it can no longer be reversed; refund it instead`,
+    );
+  }
+  if (evidence.refunded === true) {
+    throw new ConflictError(
+      'payment_state_conflict',
+      `PAYON shows a refund of payment ${payment.txId}: it cannot be reversed`,
+    );
+  }
+  if (rows === undefined || evidence.approved === undefined || evidence.settled === undefined) {
+    throw new ServiceUnavailableError(
+      'settlement_unknown',
+      `PAYON's orders list does not tell whether payment ${payment.txId} is settled yet; nothing was sent to PAYON, try again later`,
+      60,
+    );
+  }
+}
+
+/** The payment's rows in its own day's orders list, or undefined when they cannot be read in the bound. */
+async function settlementRows(
+  deps: MoneyMoveDeps,
+  payment: Payment,
+): Promise<OrderRecord[] | undefined> {
+  const created = new Date(payment.createdAt);
+  const started = Date.now();
+  const rows: OrderRecord[] = [];
+  try {
+    for (let index = 1; index <= SETTLEMENT_LOOKUP.pages; index += 1) {
+      if (Date.now() - started > SETTLEMENT_LOOKUP.ms) return rows.length > 0 ? rows : undefined;
+      const page = await deps.payon.listOrders({
+        from: created,
+        to: created,
+        index,
+        limit: SETTLEMENT_LOOKUP.pageSize,
+        createdAt: (txId) => (txId === payment.txId ? created : undefined),
+      });
+      rows.push(...page.filter((o) => o.txId === payment.txId));
+      if (page.length < SETTLEMENT_LOOKUP.pageSize) return rows.length > 0 ? rows : undefined;
+    }
+    return rows.length > 0 ? rows : undefined;
+  } catch (error) {
+    if (
+      error instanceof PayonUnavailableError ||
+      error instanceof PayonRejectedError ||
+      error instanceof OutcomeUnknownError
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
 }

@@ -1,5 +1,6 @@
 import { toWireAmount } from '#shared/domain/money.ts';
 import { CAMBODIA_OFFSET_MS } from '#shared/payon/dates.ts';
+import { atLocalTime } from '#shared/payon/mappers.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
 export interface ListTransactionsInput {
@@ -19,17 +20,24 @@ export async function listTransactions(
   deps: Pick<Dependencies, 'payon' | 'payments'>,
   input: ListTransactionsInput,
 ) {
-  const orders = await deps.payon.listOrders({
+  const rows = await deps.payon.listOrders({
     from: startOfCambodianDay(input.from),
     to: startOfCambodianDay(input.to),
     index: input.page,
     limit: input.limit,
     ...(input.kind ? { kind: input.kind } : {}),
   });
+  // PAYON's 12-hour times are read against each payment's own creation time (DEFAULTS.md
+  // "Dates"): one batched read of the page's payments. Rows stay as PAYON listed them.
+  const payments = await deps.payments.getMany([...new Set(rows.map((o) => o.txId))]);
+  const orders = rows.map((o) => {
+    const payment = payments.get(o.txId);
+    return atLocalTime(o, payment ? new Date(payment.createdAt) : undefined);
+  });
   return {
     page: input.page,
     limit: input.limit,
-    hasMore: orders.length === input.limit,
+    hasMore: rows.length === input.limit,
     items: orders.map((o) => ({
       id: o.txId,
       kind: o.kind,

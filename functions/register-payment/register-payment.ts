@@ -15,6 +15,7 @@ import {
   OutcomeUnknownError,
   PayonRejectedError,
   PayonUnavailableError,
+  ServiceUnavailableError,
   UnprocessableError,
 } from '#shared/errors.ts';
 import type { PayDvCd, PaymentMethod } from '#shared/payon/types.ts';
@@ -116,7 +117,7 @@ export async function registerPayment(
   } catch (error) {
     if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();
-    if (error instanceof PayonRejectedError) {
+    if (error instanceof PayonRejectedError && !error.afterRetry) {
       await deps.payments.update(
         transition(
           created,
@@ -128,13 +129,19 @@ export async function registerPayment(
       );
       throw error;
     }
-    if (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) {
-      await deps.payments.update(
-        transition(created, 'FAILED', 'payon', 'PAYON could not be reached', now),
-      );
+    const credentials =
+      error instanceof ServiceUnavailableError && error.code === 'payon_credentials_rejected';
+    if ((error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) || credentials) {
+      // Nothing was processed: no connection, or PAYON refused our token before anything else.
+      const why = credentials ? 'PAYON refused our credentials' : 'PAYON could not be reached';
+      await deps.payments.update(transition(created, 'FAILED', 'payon', why, now));
       throw error;
     }
-    if (error instanceof OutcomeUnknownError || error instanceof PayonUnavailableError) {
+    if (
+      error instanceof OutcomeUnknownError ||
+      error instanceof PayonUnavailableError ||
+      error instanceof PayonRejectedError // refused on the retry after a 401 (DEFAULTS.md)
+    ) {
       await deps.payments.update(markUnknown(created, 'register', error.message, now));
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,

@@ -189,6 +189,12 @@ export class PayonFunction extends Construct {
     return this;
   }
 
+  /** BatchGetItem only on the table: reading many payments at once (the key comes with `useTable`). */
+  useTableBatchReads(table: TableRef): this {
+    this.allow(['dynamodb:BatchGetItem'], [table.tableArn]);
+    return this;
+  }
+
   /** BatchGetItem and BatchWriteItem on the table (the key comes with `useTable`). */
   useTableBatches(table: TableRef): this {
     this.allow(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], [table.tableArn]);

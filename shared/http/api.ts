@@ -190,12 +190,12 @@ function fingerprint(event: APIGatewayProxyEventV2, body: unknown, key?: string)
 
 /**
  * Whether an answer ends the request for good (stored and replayed) or frees the key for a retry:
- * invalid input, conflicts, rate limits, unexpected errors, and PAYON unreachable before anything
- * was sent.
+ * invalid input, conflicts, rate limits, unexpected errors, PAYON unreachable before anything was
+ * sent, and 503s (nothing was sent: PAYON could not tell the settlement, or refused our keys).
  */
 function isFinal(response: HttpResponse, error: unknown): boolean {
   if (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) return false;
-  return ![400, 409, 429, 500].includes(response.statusCode);
+  return ![400, 409, 429, 500, 503].includes(response.statusCode);
 }
 
 interface IdempotencyState {

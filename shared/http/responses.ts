@@ -10,6 +10,7 @@ import {
   ConflictError,
   InvalidRequestError,
   PayonRejectedError,
+  ServiceUnavailableError,
   TooManyRequestsError,
 } from '#shared/errors.ts';
 
@@ -74,9 +75,12 @@ export function errorResponse(error: unknown): HttpResponse {
       { 'retry-after': String(error.retryAfterSeconds) },
     );
   }
-  if (error instanceof ConflictError && error.retryAfterSeconds !== undefined) {
+  if (
+    (error instanceof ConflictError || error instanceof ServiceUnavailableError) &&
+    error.retryAfterSeconds !== undefined
+  ) {
     return json(
-      409,
+      error.statusCode,
       { error: { code: error.code, message: error.message } },
       { 'retry-after': String(error.retryAfterSeconds) },
     );

@@ -1,12 +1,12 @@
 import { markUnknown, type Payment, transition } from '#shared/domain/payment.ts';
 import { canStart, type KnownState, type MoneyOperation } from '#shared/domain/payment-state.ts';
 import {
-  ConfigurationError,
   ConflictError,
   NotFoundError,
   OutcomeUnknownError,
   PayonRejectedError,
   PayonUnavailableError,
+  ServiceUnavailableError,
 } from '#shared/errors.ts';
 import type { MoneyMoveResult } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -67,21 +67,33 @@ export async function move(
     result = await call();
   } catch (error) {
     const now = deps.clock();
+    const credentials =
+      error instanceof ServiceUnavailableError && error.code === 'payon_credentials_rejected';
     if (
-      error instanceof PayonRejectedError ||
-      error instanceof ConfigurationError || // two 401s: PAYON refused to process it
+      (error instanceof PayonRejectedError && !error.afterRetry) ||
+      credentials || // two 401s: PAYON checks the token before it does anything (DEFAULTS.md)
       (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney)
     ) {
       const why =
         error instanceof PayonRejectedError
           ? `PAYON refused the ${operation} (${error.payonCode})`
-          : error instanceof ConfigurationError
+          : credentials
             ? 'PAYON refused our credentials'
             : 'PAYON could not be reached';
       await deps.payments.update(
         transition(inFlight, prior, 'payon', why, now, { capturedAmount: payment.capturedAmount }),
       );
       throw error;
+    }
+    if (error instanceof PayonRejectedError) {
+      // Refused on the retry after a 401: the first attempt may have been processed. UNKNOWN,
+      // settled only by PAYON's positive evidence, never sent again (DEFAULTS.md "401").
+      throw new OutcomeUnknownError(
+        `PAYON refused the ${operation} of payment ${payment.txId} (${error.payonCode}) on the retry after a 401; the first attempt may have gone through, so the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`,
+        error.path,
+        { cause: error },
+        502,
+      );
     }
     if (error instanceof OutcomeUnknownError || error instanceof PayonUnavailableError) {
       throw new OutcomeUnknownError(

@@ -16,7 +16,7 @@ import type { Config } from '#shared/config/index.ts';
 import type { PinEncryptor } from '#shared/crypto/rsa.ts';
 import type { RsaPadding } from '#shared/crypto/rsa-padding.ts';
 import type { Money } from '#shared/domain/money.ts';
-import { ConfigurationError, PayonUnavailableError } from '#shared/errors.ts';
+import { ConfigurationError, PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
 import * as map from '#shared/payon/mappers.ts';
 import type { Log } from '#shared/payon/status.ts';
 import {
@@ -100,22 +100,24 @@ export class PayonClient {
   /** Registers a purchase (`trt` 10) or pre-authorisation (`trt` 12) and returns its checkout. */
   async registerOrder(input: RegisterOrderInput): Promise<RegisteredOrder> {
     const path = PAYON_PATHS.registerOrder;
-    const { json } = await this.#post(path, (s) => map.orderRegisterRequest(s, input));
-    return map.readRegisteredOrder(json, path, input.txId);
+    const answer = await this.#post(path, (s) => map.orderRegisterRequest(s, input));
+    try {
+      return map.readRegisteredOrder(answer.json, path, input.txId);
+    } catch (error) {
+      // A refusal (a duplicate txId, say) of the retry after a 401: the first may have registered.
+      if (error instanceof PayonRejectedError && answer.retried) error.afterRetry = true;
+      throw error;
+    }
   }
 
   /** Cancels (reverses) a payment, identified by its own txId (DEFAULTS.md). */
   async reverse(txId: string): Promise<MoneyMoveResult> {
-    const path = PAYON_PATHS.reversal;
-    const { json } = await this.#post(path, (s) => map.txRequest(s, txId));
-    return map.readMoneyMove(json, path, txId);
+    return this.#move(PAYON_PATHS.reversal, (s) => map.txRequest(s, txId), txId);
   }
 
   /** Refunds a payment in full (PAYON's refund has no amount), identified by its own txId. */
   async refund(txId: string): Promise<MoneyMoveResult> {
-    const path = PAYON_PATHS.refund;
-    const { json } = await this.#post(path, (s) => map.txRequest(s, txId));
-    return map.readMoneyMove(json, path, txId);
+    return this.#move(PAYON_PATHS.refund, (s) => map.txRequest(s, txId), txId);
   }
 
   /** Completes (captures) a pre-authorisation for `amount`. */
@@ -123,9 +125,11 @@ export class PayonClient {
     readonly txId: string;
     readonly amount: Money;
   }): Promise<MoneyMoveResult> {
-    const path = PAYON_PATHS.preAuthCompletion;
-    const { json } = await this.#post(path, (s) => map.preAuthCompletionRequest(s, input));
-    return map.readMoneyMove(json, path, input.txId);
+    return this.#move(
+      PAYON_PATHS.preAuthCompletion,
+      (s) => map.preAuthCompletionRequest(s, input),
+      input.txId,
+    );
   }
 
   /** One page of PAYON's order history. */
@@ -184,6 +188,20 @@ export class PayonClient {
     const path = PAYON_PATHS.reconciliation;
     const { json } = await this.#post(path, (s) => map.reconciliationRequest(s, items));
     return map.readReconciliation(json, path, items);
+  }
+
+  /**
+   * Reads a money move's answer; a refusal in an answer that came after a 401 retry is marked
+   * (`afterRetry`), so that the caller does not take it as "nothing happened".
+   */
+  async #move(path: string, build: BodyBuilder, txId: string): Promise<MoneyMoveResult> {
+    const answer = await this.#post(path, build);
+    try {
+      return map.readMoneyMove(answer.json, path, txId);
+    } catch (error) {
+      if (error instanceof PayonRejectedError && answer.retried) error.afterRetry = true;
+      throw error;
+    }
   }
 
   /** Every endpoint but status answers 200; a 302 elsewhere is not a documented answer. */

@@ -98,6 +98,9 @@ export function parsePayonDate(text: string, format: PayonDateFormat): Date {
   return instant({ year, month, day, hour: 0, minute: 0, second: 0 }, text);
 }
 
+/** How far PAYON's clock (and its whole seconds) may run behind ours when reading 12-hour times. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
 const TWELVE_HOUR = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 
 // Assumed (docs/payon-assumptions.md A18).
@@ -105,9 +108,10 @@ const TWELVE_HOUR = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
  * Parses the orders list's `apprDttm` (`dd/MM/yyyy hh:mm:ss`), a 12-hour clock without AM/PM.
  *
  * DEFAULTS.md rule: of the two candidates (hour h or h+12), take the one closest to, and not
- * before, `notBefore` (the payment's creation time known locally). Without it, or when both
- * candidates are before it (clock skew), take the candidate closest to noon of that day; a tie
- * (exactly 06:00:00 or 18:00:00) goes to the morning.
+ * before, `notBefore` (the payment's creation time known locally). PAYON writes whole seconds
+ * and its clock is not ours, so "not before" allows {@link CLOCK_SKEW_MS} (the candidates are 12
+ * hours apart). Without it, or when both candidates are before it, take the candidate closest to
+ * noon of that day; a tie (exactly 06:00:00 or 18:00:00) goes to the morning.
  *
  * @example
  * ```ts
@@ -129,7 +133,8 @@ export function parseTwelveHourDateTime(text: string, notBefore?: Date): Date {
   const morning = instant({ ...base, hour: hour % 12 }, text);
   const afternoon = instant({ ...base, hour: (hour % 12) + 12 }, text);
   if (notBefore !== undefined) {
-    const candidates = [morning, afternoon].filter((c) => c.getTime() >= notBefore.getTime());
+    const earliest = notBefore.getTime() - CLOCK_SKEW_MS;
+    const candidates = [morning, afternoon].filter((c) => c.getTime() >= earliest);
     const [first] = candidates;
     if (first !== undefined) return first;
   }

@@ -9,10 +9,10 @@
  */
 import { createSigner, type Signer, signRequest } from '#shared/crypto/sign.ts';
 import {
-  ConfigurationError,
   OutcomeUnknownError,
   PayonRejectedError,
   PayonUnavailableError,
+  ServiceUnavailableError,
 } from '#shared/errors.ts';
 import { readEnvelope } from '#shared/payon/mappers.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
@@ -39,6 +39,8 @@ export interface PayonAnswer {
   readonly json: unknown;
   /** The secret the request was built and signed with (after a 401, the re-read one). */
   readonly secret: MerchantSecret;
+  /** The answer came to the second attempt, after PAYON answered the first with 401. */
+  readonly retried: boolean;
 }
 
 /** Builds the body from the current secret: merchant ids or keys may change on rotation. */
@@ -62,25 +64,32 @@ export class PayonTransport {
 
   /**
    * POSTs to `path` and returns PAYON's answer (HTTP 200 or 302, JSON). Every other outcome throws:
-   * 401 twice → {@link ConfigurationError}; other 4xx → {@link PayonRejectedError}; 5xx, another
+   * 401 twice → {@link ServiceUnavailableError} `payon_credentials_rejected`; other 4xx → {@link PayonRejectedError}; 5xx, another
    * status, or a body that is not JSON → {@link PayonUnavailableError}; timeout or a connection
    * lost after sending → {@link OutcomeUnknownError}.
    */
   async post(path: string, build: BodyBuilder): Promise<PayonAnswer> {
     const secret = await this.#options.secrets.get();
     const first = await this.#send(path, build, secret);
-    if (first.status !== 401) return { ...(await this.#read(path, first)), secret };
+    if (first.status !== 401) return { ...(await this.#read(path, first)), secret, retried: false };
     await first.body?.cancel();
     // A rotated key: read the secret again, then try once more.
     const fresh = await this.#options.secrets.get({ forceRefresh: true });
     const again = await this.#send(path, build, fresh);
     if (again.status === 401) {
       await again.body?.cancel();
-      throw new ConfigurationError(
+      throw new ServiceUnavailableError(
+        'payon_credentials_rejected',
         `PAYON refused our credentials twice on ${path} (HTTP 401): check merchantId, termId, apiKey and the signing scheme/key in the merchant secret`,
       );
     }
-    return { ...(await this.#read(path, again)), secret: fresh };
+    try {
+      return { ...(await this.#read(path, again)), secret: fresh, retried: true };
+    } catch (error) {
+      // A refusal of the retried call is not proof that nothing happened (DEFAULTS.md "401").
+      if (error instanceof PayonRejectedError) error.afterRetry = true;
+      throw error;
+    }
   }
 
   /**
@@ -130,7 +139,7 @@ export class PayonTransport {
     }
   }
 
-  async #read(path: string, response: Response): Promise<Omit<PayonAnswer, 'secret'>> {
+  async #read(path: string, response: Response): Promise<Omit<PayonAnswer, 'secret' | 'retried'>> {
     const { status } = response;
     if (status >= 500) {
       await response.body?.cancel();

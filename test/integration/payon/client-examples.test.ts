@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { money } from '#shared/domain/money.ts';
-import { ConfigurationError } from '#shared/errors.ts';
+import { ServiceUnavailableError } from '#shared/errors.ts';
 import { PayonClient } from '#shared/payon/client.ts';
 import {
   exampleJson,
@@ -50,6 +50,7 @@ describe('PayonClient reads every documented PAYON response', () => {
         refunded: false,
         approvalNo: '190879',
         approvedAt: new Date('2020-11-24T04:47:01Z'), // 11:47:01 ICT: closer to noon than 23:47
+        approvedAtText: '24/11/2020 11:47:01',
         day: '2020-11-24',
         sequenceNo: '2020112400001250',
         stan: '001032',
@@ -68,6 +69,7 @@ describe('PayonClient reads every documented PAYON response', () => {
         refunded: false,
         approvalNo: '193202',
         approvedAt: new Date('2020-11-24T06:30:29Z'), // "01:30:29" is 13:30:29 ICT
+        approvedAtText: '24/11/2020 01:30:29',
         day: '2020-11-24',
         sequenceNo: '2020112400001251',
         stan: '001033',
@@ -148,7 +150,8 @@ describe('PayonClient reads every documented PAYON response', () => {
       .transactionStatus({ txId: '1613104202987', amount: money(100, 'USD') })
       .catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({ code: 'payon_credentials_rejected', statusCode: 503 });
     expect(secrets.reads).toEqual([{ forceRefresh: false }, { forceRefresh: true }]);
   });
 

@@ -12,6 +12,7 @@ import {
   OutcomeUnknownError,
   PayonRejectedError,
   PayonUnavailableError,
+  ServiceUnavailableError,
 } from '#shared/errors.ts';
 import { PayonClient } from '#shared/payon/client.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
@@ -494,18 +495,45 @@ describe('PayonClient after a 401, with the secret in Secrets Manager (moto)', (
     expect(calls()).toBe(2);
   });
 
-  it('gives up after a second 401 with a configuration error naming what to check', async () => {
+  it('gives up after a second 401 with a 503 naming the configuration to check', async () => {
     const { client } = await setup();
     payon.script('/pg/refund', { status: 401, text: '1' });
 
     const error = await failure(client.refund('159607654560937'));
 
     expect(error).toEqual(
-      new ConfigurationError(
+      new ServiceUnavailableError(
+        'payon_credentials_rejected',
         'PAYON refused our credentials twice on /pg/refund (HTTP 401): check merchantId, termId, apiKey and the signing scheme/key in the merchant secret',
       ),
     );
+    expect(error).toMatchObject({ statusCode: 503, code: 'payon_credentials_rejected' });
     expect(payon.received).toHaveLength(2);
     expect((error as Error).message).not.toContain('new-key');
+  });
+
+  it('marks a refusal that answers the retry after a 401: it may not mean "nothing happened"', async () => {
+    const { client } = await setup();
+    payon.script(
+      '/pg/refund',
+      { status: 401, text: '1' },
+      { json: { resultCode: '3003', resultMessage: 'Invalid Transaction' } },
+    );
+
+    const error = await failure(client.refund('159607654560937'));
+
+    expect(error).toBeInstanceOf(PayonRejectedError);
+    expect(error).toMatchObject({ payonCode: '3003', afterRetry: true });
+  });
+
+  it('does not mark a refusal answered at the first attempt', async () => {
+    const { client } = await setup();
+    payon.script('/pg/refund', {
+      json: { resultCode: '3003', resultMessage: 'Invalid Transaction' },
+    });
+
+    const error = await failure(client.refund('159607654560937'));
+
+    expect(error).toMatchObject({ payonCode: '3003', afterRetry: false });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
 import { money } from '#shared/domain/money.ts';
-import { ConfigurationError, PayonRejectedError } from '#shared/errors.ts';
+import { PayonRejectedError, ServiceUnavailableError } from '#shared/errors.ts';
 import { PayonClient } from '#shared/payon/client.ts';
 import { payonConfig, staticSecrets, TEST_SECRET } from '#test/support/payon-fixtures.ts';
 
@@ -105,7 +105,7 @@ describe('PayonClient against the PAYON sandbox', () => {
 
     const error = await wrong.refund('1763700000000001').catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(sandbox.journal.requests('/pg/refund').map((r) => r.status)).toEqual([401, 401]);
   });
 

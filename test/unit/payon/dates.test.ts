@@ -63,10 +63,21 @@ describe('PAYON dates in Cambodia time (UTC+7)', () => {
       );
     });
 
-    it('falls back to the noon rule when both candidates precede the creation time', () => {
-      const lateCreation = new Date('2020-11-24T16:50:00Z'); // 23:50 ICT
+    it('falls back to the noon rule when both candidates precede the creation time by more than the skew', () => {
+      const lateCreation = new Date('2020-11-24T16:59:00Z'); // 23:59 ICT, 12 minutes after 23:47
       expect(parseTwelveHourDateTime('24/11/2020 11:47:01', lateCreation).toISOString()).toBe(
         '2020-11-24T04:47:01.000Z',
+      );
+    });
+
+    it('allows PAYON whole seconds and a little clock skew before the creation time', () => {
+      const created = new Date('2026-11-30T17:40:00.500Z'); // 00:40:00.5 ICT
+      // "12:40:00" on the 12-hour clock: 00:40:00, half a second "before" the payment was made.
+      expect(parseTwelveHourDateTime('01/12/2026 12:40:00', created).toISOString()).toBe(
+        '2026-11-30T17:40:00.000Z',
+      );
+      expect(parseTwelveHourDateTime('01/12/2026 12:35:00', created).toISOString()).toBe(
+        '2026-11-30T17:35:00.000Z',
       );
     });
 
