@@ -121,6 +121,10 @@ export const OPERATOR_METRICS = {
   'notifications.orphaned': 'a PAYON push named no payment of ours for a day',
   'sweep.escalated': 'PAYON has not settled a capture, cancel or refund within 24 h',
   'payon.amountMismatch': 'PAYON confirmed a different amount or currency than the payment',
+  'payments.lateConfirmation':
+    'PAYON confirmed a payment the product had concluded FAILED or EXPIRED: ship the order or refund it',
+  'payments.resolvedByOperator':
+    'an operator settled an unknown outcome (POST /payments/{id}/resolve): review the reason',
   'reconciliation.exceptions':
     'reconciliation found differences it could not heal (GET /reconciliations/{day}/exceptions)',
   'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',

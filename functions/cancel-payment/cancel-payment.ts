@@ -35,6 +35,7 @@ export async function cancelPayment(deps: MoneyMoveDeps, txId: string): Promise<
   );
 }
 
+// Assumed (docs/payon-assumptions.md A50).
 async function assertNotSettled(deps: MoneyMoveDeps, payment: Payment): Promise<void> {
   const rows = await settlementRows(deps, payment);
   const evidence = orderEvidence(rows ?? [], acceptedAmounts(payment));

@@ -23,6 +23,7 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
   'reconcile-day': 730_000,
   'refund-payment': 730_000,
   'register-payment': 735_000,
+  'resolve-payment': 725_000,
   'set-pin-verification': 730_000,
   'start-reconciliation': 805_000,
   'sync-payments': 730_000,

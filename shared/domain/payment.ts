@@ -244,6 +244,7 @@ export function recordDecline(payment: Payment, decline: Decline, now: Date): Pa
 
 export type Resolution = 'happened' | 'did_not_happen';
 
+// Assumed (docs/payon-assumptions.md A49).
 /**
  * Where an operator's resolution of an UNKNOWN move leads: `happened` to the move's done state,
  * `did_not_happen` to the state before it. An unanswered registration has no state before it

@@ -123,6 +123,7 @@ export async function confirmNotification(
   return judge(outcome.payment, outcome.changed, claim, notification, later, finish);
 }
 
+// Assumed (docs/payon-assumptions.md A48).
 /**
  * A push about a payment that is already settled. If it agrees, nothing to do. If it disagrees,
  * PAYON is asked (never only a log line): a `9999` push for a payment PAYON's status confirms is an

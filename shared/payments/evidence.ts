@@ -51,6 +51,7 @@ export function combinedFlag(values: readonly (boolean | undefined)[]): boolean 
   return values.length > 0 && values.every((v) => v === false) ? false : undefined;
 }
 
+// Assumed (docs/payon-assumptions.md A46).
 /**
  * The evidence of one txId's rows. `amounts` are the amounts PAYON may show for the payment: the
  * authorised amount and, after a partial capture, the captured one (DEFAULTS.md "Money moves").

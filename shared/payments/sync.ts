@@ -211,6 +211,7 @@ async function readEvidence(
   }
 }
 
+// Assumed (docs/payon-assumptions.md A35, A47).
 /** The status pull found no successful transaction: what the orders rows (if read) settle. */
 async function decideUnconfirmed(
   deps: SyncDeps,
@@ -347,6 +348,7 @@ export class SharedOrderLookup implements OrderLookup {
   }
 }
 
+// Assumed (docs/payon-assumptions.md A27).
 /** Did the unanswered move happen? true / false / undefined when PAYON cannot tell (yet). */
 async function moveHappened(
   deps: SyncDeps,

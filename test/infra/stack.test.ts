@@ -174,7 +174,17 @@ describe('PayonStack functions', () => {
   it('lists the least privilege of exactly the route and background functions', () => {
     expect(Object.keys(FUNCTION_ACCESS).sort()).toEqual([...FUNCTIONS].sort());
     expect([...synth().stack.functions.keys()].sort()).toEqual([...FUNCTIONS].sort());
-    expect(FUNCTION_ACCESS['list-transactions']).toEqual({ merchantSecret: true });
+    expect(FUNCTION_ACCESS['list-transactions']).toEqual({
+      table: 'read',
+      batchRead: true,
+      merchantSecret: true,
+    });
+    // An operator's resolution reads and writes one payment and announces it; no PAYON, no secret.
+    expect(FUNCTION_ACCESS['resolve-payment']).toEqual({
+      table: 'readWrite',
+      merchantSecret: false,
+      publishEvents: true,
+    });
     expect(FUNCTION_ACCESS['payment-return']).toEqual({ table: 'read', merchantSecret: false });
     // The webhook stores and queues a push; it never moves a payment, so it publishes nothing.
     expect(FUNCTION_ACCESS['payon-webhook']).toEqual({
@@ -353,6 +363,7 @@ describe('PayonStack functions', () => {
         ...(access.batchTable
           ? ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'].map((a) => allow(a, arn(table)))
           : []),
+        ...(access.batchRead ? [allow('dynamodb:BatchGetItem', arn(table))] : []),
         ...(access.merchantSecret
           ? [
               allow('secretsmanager:GetSecretValue', ref(secret)),
@@ -381,14 +392,19 @@ describe('PayonStack functions', () => {
     },
   );
 
-  it('keeps the public return function away from the secret and list-transactions away from the table', () => {
+  it('keeps the public return function away from the secret, and lets list-transactions only read payments', () => {
     const { s } = ids();
     const actions = (op: string) => permissions(s, op).map((p) => p.action);
     expect(actions('payment-return').filter((a) => a.startsWith('dynamodb:'))).toEqual([
       'dynamodb:GetItem',
     ]);
     expect(actions('payment-return').some((a) => a.startsWith('secretsmanager:'))).toBe(false);
-    expect(actions('list-transactions').some((a) => a.startsWith('dynamodb:'))).toBe(false);
+    expect(
+      actions('list-transactions')
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
+    expect(actions('resolve-payment').some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
 
   it('lets only the webhook send to the confirmation queue, only confirm-notification read it, and only the functions that need it query', () => {
@@ -424,6 +440,7 @@ describe('PayonStack functions', () => {
         'refund-payment',
         'reconcile-day',
         'register-payment',
+        'resolve-payment',
         'sync-payments',
       ].sort(),
     );
@@ -890,6 +907,13 @@ describe('PayonStack operations', () => {
       },
     });
     expect(stageUrl.at(-1)).toBe('/');
+    // The operator route's ARN, for an IAM policy the merchant writes: nothing grants it here.
+    const [resolveArn] = Object.values(s.template.findOutputs('ResolvePaymentRouteArn'));
+    expect(JSON.stringify(resolveArn?.Value)).toContain('/*/POST/payments/*/resolve');
+    const iam = Object.entries(s.template.toJSON().Resources as Record<string, { Type: string }>)
+      .filter(([, r]) => r.Type.startsWith('AWS::IAM::'))
+      .map(([, r]) => r);
+    expect(JSON.stringify(iam)).not.toContain('execute-api:Invoke');
     expect(Object.keys(s.template.findOutputs('EgressIp'))).toEqual([]);
     s.template.resourceCountIs('AWS::EC2::VPC', 0);
   });

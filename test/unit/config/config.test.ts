@@ -27,7 +27,12 @@ describe('configuration', () => {
         bindingPinEncryption: 'rsa',
       },
       store: { tableName: 'payon-dev' },
-      payments: { idempotencyTtlSeconds: 86_400, orderExpiryMinutes: 15, returnUrlOrigins: [] },
+      payments: {
+        idempotencyTtlSeconds: 86_400,
+        orderExpiryMinutes: 15,
+        failureGraceMinutes: 10,
+        returnUrlOrigins: [],
+      },
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
       bindings: { rateLimit: { limit: 10, windowMs: 900_000 } },
@@ -74,11 +79,13 @@ describe('configuration', () => {
       ...minimal,
       IDEMPOTENCY_TTL_HOURS: '48',
       ORDER_EXPIRY_MINUTES: '30',
+      FAILURE_GRACE_MINUTES: '0',
       RETURN_URL_ORIGINS: 'https://shop.example.com, http://localhost:3000',
     });
     expect(config.payments).toEqual({
       idempotencyTtlSeconds: 172_800,
       orderExpiryMinutes: 30,
+      failureGraceMinutes: 0,
       returnUrlOrigins: ['https://shop.example.com', 'http://localhost:3000'],
     });
   });
