@@ -23,6 +23,8 @@ export const CONTEXT_KEYS = {
     '10; binding and PIN requests one customer may make every 15 minutes (BINDING_RATE_LIMIT)',
   reconcileBatchSize:
     "100; items per PAYON merchant reconciliation request (PAYON documents no limit; ask PAYON's)",
+  failureGraceMinutes:
+    '10; minutes past an order\'s expiry before a declined payment is FAILED (FAILURE_GRACE_MINUTES)',
   throttleRateLimit: '50; steady requests per second across the default stage',
   throttleBurstLimit: '100; burst requests across the default stage',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
@@ -50,6 +52,7 @@ export interface StackConfig {
   readonly bindingRateLimit: number | undefined;
   /** Items per reconciliation request; undefined keeps the functions' default. */
   readonly reconcileBatchSize: number | undefined;
+  readonly failureGraceMinutes: number | undefined;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly fixedEgress: boolean;
   readonly alarmEmail: string | undefined;
@@ -192,6 +195,10 @@ export function readStackConfig(context: Context): StackConfig {
       text(context, 'reconcileBatchSize') === undefined
         ? undefined
         : integer(context, 'reconcileBatchSize', 1, 1_000, 100),
+    failureGraceMinutes:
+      text(context, 'failureGraceMinutes') === undefined
+        ? undefined
+        : integer(context, 'failureGraceMinutes', 0, 1_440, 10),
     throttle: {
       rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
       burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
@@ -250,6 +257,9 @@ export function functionEnvironment(
     ...(config.reconcileBatchSize === undefined
       ? {}
       : { RECONCILE_BATCH_SIZE: String(config.reconcileBatchSize) }),
+    ...(config.failureGraceMinutes === undefined
+      ? {}
+      : { FAILURE_GRACE_MINUTES: String(config.failureGraceMinutes) }),
     ...(config.returnUrlOrigins.length > 0
       ? { RETURN_URL_ORIGINS: config.returnUrlOrigins.join(',') }
       : {}),

@@ -21,6 +21,7 @@ describe('stack configuration', () => {
       notifySourceCidrs: [],
       bindingRateLimit: undefined,
       reconcileBatchSize: undefined,
+      failureGraceMinutes: undefined,
       throttle: { rateLimit: 50, burstLimit: 100 },
       fixedEgress: false,
       alarmEmail: undefined,
@@ -82,6 +83,18 @@ describe('stack configuration', () => {
       expect.objectContaining({ RECONCILE_BATCH_SIZE: '40' }),
     );
     expect(fn(synth()).some((v) => 'RECONCILE_BATCH_SIZE' in v)).toBe(false);
+  });
+
+  it('passes failureGraceMinutes to the functions as FAILURE_GRACE_MINUTES only when given', () => {
+    expect(read({ failureGraceMinutes: '0' }).failureGraceMinutes).toBe(0);
+    const fn = (s: ReturnType<typeof synth>) =>
+      Object.values(s.template.findResources('AWS::Lambda::Function')).map(
+        (f) => f.Properties.Environment?.Variables ?? {},
+      );
+    expect(fn(synth({ failureGraceMinutes: '30' }))).toContainEqual(
+      expect.objectContaining({ FAILURE_GRACE_MINUTES: '30' }),
+    );
+    expect(fn(synth()).some((v) => 'FAILURE_GRACE_MINUTES' in v)).toBe(false);
   });
 
   it.each([
