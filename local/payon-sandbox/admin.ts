@@ -1,14 +1,21 @@
 /**
  * The admin API under /_sandbox (JSON): drive payments without a browser, inject faults, move the
- * clock, settle, read the ledger and the journal, tune push chaos, update merchants. The same
- * operations are methods of the `Sandbox` object returned by startSandbox.
+ * clock, settle, read the ledger and the journal, tune push chaos and the orders-list behaviour,
+ * update merchants. The same operations are methods of the `Sandbox` object returned by
+ * startSandbox.
  */
-import { checkMerchant, type MerchantConfig, SandboxConfigError } from './config.ts';
+import {
+  checkMerchant,
+  type MerchantConfig,
+  mergeBehaviour,
+  type SandboxBehaviour,
+  SandboxConfigError,
+} from './config.ts';
 import type { ReconciliationScript, SandboxContext } from './context.ts';
 import type { Fault } from './faults.ts';
 import { type Answer, isRecord, json, parseJson, text } from './http.ts';
 import type { Transaction } from './ledger.ts';
-import { type AdminOutcome, payByAdmin, returnUrlFor, submitOtp } from './payments.ts';
+import { type AdminOutcome, payByAdmin, payLate, returnUrlFor, submitOtp } from './payments.ts';
 import { mergeChaos, type PushChaos } from './push.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
 
@@ -29,6 +36,10 @@ export interface PaymentResult {
   resultCode: '0000' | '9999' | null;
   approvalNo: string | null;
   declineReason: string | null;
+  /** Whether the customer may try again on the same checkout (declined, not yet expired). */
+  retryable: boolean;
+  /** How many attempts the payment has had (each is one orders-list row). */
+  attempts: number;
   /** Where the browser would be sent (merchant returnUrl with ?txId=), or null. */
   returnUrl: string | null;
 }
@@ -41,6 +52,8 @@ function paymentResult(ctx: SandboxContext, tx: Transaction): PaymentResult {
     resultCode: decided ? (tx.state === 'APPROVED' ? '0000' : '9999') : null,
     approvalNo: tx.approvalNo,
     declineReason: tx.declineReason,
+    retryable: ctx.ledger.retryable(tx),
+    attempts: tx.attempts.length,
     returnUrl: decided ? returnUrlFor(ctx, tx) : null,
   };
 }
@@ -53,14 +66,31 @@ function transaction(ctx: SandboxContext, txId: string): Transaction {
 
 const OUTCOMES: readonly string[] = ['approve', 'decline', 'insufficient_funds'];
 
-export function adminPay(
-  ctx: SandboxContext,
-  txId: string,
-  input: { outcome?: AdminOutcome; card?: string },
-): PaymentResult {
+export interface PayInput {
+  outcome?: AdminOutcome;
+  card?: string;
+  /**
+   * PAYON's late answer: approve even past expiry or after declined attempts, as one more attempt
+   * (outcome `approve` only; 409 once approved).
+   */
+  late?: boolean;
+}
+
+export function adminPay(ctx: SandboxContext, txId: string, input: PayInput): PaymentResult {
   const tx = transaction(ctx, txId);
   if (input.outcome !== undefined && !OUTCOMES.includes(input.outcome)) {
     throw new AdminError('outcome must be approve, decline or insufficient_funds');
+  }
+  if (input.late === true) {
+    if (input.outcome !== undefined && input.outcome !== 'approve') {
+      throw new AdminError('late is only for outcome approve (PAYON approving after all)');
+    }
+    if (tx.approvalNo !== null) {
+      throw new AdminError(`This payment is already ${tx.state.toLowerCase()}.`, 409);
+    }
+    const step = payLate(ctx, tx, input.card);
+    if (step !== 'approved') throw new AdminError(step);
+    return paymentResult(ctx, tx);
   }
   const notPayable = ctx.ledger.payable(tx);
   if (notPayable) throw new AdminError(notPayable, 409);
@@ -108,6 +138,13 @@ export function adminSetChaos(ctx: SandboxContext, input: unknown): PushChaos {
   if (typeof merged === 'string') throw new AdminError(merged);
   ctx.push.chaos = merged;
   return merged;
+}
+
+export function adminSetBehaviour(ctx: SandboxContext, input: unknown): SandboxBehaviour {
+  const merged = mergeBehaviour(ctx.behaviour, input);
+  if (typeof merged === 'string') throw new AdminError(merged);
+  ctx.behaviour = merged;
+  return { ...merged };
 }
 
 export function adminUpdateMerchant(
@@ -194,6 +231,7 @@ export function stateView(ctx: SandboxContext): Record<string, unknown> {
     createBindingPaths: config.createBindingPaths,
     pinVerificationPath: config.pinVerificationPath,
     pushChaos: ctx.push.chaos,
+    behaviour: ctx.behaviour,
     faults: ctx.faults.list(),
     snapshotFile: config.snapshotFile ?? null,
     transactions: ctx.ledger.all().length,
@@ -258,9 +296,12 @@ export function adminRoute(
       if (payment[2] === 'pay') {
         if (input.card !== undefined && typeof input.card !== 'string')
           throw new AdminError('card must be a string');
-        const request: { outcome?: AdminOutcome; card?: string } = {};
+        if (input.late !== undefined && typeof input.late !== 'boolean')
+          throw new AdminError('late must be true or false');
+        const request: PayInput = {};
         if (input.outcome !== undefined) request.outcome = input.outcome as AdminOutcome;
         if (typeof input.card === 'string') request.card = input.card;
+        if (input.late === true) request.late = true;
         return json(200, adminPay(ctx, txId, request));
       }
       return json(
@@ -333,6 +374,10 @@ export function adminRoute(
         return json(200, ctx.push.chaos);
       case 'PUT /_sandbox/push-chaos':
         return json(200, adminSetChaos(ctx, readJson(body)));
+      case 'GET /_sandbox/behaviour':
+        return json(200, ctx.behaviour);
+      case 'PUT /_sandbox/behaviour':
+        return json(200, adminSetBehaviour(ctx, readJson(body)));
       default:
         return json(404, { error: `no admin route ${route}` });
     }

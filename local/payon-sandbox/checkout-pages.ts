@@ -62,9 +62,14 @@ ${body}
 `;
 }
 
+/** The summary; on a form shown again after a decline, also what was declined and why. */
 function summary(tx: Transaction, merchantName: string): string {
+  const again =
+    tx.state === 'DECLINED'
+      ? `\n<p class="error" role="status">Your last attempt was declined: ${escapeHtml(tx.declineReason ?? 'Declined')}. Nothing was charged; try again.</p>`
+      : '';
   return `<p class="muted">Pay ${escapeHtml(merchantName)} · order ${escapeHtml(tx.txId)}</p>
-<p class="amount">${centsToText(tx.amountCents)} USD</p>`;
+<p class="amount">${centsToText(tx.amountCents)} USD</p>${again}`;
 }
 
 const errorBox = (error: string | undefined): string =>
@@ -179,7 +184,11 @@ ${summary(tx, merchantName)}
   );
 }
 
-export function resultPage(tx: Transaction, merchantName: string): string {
+/**
+ * The outcome of the latest attempt. A declined order that is still `retryable` says the customer
+ * may try again on this same page (a declined attempt does not end the order; DEFAULTS.md).
+ */
+export function resultPage(tx: Transaction, merchantName: string, retryable: boolean): string {
   const approved = tx.approvalNo !== null;
   const heading =
     tx.state === 'EXPIRED'
@@ -192,13 +201,23 @@ export function resultPage(tx: Transaction, merchantName: string): string {
   const detail = approved
     ? `<p class="ok">Approval number ${escapeHtml(tx.approvalNo ?? '')}.</p>`
     : `<p class="bad">${escapeHtml(tx.declineReason ?? 'This payment can no longer be paid.')}</p>`;
+  const next = retryable
+    ? `<p>Nothing was charged. You may try again on this page, with the same card or another one, until the payment link expires.</p>
+<form method="get" action="/checkout/${encodeURIComponent(tx.txId)}">
+<input type="hidden" name="retry" value="1">
+<button type="submit">Try again</button>
+</form>`
+    : tx.state === 'DECLINED'
+      ? '<p class="muted">The payment link has expired, so this payment can no longer be paid. You can close this page.</p>'
+      : '<p class="muted">You can close this page.</p>';
   return page(
     heading,
     `<h1>${escapeHtml(heading)}</h1>
-${summary(tx, merchantName)}
+<p class="muted">Pay ${escapeHtml(merchantName)} · order ${escapeHtml(tx.txId)}</p>
+<p class="amount">${centsToText(tx.amountCents)} USD</p>
 ${detail}
 <dl><dt>Order</dt><dd>${escapeHtml(tx.txId)}</dd><dt>Status</dt><dd>${escapeHtml(tx.state)}</dd></dl>
-<p class="muted">You can close this page.</p>`,
+${next}`,
   );
 }
 

@@ -1,7 +1,9 @@
 /**
  * Hosted checkout routes: GET /checkout/{txId} shows the page for the payment method and state;
- * POSTs of its forms (application/x-www-form-urlencoded) move the payment on. A decided payment
- * redirects (303) to the merchant's returnUrl with `?txId=` (or to its own result page).
+ * POSTs of its forms (application/x-www-form-urlencoded) move the payment on. A decided attempt
+ * redirects (303) to the merchant's returnUrl with `?txId=` (or to its own result page). After a
+ * decline the result page offers "Try again" (GET /checkout/{txId}?retry=1: the form again) until
+ * the order expires.
  */
 import { normalisePan, PAYON_CARD_PIN } from './cards.ts';
 import {
@@ -47,19 +49,26 @@ function needsPasscode(ctx: SandboxContext, tx: Transaction): boolean {
   return tx.clientId !== null && ctx.ledger.passcodeRequired(tx.merchantId, tx.clientId);
 }
 
-/** The page for the payment's method and state; `error` re-shows a form with a message. */
-function show(ctx: SandboxContext, tx: Transaction, error?: string): Answer {
+/**
+ * The page for the payment's method and state; `error` re-shows a form with a message. A declined
+ * order shows its result page, or with `retry` (and before expiry) the form again.
+ */
+function show(ctx: SandboxContext, tx: Transaction, error?: string, retry = false): Answer {
   const name = merchantName(ctx, tx);
   const status = error ? 422 : 200;
+  const retryable = ctx.ledger.retryable(tx);
   switch (tx.state) {
     case 'EXPIRED':
-      return html(410, resultPage(tx, name));
+      return html(410, resultPage(tx, name, false));
     case 'AWAITING_OTP':
       return html(200, otpPage(tx, name));
     case 'REGISTERED':
       break;
+    case 'DECLINED':
+      if (retryable && (retry || error)) break;
+      return html(200, resultPage(tx, name, retryable));
     default:
-      return html(200, resultPage(tx, name));
+      return html(200, resultPage(tx, name, false));
   }
   switch (tx.checkout) {
     case 'card':
@@ -85,7 +94,7 @@ function post(ctx: SandboxContext, tx: Transaction, step: FormStep, form: URLSea
   const notPayable = ctx.ledger.payable(tx, step === 'otp');
   if (notPayable) {
     return html(
-      tx.state === 'EXPIRED' ? 410 : 409,
+      ctx.ledger.closedByExpiry(tx) ? 410 : 409,
       messagePage('Payment not possible', notPayable),
     );
   }
@@ -144,10 +153,10 @@ function post(ctx: SandboxContext, tx: Transaction, step: FormStep, form: URLSea
 export function checkoutRoute(
   ctx: SandboxContext,
   method: string,
-  path: string,
+  url: URL,
   body: string,
 ): Answer | undefined {
-  const match = /^\/checkout\/([^/]+)(?:\/([a-z-]+))?$/.exec(path);
+  const match = /^\/checkout\/([^/]+)(?:\/([a-z-]+))?$/.exec(url.pathname);
   if (!match) return undefined;
   const txId = decodeURIComponent(match[1] ?? '');
   const step = match[2];
@@ -156,7 +165,7 @@ export function checkoutRoute(
   if (step === undefined) {
     if (method !== 'GET' && method !== 'HEAD')
       return html(405, messagePage('Not allowed', 'Use GET.'));
-    return show(ctx, tx);
+    return show(ctx, tx, undefined, url.searchParams.has('retry'));
   }
   if (method !== 'POST' || !FORM_STEPS.includes(step)) {
     return html(405, messagePage('Not allowed', 'This address only takes the checkout form.'));

@@ -33,6 +33,45 @@ export const DEFAULT_MERCHANT: MerchantConfig = {
   name: 'Sandbox Merchant',
 };
 
+/** How the orders list shows `settleYn`/`cancelYn`/`refundYn`: `Y`/`N`, `""` on every row, or not at all. */
+export type OrdersFlags = 'yn' | 'blank' | 'omit';
+export const ORDERS_FLAGS: readonly OrdersFlags[] = ['yn', 'blank', 'omit'];
+
+/**
+ * Readings of PAYON's orders list that its documentation does not rule out, switchable at run
+ * time (`PUT /_sandbox/behaviour`) so the product can be tested against each.
+ */
+export interface SandboxBehaviour {
+  /** Completion, reversal and refund each add their own row (same tracNo), flags on that row. */
+  ordersRowsPerMove: boolean;
+  flags: OrdersFlags;
+}
+
+/** The behaviour settings in `input` merged over `base`, or an error message naming the bad field. */
+export function mergeBehaviour(base: SandboxBehaviour, input: unknown): SandboxBehaviour | string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return 'behaviour must be a JSON object';
+  }
+  const record = input as Record<string, unknown>;
+  const out: SandboxBehaviour = { ...base };
+  const unknown = Object.keys(record).find(
+    (name) => name !== 'ordersRowsPerMove' && name !== 'flags',
+  );
+  if (unknown) return `unknown behaviour field ${unknown} (ordersRowsPerMove, flags)`;
+  if (record.ordersRowsPerMove !== undefined) {
+    if (typeof record.ordersRowsPerMove !== 'boolean')
+      return 'ordersRowsPerMove must be true or false';
+    out.ordersRowsPerMove = record.ordersRowsPerMove;
+  }
+  if (record.flags !== undefined) {
+    if (!ORDERS_FLAGS.includes(record.flags as OrdersFlags)) {
+      return `flags must be one of ${ORDERS_FLAGS.join(', ')}`;
+    }
+    out.flags = record.flags as OrdersFlags;
+  }
+  return out;
+}
+
 /** Options of {@link startSandbox}; every field has a default. */
 export interface SandboxOptions {
   /** Port to listen on (0 = any free port). Default 36605, PAYON TEST's port. */
@@ -65,6 +104,10 @@ export interface SandboxOptions {
   log?: boolean | ((line: string) => void);
   /** Bakong account shown in KHQR tag 30 (must contain `@`). */
   bakongAccountId?: string;
+  /** Orders list: one row per completion, reversal and refund too (default false). */
+  ordersRowsPerMove?: boolean;
+  /** Orders list flags: `yn` (default), `blank` (`""`), `omit` (fields left out). */
+  ordersFlags?: OrdersFlags;
 }
 
 export interface ResolvedConfig {
@@ -86,6 +129,8 @@ export interface ResolvedConfig {
   pushTimeoutMs: number;
   log: (line: string) => void;
   bakongAccountId: string;
+  /** The behaviour the sandbox starts with (and returns to on reset). */
+  behaviour: SandboxBehaviour;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -145,6 +190,18 @@ export function resolveConfig(options: SandboxOptions): ResolvedConfig {
   const expiry = options.orderExpiryMinutes ?? 15;
   if (!(expiry > 0)) throw new SandboxConfigError('orderExpiryMinutes must be positive');
   const log = options.log ?? true;
+  const behaviour = mergeBehaviour(
+    { ordersRowsPerMove: false, flags: 'yn' },
+    {
+      ...(options.ordersRowsPerMove === undefined
+        ? {}
+        : { ordersRowsPerMove: options.ordersRowsPerMove }),
+      ...(options.ordersFlags === undefined ? {} : { flags: options.ordersFlags }),
+    },
+  );
+  if (typeof behaviour === 'string') {
+    throw new SandboxConfigError(behaviour.replace(/^flags/, 'ordersFlags'));
+  }
   return {
     port: options.port ?? DEFAULT_PORT,
     host,
@@ -164,6 +221,7 @@ export function resolveConfig(options: SandboxOptions): ResolvedConfig {
     pushTimeoutMs: options.pushTimeoutMs ?? 5_000,
     log: typeof log === 'function' ? log : log ? (line) => console.log(line) : () => {},
     bakongAccountId: options.bakongAccountId ?? 'payon_sandbox@payon',
+    behaviour,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Everything a route needs, built once by startSandbox. */
 import type { SandboxClock } from './clock.ts';
-import type { MerchantConfig, ResolvedConfig } from './config.ts';
+import type { MerchantConfig, ResolvedConfig, SandboxBehaviour } from './config.ts';
 import type { FaultTable } from './faults.ts';
 import type { Journal } from './journal.ts';
 import type { Ledger } from './ledger.ts';
@@ -19,6 +19,8 @@ export interface SandboxContext {
   chaosRng: Prng;
   idRng: Prng;
   pins: PinDecryptor;
+  /** The orders-list readings in force now (reset returns to `config.behaviour`). */
+  behaviour: SandboxBehaviour;
   /** Scripted reconciliation answers by txId (what the sandbox cannot derive: fees, refusals). */
   reconciliationAnswers: Map<string, ReconciliationScript>;
   /** Base URL of checkout links (publicUrl, or the server's own URL). */

@@ -2,12 +2,17 @@
  * The ledger: one record per transaction with its state machine, plus card bindings and customer
  * PINs. Everything the /pg answers, the orders list and reconciliation say is derived from here.
  *
- *   REGISTERED ─checkout─▶ AWAITING_OTP ─otp─▶ APPROVED | DECLINED
- *   REGISTERED ─checkout─▶ APPROVED | DECLINED
- *   REGISTERED | AWAITING_OTP ─clock passes expiresAt─▶ EXPIRED
+ *   REGISTERED | DECLINED ─checkout─▶ AWAITING_OTP ─otp─▶ APPROVED | DECLINED
+ *   REGISTERED | DECLINED ─checkout─▶ APPROVED | DECLINED
+ *   REGISTERED | AWAITING_OTP ─clock passes expiresAt─▶ EXPIRED (no attempt) | DECLINED (declined ones)
+ *   REGISTERED | AWAITING_OTP | DECLINED | EXPIRED ─admin late approval─▶ APPROVED
  *   APPROVED (trt 12) ─completion─▶ COMPLETED
  *   APPROVED | COMPLETED ─reversal (not settled)─▶ REVERSED
  *   APPROVED (trt 10) | COMPLETED ─refund─▶ REFUNDED
+ *
+ * A declined attempt does not end the order (PAYON answers 302/9999 both for "declined" and for
+ * "not paid yet"): DECLINED stays payable on the same checkout until expiresAt. Every attempt is
+ * kept in `attempts`, one orders-list row each; after an approval no further attempt is possible.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CardBehaviour } from './cards.ts';
@@ -37,6 +42,24 @@ export interface MoneyMove {
   approvalNo: string;
   atMs: number;
   amountCents: number;
+  /** Of its own orders-list row (option `ordersRowsPerMove`). */
+  txSeqNo: string;
+  stan: string;
+}
+
+/** One try of the customer (or of the admin API) to pay an order. */
+export interface Attempt {
+  atMs: number;
+  /** `0000` approved, `9999` declined. */
+  resultCd: '0000' | '9999';
+  /** `Success`, or the decline reason. */
+  message: string;
+  /** The first attempt has the order's own txSeqNo; each later one a new one. */
+  txSeqNo: string;
+  stan: string;
+  approvalNo: string | null;
+  /** An admin "late" approval: PAYON approving past expiry or after declined attempts. */
+  late: boolean;
 }
 
 export interface HistoryEntry {
@@ -66,10 +89,15 @@ export interface Transaction {
   expiresAtMs: number;
   txDt: string;
   txSeqNo: string;
+  /** Of the latest attempt. */
   stan: string | null;
   approvalNo: string | null;
+  /** Time of the latest attempt (of the approval, once approved). */
   decidedAtMs: number | null;
+  /** Reason of the latest attempt while it is a decline; `null` once approved. */
   declineReason: string | null;
+  /** Every attempt to pay, in order (declined ones, then at most one approval). */
+  attempts: Attempt[];
   card: CardMask | null;
   /** `01` PAYON card, `02` credit/debit, `03` wallet/KHQR (sandbox decision). */
   paymentType: '01' | '02' | '03';
@@ -190,13 +218,48 @@ export class Ledger {
   }
 
   load(state: LedgerState): void {
-    this.transactions = new Map(state.transactions.map((t) => [t.txId, t]));
+    this.seq = state.seq;
+    this.stan = state.stan;
+    this.transactions = new Map(state.transactions.map((t) => [t.txId, this.upgrade(t)]));
     this.bindings = new Map(state.bindings.map((b) => [b.bindingId, b]));
     this.customers = new Map(
       state.customers.map((c) => [customerKey(c.merchantId, c.clientId), c]),
     );
-    this.seq = state.seq;
-    this.stan = state.stan;
+  }
+
+  /**
+   * A transaction of a snapshot written before attempts and per-move rows existed: its one
+   * attempt is its decided state, and its money moves get their own txSeqNo and stan.
+   */
+  private upgrade(tx: Transaction): Transaction {
+    if (!Array.isArray(tx.attempts)) {
+      tx.attempts = [];
+      const approved = tx.approvalNo !== null;
+      if (tx.decidedAtMs !== null && (approved || tx.declineReason !== null)) {
+        tx.attempts.push({
+          atMs: tx.decidedAtMs,
+          resultCd: approved ? '0000' : '9999',
+          message: approved ? 'Success' : (tx.declineReason ?? 'Declined'),
+          txSeqNo: tx.txSeqNo,
+          stan: tx.stan ?? this.nextStan(),
+          approvalNo: tx.approvalNo,
+          late: false,
+        });
+      }
+    }
+    for (const name of ['completion', 'reversal', 'refund'] as const) {
+      const move: Partial<MoneyMove> | null = tx[name];
+      if (move && (move.txSeqNo === undefined || move.stan === undefined)) {
+        tx[name] = {
+          approvalNo: move.approvalNo ?? this.approvalNo(),
+          atMs: move.atMs ?? tx.createdAtMs,
+          amountCents: move.amountCents ?? this.capturedCents(tx),
+          txSeqNo: move.txSeqNo ?? this.nextTxSeqNo(tx.txDt),
+          stan: move.stan ?? this.nextStan(),
+        };
+      }
+    }
+    return tx;
   }
 
   state(): LedgerState {
@@ -214,9 +277,10 @@ export class Ledger {
     this.onChange();
   }
 
-  private nextTxSeqNo(now: number): string {
+  /** `yyyyMMdd` (the day it belongs to) + an 8-digit counter shared by everything numbered. */
+  private nextTxSeqNo(date8: string): string {
     this.seq += 1;
-    return `${formatDate8(now)}${String(this.seq).padStart(8, '0')}`;
+    return `${date8}${String(this.seq).padStart(8, '0')}`;
   }
 
   private nextStan(): string {
@@ -236,18 +300,19 @@ export class Ledger {
     this.onChange();
   }
 
-  /** Marks an unpaid order EXPIRED once the sandbox clock passes its expiry. */
+  /**
+   * Closes an unpaid order once the sandbox clock passes its expiry: EXPIRED when nobody tried to
+   * pay it, DECLINED (its declined attempts stay listed) when somebody did.
+   */
   private refresh(tx: Transaction): Transaction {
-    if (
-      (tx.state === 'REGISTERED' || tx.state === 'AWAITING_OTP') &&
-      this.clock.now() >= tx.expiresAtMs
-    ) {
-      this.transition(
-        tx,
-        'EXPIRED',
-        'expired',
-        `not paid by ${new Date(tx.expiresAtMs).toISOString()}`,
-      );
+    if (this.clock.now() < tx.expiresAtMs) return tx;
+    const detail = `not paid by ${new Date(tx.expiresAtMs).toISOString()}`;
+    if (tx.state === 'REGISTERED' || tx.state === 'AWAITING_OTP') {
+      tx.otpThen = null;
+      if (tx.attempts.length === 0) this.transition(tx, 'EXPIRED', 'expired', detail);
+      else this.transition(tx, 'DECLINED', 'expired', `${detail}; declined attempts only`);
+    } else if (tx.state === 'DECLINED' && !expiredOnce(tx)) {
+      this.transition(tx, 'DECLINED', 'expired', `${detail}; declined attempts only`);
     }
     return tx;
   }
@@ -291,11 +356,12 @@ export class Ledger {
       createdAtMs: now,
       expiresAtMs: now + input.expiryMs,
       txDt: formatDate8(now),
-      txSeqNo: this.nextTxSeqNo(now),
+      txSeqNo: this.nextTxSeqNo(formatDate8(now)),
       stan: null,
       approvalNo: null,
       decidedAtMs: null,
       declineReason: null,
+      attempts: [],
       card: null,
       paymentType: input.paymentType,
       otpThen: null,
@@ -311,33 +377,70 @@ export class Ledger {
     return tx;
   }
 
+  /**
+   * Whether the order's time to be paid is over without an approval (checkout answers 410). Like
+   * EXPIRED, it stays over when the sandbox clock is set back.
+   */
+  closedByExpiry(tx: Transaction): boolean {
+    this.refresh(tx);
+    return tx.approvalNo === null && (tx.state === 'EXPIRED' || expiredOnce(tx));
+  }
+
+  /** Whether a declined order may still be paid on the same checkout (before its expiry). */
+  retryable(tx: Transaction): boolean {
+    return tx.state === 'DECLINED' && !this.closedByExpiry(tx);
+  }
+
   /** Whether checkout may still act on this transaction; the reason when not. */
   payable(tx: Transaction, forOtp = false): string | undefined {
     this.refresh(tx);
-    if (tx.state === 'EXPIRED') return 'This payment link has expired.';
-    if (forOtp && tx.state !== 'AWAITING_OTP')
-      return 'No verification is pending for this payment.';
-    if (!forOtp && tx.state !== 'REGISTERED') {
-      return `This payment is already ${tx.state.toLowerCase().replace('_', ' ')}.`;
+    if (this.closedByExpiry(tx)) return 'This payment link has expired.';
+    if (forOtp) {
+      return tx.state === 'AWAITING_OTP'
+        ? undefined
+        : 'No verification is pending for this payment.';
     }
-    return undefined;
+    if (tx.state === 'REGISTERED' || tx.state === 'DECLINED') return undefined;
+    return `This payment is already ${tx.state.toLowerCase().replace('_', ' ')}.`;
   }
 
-  approve(tx: Transaction, card: CardMask | null, via: string): void {
-    tx.card = card ?? tx.card;
-    tx.stan = this.nextStan();
-    tx.approvalNo = this.approvalNo();
-    tx.decidedAtMs = this.clock.now();
+  private attempt(tx: Transaction, resultCd: Attempt['resultCd'], message: string, late: boolean) {
+    const attempt: Attempt = {
+      atMs: this.clock.now(),
+      resultCd,
+      message,
+      txSeqNo: tx.attempts.length === 0 ? tx.txSeqNo : this.nextTxSeqNo(tx.txDt),
+      stan: this.nextStan(),
+      approvalNo: resultCd === '0000' ? this.approvalNo() : null,
+      late,
+    };
+    tx.attempts.push(attempt);
+    tx.stan = attempt.stan;
+    tx.decidedAtMs = attempt.atMs;
     tx.otpThen = null;
-    this.transition(tx, 'APPROVED', 'approved', `${via}; approvalNo ${tx.approvalNo}`);
+    return attempt;
   }
 
+  /** An approved attempt; `late`: an admin approval past expiry or after declined attempts. */
+  approve(tx: Transaction, card: CardMask | null, via: string, late = false): void {
+    if (tx.approvalNo !== null) throw new Error(`${tx.txId} is already approved`);
+    tx.card = card ?? tx.card;
+    tx.approvalNo = this.attempt(tx, '0000', 'Success', late).approvalNo;
+    tx.declineReason = null;
+    this.transition(
+      tx,
+      'APPROVED',
+      'approved',
+      `${late ? 'late, ' : ''}${via}; approvalNo ${tx.approvalNo}`,
+    );
+  }
+
+  /** A declined attempt: the order stays payable until its expiry. */
   decline(tx: Transaction, card: CardMask | null, reason: string): void {
+    if (tx.approvalNo !== null) throw new Error(`${tx.txId} is already approved`);
     tx.card = card ?? tx.card;
-    tx.stan = this.nextStan();
-    tx.decidedAtMs = this.clock.now();
+    this.attempt(tx, '9999', reason, false);
     tx.declineReason = reason;
-    tx.otpThen = null;
     this.transition(tx, 'DECLINED', 'declined', reason);
   }
 
@@ -350,6 +453,16 @@ export class Ledger {
   /** Amount the merchant holds now: completion amount for a completed pre-auth. */
   capturedCents(tx: Transaction): number {
     return tx.completion ? tx.completion.amountCents : tx.amountCents;
+  }
+
+  private move(tx: Transaction, amountCents: number): MoneyMove {
+    return {
+      approvalNo: this.approvalNo(),
+      atMs: this.clock.now(),
+      amountCents,
+      txSeqNo: this.nextTxSeqNo(tx.txDt),
+      stan: this.nextStan(),
+    };
   }
 
   complete(tx: Transaction, amountCents: number): MoneyMove | Refusal {
@@ -379,7 +492,7 @@ export class Ledger {
         `Invalid Transaction: completion amount ${centsToText(amountCents)} exceeds the authorized ${centsToText(tx.amountCents)}`,
       );
     }
-    const move = { approvalNo: this.approvalNo(), atMs: this.clock.now(), amountCents };
+    const move = this.move(tx, amountCents);
     tx.completion = move;
     this.transition(
       tx,
@@ -413,11 +526,7 @@ export class Ledger {
         `Invalid Transaction: ${tx.txId} is settled; reversal is only possible before settlement (refund it)`,
       );
     }
-    const move = {
-      approvalNo: this.approvalNo(),
-      atMs: this.clock.now(),
-      amountCents: this.capturedCents(tx),
-    };
+    const move = this.move(tx, this.capturedCents(tx));
     tx.reversal = move;
     this.transition(tx, 'REVERSED', 'reversed', `approvalNo ${move.approvalNo}`);
     return move;
@@ -449,11 +558,7 @@ export class Ledger {
         `Invalid Transaction: ${tx.txId} is ${tx.state}; only an approved or completed payment can be refunded`,
       );
     }
-    const move = {
-      approvalNo: this.approvalNo(),
-      atMs: this.clock.now(),
-      amountCents: this.capturedCents(tx),
-    };
+    const move = this.move(tx, this.capturedCents(tx));
     tx.refund = move;
     this.transition(
       tx,
@@ -533,7 +638,7 @@ export class Ledger {
       email: input.email,
       pinBlob: this.pinBlob(),
       txDt: formatDate8(now),
-      txSeqNo: this.nextTxSeqNo(now),
+      txSeqNo: this.nextTxSeqNo(formatDate8(now)),
       active: true,
       createdAtMs: now,
     };
@@ -592,6 +697,11 @@ export class Ledger {
     const given = Buffer.from(hashPin(customer.pinSalt, pin), 'hex');
     return timingSafeEqual(given, Buffer.from(customer.pinHash, 'hex'));
   }
+}
+
+/** Whether the order has passed its expiry unpaid (the `expired` history event). */
+function expiredOnce(tx: Transaction): boolean {
+  return tx.history.some((entry) => entry.event === 'expired');
 }
 
 function hashPin(salt: string, pin: string): string {

@@ -1,6 +1,7 @@
 /**
  * What happens when a customer pays: the same decisions for the hosted checkout forms and for the
- * admin API's browser-free `pay`/`3ds-complete`. A decided payment is pushed to the merchant.
+ * admin API's browser-free `pay`/`3ds-complete`. Every decided attempt is pushed to the merchant
+ * (a declined one too: the order stays payable until its expiry, so several pushes may follow).
  */
 import {
   type CardBehaviour,
@@ -33,8 +34,14 @@ function announce(ctx: SandboxContext, tx: Transaction): void {
   ctx.push.notify(ctx.merchant(tx.merchantId)?.notifyUrl, tx.txId, tx.state === 'APPROVED');
 }
 
-function approve(ctx: SandboxContext, tx: Transaction, card: CardMask | null, via: string): Step {
-  ctx.ledger.approve(tx, card, via);
+function approve(
+  ctx: SandboxContext,
+  tx: Transaction,
+  card: CardMask | null,
+  via: string,
+  late = false,
+): Step {
+  ctx.ledger.approve(tx, card, via, late);
   announce(ctx, tx);
   return 'approved';
 }
@@ -128,6 +135,25 @@ export function payByAdmin(
   const chosen = outcome ?? 'approve';
   if (chosen === 'approve') return approve(ctx, tx, mask, 'admin API');
   return decline(ctx, tx, mask, DECLINE_MESSAGES[chosen]);
+}
+
+/**
+ * The admin API's late approval: PAYON approving an order that is past its expiry or has only
+ * declined attempts (its late answer), as one more attempt. The caller checks it is not approved.
+ */
+export function payLate(
+  ctx: SandboxContext,
+  tx: Transaction,
+  card: string | undefined,
+): Step | string {
+  let mask = tx.paymentType === '03' ? null : defaultCard(ctx, tx);
+  if (card !== undefined) {
+    const pan = normalisePan(card);
+    const problem = checkCardNumber(pan, tx.checkout === 'payon-card');
+    if (problem) return problem;
+    mask = cardMask(pan);
+  }
+  return approve(ctx, tx, mask, 'admin API', true);
 }
 
 function defaultCard(ctx: SandboxContext, tx: Transaction): CardMask | null {

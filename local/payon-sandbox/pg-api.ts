@@ -324,37 +324,113 @@ const completion: Endpoint = {
   required: ['txId', 'currency', 'amount'],
 };
 
-/** txStCd of the orders list: `09` for a payment that was approved, `99` for a declined one. */
-const DECIDED_STATES = new Set(['APPROVED', 'DECLINED', 'COMPLETED', 'REVERSED', 'REFUNDED']);
 const PAY_DV_CD_CODE: Record<Transaction['paymentType'], string> = {
   '01': '1',
   '02': '8',
   '03': '9',
 };
 
-function orderItem(ctx: SandboxContext, tx: Transaction): OrderHistoryItem {
-  const approved = tx.approvalNo !== null;
-  return {
+type FlagName = 'settleYn' | 'cancelYn' | 'refundYn';
+/** An orders-list row: PAYON's item, whose flags may also be `""` or absent (behaviour `flags`). */
+type OrdersRow = Omit<OrderHistoryItem, FlagName> & { [K in FlagName]?: 'Y' | 'N' | '' };
+
+interface RowFacts {
+  txSeqNo: string;
+  approved: boolean;
+  amountCents: number;
+  apprNo: string | null;
+  atMs: number;
+  resultMsg: string;
+  stan: string;
+  flags: Record<FlagName, boolean>;
+}
+
+const NO_FLAGS: Record<FlagName, boolean> = { settleYn: false, cancelYn: false, refundYn: false };
+
+function orderRow(ctx: SandboxContext, tx: Transaction, facts: RowFacts): OrdersRow {
+  const flag = (on: boolean): 'Y' | 'N' | '' =>
+    ctx.behaviour.flags === 'blank' ? '' : on ? 'Y' : 'N';
+  const row: OrdersRow = {
     txDt: tx.txDt,
-    txSeqNo: tx.txSeqNo,
-    txStCd: approved ? '09' : '99',
+    txSeqNo: facts.txSeqNo,
+    txStCd: facts.approved ? '09' : '99',
     trt: tx.trt,
     payDvCd: PAY_DV_CD_CODE[tx.paymentType],
     paymentType: tx.paymentType,
     merchantId: tx.merchantId,
     termId: tx.termId,
     tracNo: tx.txId,
-    amount: centsToWireNumber(ctx.ledger.capturedCents(tx)),
+    amount: centsToWireNumber(facts.amountCents),
     currencyCode: tx.currency,
-    settleYn: tx.settled ? 'Y' : 'N',
-    cancelYn: tx.reversal ? 'Y' : 'N',
-    refundYn: tx.refund ? 'Y' : 'N',
-    apprNo: tx.approvalNo,
-    apprDttm: tx.decidedAtMs === null ? null : formatOrdersDateTime(tx.decidedAtMs),
-    resultCd: approved ? '0000' : '9999',
-    resultMsg: approved ? 'Success' : (tx.declineReason ?? 'Declined'),
-    stan: tx.stan,
+    settleYn: flag(facts.flags.settleYn),
+    cancelYn: flag(facts.flags.cancelYn),
+    refundYn: flag(facts.flags.refundYn),
+    apprNo: facts.apprNo,
+    apprDttm: formatOrdersDateTime(facts.atMs),
+    resultCd: facts.approved ? '0000' : '9999',
+    resultMsg: facts.resultMsg,
+    stan: facts.stan,
   };
+  if (ctx.behaviour.flags === 'omit') {
+    delete row.settleYn;
+    delete row.cancelYn;
+    delete row.refundYn;
+  }
+  return row;
+}
+
+/**
+ * The orders-list rows of one transaction: one per attempt (a declined one: 9999, txStCd 99, no
+ * apprNo, flags N), and with `ordersRowsPerMove` one per completion, reversal and refund, each
+ * with its own flag; otherwise the flags sit on the approved row. Assumed (docs/sandbox.md,
+ * "Assumed behaviour" 26–28 and 49).
+ */
+function orderRows(ctx: SandboxContext, tx: Transaction): OrdersRow[] {
+  const perMove = ctx.behaviour.ordersRowsPerMove;
+  const rows = tx.attempts.map((attempt) => {
+    const approved = attempt.resultCd === '0000';
+    let flags = NO_FLAGS;
+    if (approved && perMove) flags = { ...NO_FLAGS, settleYn: tx.settled && !tx.completion };
+    else if (approved) {
+      flags = {
+        settleYn: tx.settled,
+        cancelYn: tx.reversal !== null,
+        refundYn: tx.refund !== null,
+      };
+    }
+    return orderRow(ctx, tx, {
+      txSeqNo: attempt.txSeqNo,
+      approved,
+      amountCents: approved && !perMove ? ctx.ledger.capturedCents(tx) : tx.amountCents,
+      apprNo: attempt.approvalNo,
+      atMs: attempt.atMs,
+      resultMsg: attempt.message,
+      stan: attempt.stan,
+      flags,
+    });
+  });
+  if (!perMove) return rows;
+  const moves: Array<[MoneyMove | null, Record<FlagName, boolean>]> = [
+    [tx.completion, { ...NO_FLAGS, settleYn: tx.settled }],
+    [tx.reversal, { ...NO_FLAGS, cancelYn: true }],
+    [tx.refund, { ...NO_FLAGS, refundYn: true }],
+  ];
+  for (const [move, flags] of moves) {
+    if (!move) continue;
+    rows.push(
+      orderRow(ctx, tx, {
+        txSeqNo: move.txSeqNo,
+        approved: true,
+        amountCents: move.amountCents,
+        apprNo: move.approvalNo,
+        atMs: move.atMs,
+        resultMsg: 'Success',
+        stan: move.stan,
+        flags,
+      }),
+    );
+  }
+  return rows;
 }
 
 const orders: Endpoint = {
@@ -379,14 +455,13 @@ const orders: Endpoint = {
         (tx) =>
           tx.merchantId === merchant.merchantId &&
           tx.termId === merchant.termId &&
-          DECIDED_STATES.has(tx.state) &&
           tx.txDt >= from &&
           tx.txDt <= to &&
           (trt === null || tx.trt === trt),
       )
-      .sort((a, b) => (a.txSeqNo < b.txSeqNo ? -1 : 1))
-      .slice((index - 1) * limit, index * limit)
-      .map((tx) => orderItem(ctx, tx));
+      .flatMap((tx) => orderRows(ctx, tx))
+      .sort((a, b) => ((a.txSeqNo ?? '') < (b.txSeqNo ?? '') ? -1 : 1))
+      .slice((index - 1) * limit, index * limit);
     return json(200, items);
   },
 };
@@ -400,9 +475,10 @@ const status: Endpoint = {
     const cents = parseAmountCents(body.amount);
     const currency = str(body, 'currency') ?? '';
     if (cents !== tx.amountCents || currency.toUpperCase() !== tx.currency) return statusNotFound();
+    const approval = tx.attempts.find((a) => a.resultCd === '0000');
     const data: TransactionStatusData = {
       txDt: tx.txDt,
-      txSeqNo: tx.txSeqNo,
+      txSeqNo: approval?.txSeqNo ?? tx.txSeqNo,
       txStCd: 'COMPLETE',
       trt: tx.trt === '10' ? 'PURCHASE' : 'PRE_AUTH',
       paymentMethod: tx.paymentMethod,

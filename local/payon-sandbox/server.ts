@@ -11,6 +11,7 @@ import {
   adminComplete3ds,
   adminPay,
   adminRoute,
+  adminSetBehaviour,
   adminSetChaos,
   adminUpdateMerchant,
   type PaymentResult,
@@ -18,9 +19,22 @@ import {
 } from './admin.ts';
 import { checkoutRoute } from './checkout.ts';
 import { createClock } from './clock.ts';
-import { type MerchantConfig, resolveConfig, type SandboxOptions } from './config.ts';
+import {
+  type MerchantConfig,
+  resolveConfig,
+  type SandboxBehaviour,
+  type SandboxOptions,
+} from './config.ts';
 import type { ReconciliationScript, SandboxContext } from './context.ts';
-import { type Fault, FaultTable, fiveXxBody, MALFORMED_BODY } from './faults.ts';
+import {
+  bodyTxIds,
+  type Fault,
+  type FaultInput,
+  FaultTable,
+  fiveXxBody,
+  MALFORMED_BODY,
+  scriptedAnswer,
+} from './faults.ts';
 import {
   type Answer,
   html,
@@ -42,11 +56,11 @@ import { createPinDecryptor, generatePayonKeyPair, type PayonKeyPair } from './r
 import { readSnapshot, type Snapshot, SnapshotSaver } from './snapshot.ts';
 
 export type { PaymentResult } from './admin.ts';
-export type { MerchantConfig, SandboxOptions } from './config.ts';
+export type { MerchantConfig, OrdersFlags, SandboxBehaviour, SandboxOptions } from './config.ts';
 export type { ReconciliationScript } from './context.ts';
-export type { Fault } from './faults.ts';
+export type { Fault, FaultInput, FaultKind } from './faults.ts';
 export type { Journal, JournalEntry, PushEntry, RequestEntry } from './journal.ts';
-export type { Transaction } from './ledger.ts';
+export type { Attempt, MoneyMove, Transaction } from './ledger.ts';
 export type { PushChaos } from './push.ts';
 
 export type MerchantPatch = { [K in keyof MerchantConfig]?: MerchantConfig[K] | null };
@@ -62,10 +76,19 @@ export interface Sandbox {
   readonly payonPublicKeyPem: string;
   readonly merchants: readonly MerchantConfig[];
   stop(): Promise<void>;
-  /** Completes a checkout without a browser (same effects as the pages). */
-  pay(txId: string, outcome?: AdminOutcome, card?: string): PaymentResult;
+  /**
+   * Completes a checkout without a browser (same effects as the pages). A declined attempt
+   * leaves the order payable until its expiry. `{ late: true }` (outcome approve) approves even
+   * past expiry or after declined attempts: PAYON's late answer, as one more attempt.
+   */
+  pay(
+    txId: string,
+    outcome?: AdminOutcome,
+    card?: string,
+    options?: { readonly late?: boolean },
+  ): PaymentResult;
   complete3ds(txId: string, otp?: string): PaymentResult;
-  addFault(fault: Partial<Fault> & Pick<Fault, 'path' | 'kind'>): Fault;
+  addFault(fault: FaultInput): Fault;
   clearFaults(): void;
   advanceClock(ms: number): void;
   setClock(instant: string): void;
@@ -73,6 +96,10 @@ export interface Sandbox {
   settle(txIds?: readonly string[]): string[];
   reset(): void;
   setPushChaos(chaos: Partial<PushChaos>): PushChaos;
+  /** The orders-list readings in force (options ordersRowsPerMove / ordersFlags at start). */
+  behaviour(): SandboxBehaviour;
+  /** Switches orders-list readings at run time; `reset()` returns to the start options. */
+  setBehaviour(patch: Partial<SandboxBehaviour>): SandboxBehaviour;
   /** Updates (or adds) a merchant; `null` removes notifyUrl/returnUrl/name/signingPublicKeyPem. */
   updateMerchant(merchantId: string, patch: MerchantPatch): MerchantConfig;
   transaction(txId: string): Transaction | undefined;
@@ -135,6 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     chaosRng,
     idRng,
     pins: createPinDecryptor(keyPair, config.rsaPadding),
+    behaviour: { ...config.behaviour },
     publicUrl: () => publicUrl,
     merchant: (merchantId) => config.merchants.get(merchantId),
     reconciliationAnswers: new Map(),
@@ -165,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ctx.reconciliationAnswers.clear();
     clock.set(Date.now());
     push.chaos = { ...initialChaos };
+    ctx.behaviour = { ...config.behaviour };
     changed();
   };
 
@@ -189,14 +218,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     compute: () => Answer,
   ) {
     const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
-    if (fault.kind === 'latency') {
-      const answer = fault.applyFirst ? compute() : undefined;
-      await sleep(fault.ms, closed);
-      writeAnswer(res, answer ?? compute());
-      return;
-    }
-    if (fault.applyFirst) compute();
+    const applied = fault.applyFirst ? compute() : undefined;
     switch (fault.kind) {
+      case 'latency':
+        await sleep(fault.ms, closed);
+        writeAnswer(res, applied ?? compute());
+        return;
+      case 'answer':
+        writeAnswer(res, scriptedAnswer(fault));
+        return;
       case '5xx':
         writeAnswer(res, html(fault.status, fiveXxBody(fault.status)));
         return;
@@ -213,6 +243,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await sleep(fault.ms, closed);
         req.socket.destroy();
         return;
+      default: {
+        const unhandled: never = fault;
+        throw new Error(`fault kind ${String(unhandled)} is not delivered`);
+      }
     }
   }
 
@@ -235,19 +269,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         );
       if (method !== 'POST')
         return writeAnswer(res, json(405, { resultCode: '9999', resultMsg: 'Use POST' }));
+      const parsed = parseJson(body);
       const compute = (): Answer => {
-        const parsed = parseJson(body);
         if (!parsed.ok) return json(400, { resultCode: '9999', resultMsg: 'Malformed JSON' });
         return handler(ctx, parsed.value, req.headers);
       };
-      const fault = faults.take(path);
+      const fault = faults.take(path, parsed.ok ? bodyTxIds(parsed.value) : []);
       if (fault) {
-        note(fault.applyFirst ? `${fault.kind} (applied first)` : fault.kind);
+        const name = fault.kind === 'answer' ? `answer ${fault.status}` : fault.kind;
+        note(fault.applyFirst ? `${name} (applied first)` : name);
         return deliverFault(fault, req, res, compute);
       }
       return writeAnswer(res, compute());
     }
-    const checkout = checkoutRoute(ctx, method, path, body);
+    const checkout = checkoutRoute(ctx, method, url, body);
     if (checkout) return writeAnswer(res, checkout);
     const admin = adminRoute(ctx, { reset, changed }, method, url, body);
     if (admin) return writeAnswer(res, admin);
@@ -364,9 +399,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return [...config.merchants.values()];
     },
     stop,
-    pay: (txId, outcome, card) =>
+    pay: (txId, outcome, card, options) =>
       unwrap(() =>
-        adminPay(ctx, txId, { ...(outcome ? { outcome } : {}), ...(card ? { card } : {}) }),
+        adminPay(ctx, txId, {
+          ...(outcome ? { outcome } : {}),
+          ...(card ? { card } : {}),
+          ...(options?.late ? { late: true } : {}),
+        }),
       ),
     complete3ds: (txId, otp) => unwrap(() => adminComplete3ds(ctx, txId, otp)),
     addFault: (fault) => unwrap(() => adminAddFault(ctx, fault)),
@@ -383,6 +422,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     settle: (txIds) => ledger.settle(txIds),
     reset,
     setPushChaos: (chaos) => unwrap(() => adminSetChaos(ctx, chaos)),
+    behaviour: () => ({ ...ctx.behaviour }),
+    setBehaviour: (patch) => unwrap(() => adminSetBehaviour(ctx, patch)),
     updateMerchant: (merchantId, patch) =>
       unwrap(() => adminUpdateMerchant(ctx, merchantId, isRecord(patch) ? patch : {})),
     transaction: (txId) => ledger.find(txId),

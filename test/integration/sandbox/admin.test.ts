@@ -6,6 +6,7 @@ import {
   canonical,
   MERCHANT_ID,
   newTxId,
+  orderRowsOf,
   pg,
   post,
   registerOrder,
@@ -65,9 +66,129 @@ describe('admin API', () => {
       state: 'DECLINED',
       resultCode: '9999',
       declineReason: 'Insufficient funds',
+      retryable: true,
+      attempts: 1,
     });
     expect(pending.json).toMatchObject({ state: 'AWAITING_OTP', resultCode: null });
     expect(completed.json).toMatchObject({ state: 'APPROVED', resultCode: '0000' });
+  });
+
+  it('pays a declined order again before its expiry; after the approval no attempt is possible', async () => {
+    // Prepare
+    const { txId } = await registerOrder(sandbox);
+    // Act
+    const first = await admin('POST', `/payments/${txId}/pay`, { outcome: 'decline' });
+    const second = await admin('POST', `/payments/${txId}/pay`, { outcome: 'approve' });
+    const third = await admin('POST', `/payments/${txId}/pay`, { outcome: 'decline' });
+    // Assess
+    expect(first.json).toMatchObject({ state: 'DECLINED', resultCode: '9999', retryable: true });
+    expect(second.json).toMatchObject({
+      state: 'APPROVED',
+      resultCode: '0000',
+      declineReason: null,
+      retryable: false,
+      attempts: 2,
+    });
+    expect(third).toEqual({ status: 409, json: { error: 'This payment is already approved.' } });
+  });
+
+  it('approves late (past expiry, after declines) as one more attempt row, and only once', async () => {
+    // Prepare
+    const declined = await registerOrder(sandbox, { amount: '3.00' });
+    const unpaid = await registerOrder(sandbox, { amount: '4.00' });
+    sandbox.pay(declined.txId, 'decline');
+    sandbox.advanceClock(15 * 60_000 + 1_000);
+    // Act
+    const normal = await admin('POST', `/payments/${declined.txId}/pay`, { outcome: 'approve' });
+    const late = await admin('POST', `/payments/${declined.txId}/pay`, {
+      outcome: 'approve',
+      late: true,
+    });
+    const again = await admin('POST', `/payments/${declined.txId}/pay`, { late: true });
+    const lateUnpaid = sandbox.pay(unpaid.txId, undefined, '5204730000001003', { late: true });
+    const status = await pg(sandbox, '/pg/transaction/status', {
+      txId: declined.txId,
+      amount: '3.00',
+      currency: 'USD',
+    });
+    const rows = await orderRowsOf(sandbox, declined.txId);
+    const unpaidRows = await orderRowsOf(sandbox, unpaid.txId);
+    sandbox.setClock(new Date().toISOString());
+    // Assess
+    expect(normal).toEqual({ status: 409, json: { error: 'This payment link has expired.' } });
+    expect(late.json).toMatchObject({ state: 'APPROVED', resultCode: '0000', attempts: 2 });
+    expect(again.status).toBe(409);
+    expect(lateUnpaid).toMatchObject({ state: 'APPROVED', resultCode: '0000', attempts: 1 });
+    expect(sandbox.transaction(unpaid.txId)?.card).toMatchObject({ last4: '1003' });
+    expect(sandbox.transaction(declined.txId)?.attempts.map((a) => [a.resultCd, a.late])).toEqual([
+      ['9999', false],
+      ['0000', true],
+    ]);
+    expect(status.status).toBe(200);
+    expect(rows.map((r) => r.resultCd)).toEqual(['9999', '0000']);
+    expect(unpaidRows.map((r) => [r.resultCd, r.amount])).toEqual([['0000', 4]]);
+  });
+
+  it('refuses late with an outcome other than approve, and a late that is not a boolean', async () => {
+    // Prepare
+    const { txId } = await registerOrder(sandbox);
+    // Act
+    const decline = await admin('POST', `/payments/${txId}/pay`, {
+      outcome: 'decline',
+      late: true,
+    });
+    const text = await admin('POST', `/payments/${txId}/pay`, { late: 'yes' });
+    // Assess
+    expect(decline).toEqual({
+      status: 400,
+      json: { error: 'late is only for outcome approve (PAYON approving after all)' },
+    });
+    expect(text).toEqual({ status: 400, json: { error: 'late must be true or false' } });
+    expect(sandbox.transaction(txId)?.state).toBe('REGISTERED');
+  });
+
+  it('reads and switches the orders-list behaviour, and reset restores the start options', async () => {
+    // Prepare
+    const local = await startTestSandbox({ ordersFlags: 'blank' });
+    const call = async (method: string, body?: unknown) => {
+      const response = await fetch(`${local.url}/_sandbox/behaviour`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, json: (await response.json()) as unknown };
+    };
+    try {
+      // Act
+      const initial = await call('GET');
+      const switched = await call('PUT', { ordersRowsPerMove: true });
+      const omitted = await call('PUT', { flags: 'omit' });
+      const read = await call('GET');
+      const bad = await call('PUT', { flags: 'maybe' });
+      const unknown = await call('PUT', { rows: 2 });
+      const viaMethod = local.behaviour();
+      const inState = local.state().behaviour;
+      await fetch(`${local.url}/_sandbox/reset`, { method: 'POST' });
+      const afterReset = await call('GET');
+      // Assess
+      expect(initial).toEqual({ status: 200, json: { ordersRowsPerMove: false, flags: 'blank' } });
+      expect(switched.json).toEqual({ ordersRowsPerMove: true, flags: 'blank' });
+      expect(omitted.json).toEqual({ ordersRowsPerMove: true, flags: 'omit' });
+      expect(read.json).toEqual({ ordersRowsPerMove: true, flags: 'omit' });
+      expect(viaMethod).toEqual({ ordersRowsPerMove: true, flags: 'omit' });
+      expect(inState).toEqual({ ordersRowsPerMove: true, flags: 'omit' });
+      expect(bad).toEqual({ status: 400, json: { error: 'flags must be one of yn, blank, omit' } });
+      expect(unknown.status).toBe(400);
+      expect(afterReset.json).toEqual({ ordersRowsPerMove: false, flags: 'blank' });
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('refuses an ordersFlags option it does not know at start', async () => {
+    // Act
+    const start = startTestSandbox({ ordersFlags: 'maybe' as 'yn' });
+    // Assess
+    await expect(start).rejects.toThrow('ordersFlags must be one of yn, blank, omit');
   });
 
   it('moves the clock and reports it', async () => {

@@ -5,6 +5,7 @@ import {
   getPage,
   MERCHANT_ID,
   newTxId,
+  orderRowsOf,
   pg,
   postForm,
   type Receiver,
@@ -63,16 +64,22 @@ describe('card checkout', () => {
     expect(sandbox.transaction(txId)?.state).toBe('APPROVED');
   });
 
-  it('declines the decline test card and pushes 9999', async () => {
+  it('declines the decline test card, pushes 9999 and keeps the order payable', async () => {
     // Prepare
     const { txId } = await registerOrder(sandbox);
     // Act
     const answer = await postForm(checkout(txId, 'card'), { cardNumber: '4000000000000002' });
+    const page = await getPage(checkout(txId));
     // Assess
     expect(answer.status).toBe(303);
     expect(answer.location).toBe(`${RETURN_URL}?txId=${txId}`);
     expect((await pushFor(txId)).body).toEqual({ txId, resultCode: '9999', resultMsg: 'Error' });
-    expect(sandbox.transaction(txId)?.declineReason).toBe('Card declined');
+    expect(sandbox.transaction(txId)).toMatchObject({
+      state: 'DECLINED',
+      declineReason: 'Card declined',
+      attempts: [expect.objectContaining({ resultCd: '9999', message: 'Card declined' })],
+    });
+    expect(page.html).toContain('<button type="submit">Try again</button>');
   });
 
   it('declines the insufficient-funds card with its own reason', async () => {
@@ -103,18 +110,22 @@ describe('card checkout', () => {
     expect((await pushFor(txId)).body).toMatchObject({ resultCode: '0000' });
   });
 
-  it('declines 3-D Secure with a wrong OTP', async () => {
+  it('declines 3-D Secure with a wrong OTP, and a second try with the right OTP approves', async () => {
     // Prepare
     const { txId } = await registerOrder(sandbox);
     await postForm(checkout(txId, 'card'), { cardNumber: '4000000000003220' });
     // Act
     const otp = await postForm(checkout(txId, 'otp'), { otp: '000000' });
+    const declined = sandbox.transaction(txId)?.declineReason;
+    const again = await postForm(checkout(txId, 'card'), { cardNumber: '4000000000003220' });
+    const right = await postForm(checkout(txId, 'otp'), { otp: '123456' });
     // Assess
     expect(otp.status).toBe(303);
-    expect(sandbox.transaction(txId)).toMatchObject({
-      state: 'DECLINED',
-      declineReason: 'Authentication failed: wrong OTP',
-    });
+    expect(declined).toBe('Authentication failed: wrong OTP');
+    expect(again.location).toBe(`/checkout/${txId}`);
+    expect(right.location).toBe(`${RETURN_URL}?txId=${txId}`);
+    expect(sandbox.transaction(txId)?.state).toBe('APPROVED');
+    expect(sandbox.transaction(txId)?.attempts.map((a) => a.resultCd)).toEqual(['9999', '0000']);
   });
 
   it('refuses a Luhn-invalid number on the form without deciding the payment', async () => {
@@ -271,5 +282,133 @@ describe('result page without a returnUrl', () => {
     // Assess
     expect(answer.location).toBe(`/checkout/${txId}`);
     expect(page.html).toContain('<h1>Payment approved</h1>');
+  });
+});
+
+describe('declined attempts stay retryable until expiry', () => {
+  it('says on the result page that the customer may try again, and the button shows the form again', async () => {
+    // Prepare
+    sandbox.updateMerchant(MERCHANT_ID, { returnUrl: null });
+    const { txId } = await registerOrder(sandbox, { amount: '6.50' });
+    await postForm(checkout(txId, 'card'), { cardNumber: '4000000000009995' });
+    // Act
+    const result = await getPage(checkout(txId));
+    const form = await getPage(`${checkout(txId)}?retry=1`);
+    sandbox.updateMerchant(MERCHANT_ID, { returnUrl: RETURN_URL });
+    // Assess
+    expect(result.status).toBe(200);
+    expect(result.html).toContain('<h1>Payment declined</h1>');
+    expect(result.html).toContain('Insufficient funds');
+    expect(result.html).toContain('You may try again on this page');
+    expect(result.html).not.toContain('You can close this page');
+    expect(result.html).toContain(`<form method="get" action="/checkout/${txId}">`);
+    expect(result.html).toContain('<input type="hidden" name="retry" value="1">');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('<h1>Pay by card</h1>');
+    expect(form.html).toContain('Your last attempt was declined: Insufficient funds.');
+    expect(form.html).toContain(`action="/checkout/${txId}/card"`);
+  });
+
+  it('approves a second attempt on the same checkout: one orders row per attempt, a push each, status 302 until approved', async () => {
+    // Prepare
+    const { txId } = await registerOrder(sandbox, { amount: '7.00' });
+    const status = () =>
+      pg(sandbox, '/pg/transaction/status', { txId, amount: '7.00', currency: 'USD' });
+    // Act
+    const declined = await postForm(checkout(txId, 'card'), { cardNumber: '4000000000000002' });
+    const statusAfterDecline = await status();
+    const approved = await postForm(checkout(txId, 'card'), { cardNumber: '4111111111111111' });
+    const statusAfterApproval = await status();
+    const third = await postForm(checkout(txId, 'card'), { cardNumber: '4111111111111111' });
+    const rows = await orderRowsOf(sandbox, txId);
+    // Assess
+    expect(declined.location).toBe(`${RETURN_URL}?txId=${txId}`);
+    expect(approved.location).toBe(`${RETURN_URL}?txId=${txId}`);
+    expect(statusAfterDecline.status).toBe(302);
+    expect(statusAfterApproval.status).toBe(200);
+    expect(third.status).toBe(409);
+    const tx = sandbox.transaction(txId);
+    expect(tx?.state).toBe('APPROVED');
+    expect(tx?.attempts).toHaveLength(2);
+    const [declinedRow, approvedRow] = rows;
+    expect(rows).toHaveLength(2);
+    expect(declinedRow).toMatchObject({
+      tracNo: txId,
+      txStCd: '99',
+      amount: 7,
+      resultCd: '9999',
+      resultMsg: 'Card declined',
+      apprNo: null,
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+    });
+    expect(declinedRow?.apprDttm).toMatch(/^\d{2}\/\d{2}\/\d{4} (0\d|1[0-2]):\d{2}:\d{2}$/);
+    expect(approvedRow).toMatchObject({
+      tracNo: txId,
+      txStCd: '09',
+      resultCd: '0000',
+      resultMsg: 'Success',
+      apprNo: tx?.approvalNo,
+    });
+    expect(declinedRow?.txSeqNo).toBe(tx?.txSeqNo);
+    expect(approvedRow?.txSeqNo).not.toBe(declinedRow?.txSeqNo);
+    expect(approvedRow?.stan).not.toBe(declinedRow?.stan);
+    expect(statusAfterApproval.json).toMatchObject({
+      resultData: { txSeqNo: approvedRow?.txSeqNo, apprNo: tx?.approvalNo },
+    });
+    const pushed = await waitFor(() => {
+      const bodies = receiver.received
+        .map((r) => r.body as { txId?: string; resultCode?: string })
+        .filter((b) => b.txId === txId);
+      return bodies.length === 2 ? bodies : undefined;
+    });
+    expect(pushed.map((b) => b.resultCode)).toEqual(['9999', '0000']);
+  });
+
+  it('keeps an order with only declined attempts DECLINED at expiry, listed in the orders list, and no longer payable', async () => {
+    // Prepare
+    const { txId } = await registerOrder(sandbox);
+    sandbox.pay(txId, 'decline');
+    sandbox.pay(txId, 'insufficient_funds');
+    sandbox.advanceClock(15 * 60_000 + 1_000);
+    // Act
+    const page = await getPage(checkout(txId));
+    const retryPage = await getPage(`${checkout(txId)}?retry=1`);
+    const pay = await postForm(checkout(txId, 'card'), { cardNumber: '4111111111111111' });
+    const rows = await orderRowsOf(sandbox, txId);
+    const tx = sandbox.transaction(txId);
+    sandbox.setClock(new Date().toISOString());
+    // Assess
+    expect(tx?.state).toBe('DECLINED');
+    expect(tx?.history.at(-1)?.event).toBe('expired');
+    expect(page.html).toContain('<h1>Payment declined</h1>');
+    expect(page.html).toContain('The payment link has expired');
+    expect(page.html).not.toContain('Try again');
+    expect(retryPage.html).not.toContain('<h1>Pay by card</h1>');
+    expect(pay.status).toBe(410);
+    expect(rows.map((r) => [r.resultCd, r.resultMsg])).toEqual([
+      ['9999', 'Card declined'],
+      ['9999', 'Insufficient funds'],
+    ]);
+  });
+
+  it('turns an order stuck at the OTP after a declined attempt DECLINED (not EXPIRED) at expiry', async () => {
+    // Prepare
+    const { txId } = await registerOrder(sandbox);
+    await postForm(checkout(txId, 'card'), { cardNumber: '4000000000000002' });
+    await postForm(checkout(txId, 'card'), { cardNumber: '4000000000003220' });
+    const waiting = sandbox.transaction(txId)?.state;
+    sandbox.advanceClock(15 * 60_000 + 1_000);
+    // Act
+    const otp = await postForm(checkout(txId, 'otp'), { otp: '123456' });
+    const tx = sandbox.transaction(txId);
+    const rows = await orderRowsOf(sandbox, txId);
+    sandbox.setClock(new Date().toISOString());
+    // Assess
+    expect(waiting).toBe('AWAITING_OTP');
+    expect(otp.status).toBe(410);
+    expect(tx?.state).toBe('DECLINED');
+    expect(rows).toHaveLength(1);
   });
 });

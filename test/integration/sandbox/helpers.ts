@@ -121,6 +121,29 @@ export async function paidOrder(
   return txId;
 }
 
+/** `yyyyMMdd` (a txDt) as the orders list's `ddMMyyyy`. */
+export function ordersDate(txDt: string): string {
+  return `${txDt.slice(6, 8)}${txDt.slice(4, 6)}${txDt.slice(0, 4)}`;
+}
+
+/** The orders-list rows of one txId (tracNo), read from the list of its registration day. */
+export async function orderRowsOf(
+  sandbox: Sandbox,
+  txId: string,
+): Promise<Array<Record<string, unknown>>> {
+  const txDt = sandbox.transaction(txId)?.txDt;
+  if (!txDt) throw new Error(`no payment ${txId} in the sandbox`);
+  const answer = await pg(sandbox, '/pg/orders', {
+    fromDate: ordersDate(txDt),
+    toDate: ordersDate(txDt),
+    index: 1,
+    limit: 1000,
+  });
+  if (!Array.isArray(answer.json))
+    throw new Error(`orders failed: ${answer.status} ${answer.text}`);
+  return (answer.json as Array<Record<string, unknown>>).filter((row) => row.tracNo === txId);
+}
+
 /** POSTs an HTML form (application/x-www-form-urlencoded) without following redirects. */
 export async function postForm(
   url: string,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '#local/payon-sandbox/index.ts';
-import { paidOrder, pg, registerOrder, startTestSandbox } from './helpers.ts';
+import type { Sandbox, Transaction } from '#local/payon-sandbox/index.ts';
+import { orderRowsOf, paidOrder, pg, registerOrder, startTestSandbox } from './helpers.ts';
 
 let sandbox: Sandbox;
 
@@ -198,5 +198,155 @@ describe('ledger', () => {
     // Assess
     const tx = ledger.transactions.find((t) => t.txId === txId);
     expect(tx?.history.map((h) => h.event)).toEqual(['registered', 'approved', 'refunded']);
+  });
+});
+
+describe('orders rows per money move (ordersRowsPerMove)', () => {
+  let perMove: Sandbox;
+  beforeAll(async () => {
+    perMove = await startTestSandbox({ ordersRowsPerMove: true });
+  });
+  afterAll(() => perMove.stop());
+
+  const ICT_12H = /^\d{2}\/\d{2}\/\d{4} (0\d|1[0-2]):\d{2}:\d{2}$/;
+
+  it('lists a completion and a refund as rows of their own, each with its own numbers and flag', async () => {
+    // Prepare
+    const txId = await paidOrder(perMove, { trt: '12', amount: '10.00' });
+    await pg(perMove, '/pg/preAuthCompletion', { txId, currency: 'USD', amount: '7.25' });
+    await pg(perMove, '/pg/refund', { txId });
+    const tx = perMove.transaction(txId) as Transaction;
+    // Act
+    const rows = await orderRowsOf(perMove, txId);
+    // Assess
+    expect(rows).toHaveLength(3);
+    const [approved, completion, refund] = rows;
+    expect(approved).toMatchObject({
+      tracNo: txId,
+      trt: '12',
+      txStCd: '09',
+      amount: 10,
+      apprNo: tx.approvalNo,
+      resultCd: '0000',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+    });
+    expect(completion).toMatchObject({
+      tracNo: txId,
+      txSeqNo: tx.completion?.txSeqNo,
+      stan: tx.completion?.stan,
+      amount: 7.25,
+      apprNo: tx.completion?.approvalNo,
+      resultCd: '0000',
+      resultMsg: 'Success',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+    });
+    expect(refund).toMatchObject({
+      tracNo: txId,
+      txSeqNo: tx.refund?.txSeqNo,
+      stan: tx.refund?.stan,
+      amount: 7.25,
+      apprNo: tx.refund?.approvalNo,
+      resultCd: '0000',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'Y',
+    });
+    expect(new Set(rows.map((r) => r.txSeqNo)).size).toBe(3);
+    expect(new Set(rows.map((r) => r.stan)).size).toBe(3);
+    expect(new Set(rows.map((r) => r.apprNo)).size).toBe(3);
+    for (const row of rows) {
+      expect(row.apprDttm).toMatch(ICT_12H);
+      expect(row.stan).toMatch(/^\d{6}$/);
+      expect(row.txSeqNo).toMatch(new RegExp(`^${tx.txDt}\\d{8}$`));
+    }
+  });
+
+  it('lists a reversal as its own row with cancelYn Y; the approved row keeps N', async () => {
+    // Prepare
+    const txId = await paidOrder(perMove, { amount: '3.00' });
+    await pg(perMove, '/pg/reversal', { txId });
+    // Act
+    const rows = await orderRowsOf(perMove, txId);
+    // Assess
+    expect(rows.map((r) => [r.amount, r.resultCd, r.cancelYn, r.refundYn])).toEqual([
+      [3, '0000', 'N', 'N'],
+      [3, '0000', 'Y', 'N'],
+    ]);
+  });
+
+  it('puts settleYn Y on the settled money: the purchase row, or the completion row of a pre-auth', async () => {
+    // Prepare
+    const purchase = await paidOrder(perMove, { amount: '2.00' });
+    const preAuth = await paidOrder(perMove, { trt: '12', amount: '5.00' });
+    await pg(perMove, '/pg/preAuthCompletion', { txId: preAuth, currency: 'USD', amount: '5.00' });
+    perMove.settle([purchase, preAuth]);
+    // Act
+    const purchaseRows = await orderRowsOf(perMove, purchase);
+    const preAuthRows = await orderRowsOf(perMove, preAuth);
+    // Assess
+    expect(purchaseRows.map((r) => r.settleYn)).toEqual(['Y']);
+    expect(preAuthRows.map((r) => r.settleYn)).toEqual(['N', 'Y']);
+  });
+
+  it('goes back to one row with the flags on it when switched off at run time', async () => {
+    // Prepare
+    const txId = await paidOrder(perMove, { trt: '12', amount: '10.00' });
+    await pg(perMove, '/pg/preAuthCompletion', { txId, currency: 'USD', amount: '6.00' });
+    await pg(perMove, '/pg/reversal', { txId });
+    perMove.setBehaviour({ ordersRowsPerMove: false });
+    // Act
+    const rows = await orderRowsOf(perMove, txId);
+    perMove.setBehaviour({ ordersRowsPerMove: true });
+    // Assess
+    expect(rows).toEqual([
+      expect.objectContaining({ amount: 6, cancelYn: 'Y', refundYn: 'N', settleYn: 'N' }),
+    ]);
+  });
+
+  it('sends the flags as "" on every row with flags blank, and leaves them out with flags omit', async () => {
+    // Prepare
+    const txId = await paidOrder(perMove, { amount: '1.00' });
+    await pg(perMove, '/pg/refund', { txId });
+    const declined = await registerOrder(perMove);
+    perMove.pay(declined.txId, 'decline');
+    // Act
+    perMove.setBehaviour({ flags: 'blank' });
+    const blank = [
+      ...(await orderRowsOf(perMove, txId)),
+      ...(await orderRowsOf(perMove, declined.txId)),
+    ];
+    perMove.setBehaviour({ flags: 'omit' });
+    const omitted = await orderRowsOf(perMove, txId);
+    perMove.setBehaviour({ flags: 'yn' });
+    // Assess
+    expect(blank).toHaveLength(3);
+    for (const row of blank) {
+      expect([row.settleYn, row.cancelYn, row.refundYn]).toEqual(['', '', '']);
+    }
+    expect(omitted).toHaveLength(2);
+    for (const row of omitted) {
+      expect(Object.keys(row)).toEqual([
+        'txDt',
+        'txSeqNo',
+        'txStCd',
+        'trt',
+        'payDvCd',
+        'paymentType',
+        'merchantId',
+        'termId',
+        'tracNo',
+        'amount',
+        'currencyCode',
+        'apprNo',
+        'apprDttm',
+        'resultCd',
+        'resultMsg',
+        'stan',
+      ]);
+    }
   });
 });

@@ -325,6 +325,49 @@ describe('orders history', () => {
     expect(item.txSeqNo).toMatch(/^20201124\d{8}$/);
   });
 
+  it('lists each attempt of a payment as a row of its own with the same keys and tracNo', async () => {
+    // Prepare: declined at 09:05:00, approved at 09:10:00 in Cambodia on 5 May 2021
+    sandbox.setClock('2021-05-05T02:00:00.000Z');
+    const { txId } = await registerOrder(sandbox, { amount: '2.50' });
+    sandbox.setClock('2021-05-05T02:05:00.000Z');
+    sandbox.pay(txId, 'decline');
+    sandbox.setClock('2021-05-05T02:10:00.000Z');
+    sandbox.pay(txId, 'approve');
+    sandbox.setClock(new Date().toISOString());
+    // Act
+    const answer = await pg(sandbox, '/pg/orders', {
+      fromDate: '05052021',
+      toDate: '05052021',
+      index: 1,
+      limit: 10,
+    });
+    // Assess
+    const items = answer.json as Array<Record<string, unknown>>;
+    expect(items).toHaveLength(2);
+    const [declined, approved] = items;
+    expect(Object.keys(declined ?? {})).toEqual(Object.keys(approved ?? {}));
+    expect(declined).toMatchObject({
+      tracNo: txId,
+      txStCd: '99',
+      amount: 2.5,
+      apprNo: null,
+      apprDttm: '05/05/2021 09:05:00',
+      resultCd: '9999',
+      resultMsg: 'Card declined',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+    });
+    expect(approved).toMatchObject({
+      tracNo: txId,
+      txStCd: '09',
+      apprDttm: '05/05/2021 09:10:00',
+      resultCd: '0000',
+      resultMsg: 'Success',
+    });
+    expect(approved?.apprNo).toMatch(/^\d{6}$/);
+  });
+
   it('treats index as a 1-based page number of limit items', async () => {
     // Prepare: three payments on a day of their own
     sandbox.setClock('2021-03-03T03:00:00.000Z');

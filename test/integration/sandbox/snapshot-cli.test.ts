@@ -1,11 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '#local/payon-sandbox/index.ts';
 import { freePort } from '#test/support/services.ts';
-import { newTxId, paidOrder, pg, startTestSandbox, waitFor } from './helpers.ts';
+import {
+  newTxId,
+  orderRowsOf,
+  paidOrder,
+  pg,
+  registerOrder,
+  startTestSandbox,
+  waitFor,
+} from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'payon-sandbox-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +43,52 @@ describe('snapshot', () => {
       expect(second.transaction(txId)?.state).toBe('REFUNDED');
       expect(status.status).toBe(200);
       expect(again.json).toMatchObject({ resultCode: '3003' });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('loads a snapshot written before attempts: each decided payment gets one attempt from its state', async () => {
+    // Prepare: a snapshot as an older sandbox wrote it (no attempts, money moves without txSeqNo/stan)
+    const snapshotFile = join(dir, 'legacy.json');
+    const first = await startTestSandbox({ snapshotFile, seed: 5 });
+    const approved = await paidOrder(first, { amount: '6.00' });
+    await pg(first, '/pg/refund', { txId: approved });
+    const declined = await paidOrder(first, { amount: '2.00' }, 'decline');
+    const unpaid = (await registerOrder(first)).txId;
+    await first.stop();
+    const saved = JSON.parse(readFileSync(snapshotFile, 'utf8')) as {
+      ledger: { transactions: Array<Record<string, unknown>> };
+    };
+    for (const tx of saved.ledger.transactions) {
+      delete tx.attempts;
+      const refund = tx.refund as Record<string, unknown> | null;
+      if (refund) {
+        delete refund.txSeqNo;
+        delete refund.stan;
+      }
+    }
+    writeFileSync(snapshotFile, JSON.stringify(saved));
+    // Act
+    const second = await startSandbox({ port: 0, log: false, snapshotFile });
+    try {
+      const approvedRows = await orderRowsOf(second, approved);
+      const declinedRows = await orderRowsOf(second, declined);
+      const retried = second.pay(declined, 'approve');
+      // Assess
+      expect(second.transaction(approved)?.attempts).toEqual([
+        expect.objectContaining({ resultCd: '0000', message: 'Success', late: false }),
+      ]);
+      expect(second.transaction(unpaid)?.attempts).toEqual([]);
+      expect(approvedRows).toEqual([
+        expect.objectContaining({ resultCd: '0000', amount: 6, refundYn: 'Y' }),
+      ]);
+      expect(approvedRows[0]?.txSeqNo).toBe(second.transaction(approved)?.txSeqNo);
+      expect(second.transaction(approved)?.refund?.txSeqNo).toMatch(/^\d{16}$/);
+      expect(declinedRows).toEqual([
+        expect.objectContaining({ resultCd: '9999', resultMsg: 'Card declined', txStCd: '99' }),
+      ]);
+      expect(retried).toMatchObject({ state: 'APPROVED', attempts: 2 });
     } finally {
       await second.stop();
     }
