@@ -24,7 +24,7 @@ export const CONTEXT_KEYS = {
   reconcileBatchSize:
     "100; items per PAYON merchant reconciliation request (PAYON documents no limit; ask PAYON's)",
   failureGraceMinutes:
-    '10; minutes past an order\'s expiry before a declined payment is FAILED (FAILURE_GRACE_MINUTES)',
+    "10; minutes past an order's expiry before a declined payment is FAILED (FAILURE_GRACE_MINUTES)",
   throttleRateLimit: '50; steady requests per second across the default stage',
   throttleBurstLimit: '100; burst requests across the default stage',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',

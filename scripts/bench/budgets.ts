@@ -59,9 +59,11 @@ export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
   'get-payment': { payon: 0, dynamodb: 1, eventbridge: 0 },
   'get-payment (sync, paid)': { payon: 1, dynamodb: 3, eventbridge: 1 },
   'capture-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
-  'cancel-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
+  // The settlement look-up in the payment's day (one orders page), then the reversal.
+  'cancel-payment': { payon: 2, dynamodb: 6, eventbridge: 1 },
   'refund-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
-  'list-transactions': { payon: 1, dynamodb: 0, eventbridge: 0 },
+  // One BatchGetItem of the page's payments: their creation times settle the 12-hour clock.
+  'list-transactions': { payon: 1, dynamodb: 1, eventbridge: 0 },
   'payon push (webhook + confirmation)': { payon: 1, dynamodb: 6, eventbridge: 1 },
   'create-binding': { payon: 3, dynamodb: 6, eventbridge: 1 },
   'list-bindings': { payon: 1, dynamodb: 2, eventbridge: 0 },

@@ -100,7 +100,7 @@ describe('operator resolution of an unknown outcome', () => {
     expect(resolved.body).toMatchObject({ state: 'REFUNDED' });
     const stored = await item(id);
     expect(stored?.state).toBe('REFUNDED');
-    expect((stored?.history as Body[]).at(-1)).toMatchObject({
+    expect(((stored?.history ?? []) as Body[]).at(-1)).toMatchObject({
       source: 'operator',
       resolvedBy: 'operator',
       reason: 'Refund seen in the PAYON merchant portal on 2026-12-01',

@@ -205,7 +205,10 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     ['MISMATCHED + 9999', { reconciliationDv: 'MISMATCHED', resultCode: '9999' }],
     ['3003 Invalid Transaction', { resultCode: '3003', resultMsg: 'Invalid Transaction' }],
     ['an unknown verdict', { reconciliationDv: 'PENDING', resultCode: '0000' }],
-    ['APPROVED for another amount', { reconciliationDv: 'APPROVED', resultCode: '0000', grandToTAmt: 7 }],
+    [
+      'APPROVED for another amount',
+      { reconciliationDv: 'APPROVED', resultCode: '0000', grandToTAmt: 7 },
+    ],
   ])('never concludes an unknown capture did not happen from %s', async (_, answer) => {
     const payment = await stored('preauth', pending, authorized, (p) =>
       markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
@@ -258,7 +261,7 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
   });
 
-  it('reads a refund as done when any of the txId\'s rows says refundYn Y', async () => {
+  it("reads a refund as done when any of the txId's rows says refundYn Y", async () => {
     const payment = await stored('purchase', pending, succeeded, (p) =>
       markUnknown(p, 'refund', 'sent', T0),
     );
@@ -274,7 +277,11 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
       ...over,
     });
     payon.script('/pg/orders', {
-      json: [row({ resultCd: '9999', txSeqNo: '1' }), row({ txSeqNo: '2' }), row({ txSeqNo: '3', refundYn: 'Y' })],
+      json: [
+        row({ resultCd: '9999', txSeqNo: '1' }),
+        row({ txSeqNo: '2' }),
+        row({ txSeqNo: '3', refundYn: 'Y' }),
+      ],
     });
     now = new Date(T0.getTime() + 3_600_000);
 

@@ -7,7 +7,6 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { money } from '#shared/domain/money.ts';
 import {
-  ConfigurationError,
   InvalidRequestError,
   OutcomeUnknownError,
   PayonRejectedError,
