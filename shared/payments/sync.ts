@@ -183,7 +183,17 @@ async function confirmByStatus(
       ),
     );
   }
-  // 302/9999: declined OR not paid yet. PAYON's orders list tells more.
+  // 302/9999: declined OR not paid yet. PAYON's orders list tells more, when it can matter: a
+  // `9999` push (look for the decline), the sweep (one shared read per run), `?sync=true`, or an
+  // order past its expiry. A `0000` push PAYON's status does not bear out is re-checked later.
+  const claimOnly = options.push === 'claims_success' || options.push === 'not_confirmed';
+  if (
+    options.orders === undefined &&
+    claimOnly &&
+    deps.clock() < expiryOf(payment, deps.config.payments.orderExpiryMinutes)
+  ) {
+    return { payment, changed: false, note: 'PAYON has no successful transaction yet' };
+  }
   const evidence = await readEvidence(deps, payment, options.orders);
   return decideUnconfirmed(deps, payment, evidence, options.push);
 }

@@ -66,7 +66,22 @@ export type Verdict =
       readonly difference: DifferenceKind;
       readonly detail: string;
       readonly payonCode?: string;
+      /**
+       * More rows of the same txId (later in PAYON's list) could change it: a flag `N` a refund
+       * row may contradict, only declined or unknown rows an approval may outweigh.
+       */
+      readonly provisional?: true;
     };
+
+/** Whether more rows of the txId could still change this verdict (the run waits for them). */
+export function isProvisional(verdict: Verdict): boolean {
+  return (
+    verdict.kind === 'ask_status' || (verdict.kind === 'exception' && verdict.provisional === true)
+  );
+}
+
+const provisional = (verdict: Verdict): Verdict =>
+  verdict.kind === 'exception' ? { ...verdict, provisional: true } : verdict;
 
 const exception = (difference: DifferenceKind, detail: string, payonCode?: string): Verdict => ({
   kind: 'exception',
@@ -99,9 +114,11 @@ export function compareTransaction(evidence: Evidence): Verdict {
   const rows = orderEvidence(orders, acceptedAmounts(local));
   if (rows.approved === undefined && rows.approvedOtherAmount !== undefined) {
     const other = rows.approvedOtherAmount.amount;
-    return exception(
-      'amount_differs',
-      `PAYON ${other.minor} ${other.currency}, payment ${local.amount.minor} ${local.amount.currency}`,
+    return provisional(
+      exception(
+        'amount_differs',
+        `PAYON ${other.minor} ${other.currency}, payment ${local.amount.minor} ${local.amount.currency}`,
+      ),
     );
   }
   const byOrder = compareWithOrders(local, rows);
@@ -126,9 +143,11 @@ function compareWithOrders(local: LocalRecord, rows: OrderEvidence): Verdict {
   if (rows.approved === undefined) {
     if (rows.declined.length === 0) {
       const code = rows.unreadable[0]?.resultCode;
-      return exception(
-        'status_differs',
-        `PAYON result ${code ?? 'missing'} is not one this product knows`,
+      return provisional(
+        exception(
+          'status_differs',
+          `PAYON result ${code ?? 'missing'} is not one this product knows`,
+        ),
       );
     }
     if (concluded) return { kind: 'matched' };
@@ -164,10 +183,14 @@ function compareWithOrders(local: LocalRecord, rows: OrderEvidence): Verdict {
     return exception('status_differs', `PAYON shows a reversal; the payment is ${snapshot.state}`);
   }
   if (snapshot.state === 'REFUNDED' && rows.refunded === false) {
-    return exception('status_differs', 'the payment is REFUNDED; PAYON shows no refund');
+    return provisional(
+      exception('status_differs', 'the payment is REFUNDED; PAYON shows no refund'),
+    );
   }
   if (snapshot.state === 'CANCELLED' && rows.cancelled === false) {
-    return exception('status_differs', 'the payment is CANCELLED; PAYON shows no reversal');
+    return provisional(
+      exception('status_differs', 'the payment is CANCELLED; PAYON shows no reversal'),
+    );
   }
   return { kind: 'matched' };
 }

@@ -22,7 +22,7 @@ import type {
 } from '#shared/payon/types.ts';
 import {
   compareTransaction,
-  type Evidence,
+  isProvisional,
   type LocalRecord,
   type Verdict,
 } from '#shared/reconciliation/compare.ts';
@@ -124,6 +124,9 @@ export async function reconcileDay(
     startedAt,
     options.leaseMs ?? RUN_LEASE_MS,
   );
+  // A txId's rows may be spread over pages: a verdict more rows could change waits here (bounded)
+  // until the txId's next rows, or the end of the walk.
+  const deferred: Deferred = new Map();
   try {
     // 1. PAYON's history, page by page, three ways.
     for (let index = 1; ; index += 1) {
@@ -133,9 +136,10 @@ export async function reconcileDay(
         index,
         limit: pageSize,
       });
-      await reconcilePage(deps, day, runId, page, batchSize, counts);
+      await reconcilePage(deps, day, runId, page, batchSize, counts, deferred);
       if (page.length < pageSize) break;
     }
+    await settleDeferred(deps, day, runId, counts, deferred);
     // 2. The day's own payments PAYON's history did not show.
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -189,6 +193,17 @@ export async function reconcileDay(
   return report;
 }
 
+type Answer = Awaited<ReturnType<ReconcileDeps['payon']['reconcile']>>[number];
+
+/** Rows (and the reconciliation answer) of txIds whose verdict waits for more of their rows. */
+type Deferred = Map<
+  string,
+  { rows: OrderRecord[]; reconciliation?: { answer: Answer; submitted: Money } }
+>;
+
+/** Most txIds held back at once; beyond it a verdict is taken from the rows seen so far. */
+export const MAX_DEFERRED = 10_000;
+
 async function reconcilePage(
   deps: ReconcileDeps,
   day: string,
@@ -196,6 +211,7 @@ async function reconcilePage(
   page: readonly OrderRecord[],
   batchSize: number,
   counts: ReconciliationCounts,
+  deferred: Deferred,
 ): Promise<void> {
   counts.payonTransactions += page.length;
   for (const order of page) {
@@ -211,10 +227,7 @@ async function reconcilePage(
   const locals = await deps.payments.getMany(txIds);
   // Confirmed payments go to PAYON's reconciliation, in batches.
   const items = [...locals.values()].map(reconciliationItem).filter((i) => i !== undefined);
-  const answers = new Map<
-    string,
-    { answer: Awaited<ReturnType<ReconcileDeps['payon']['reconcile']>>[number]; submitted: Money }
-  >();
+  const answers = new Map<string, { answer: Answer; submitted: Money }>();
   for (let start = 0; start < items.length; start += batchSize) {
     const batch = items.slice(start, start + batchSize);
     const results = await deps.payon.reconcile(batch);
@@ -227,20 +240,54 @@ async function reconcilePage(
   const exceptions: ExceptionRecord[] = [];
   for (const [txId, rows] of groups) {
     const payment = locals.get(txId);
-    const reconciliation = answers.get(txId);
+    const held = deferred.get(txId);
+    deferred.delete(txId);
+    const reconciliation = answers.get(txId) ?? held?.reconciliation;
     // The 12-hour times, read against the payment's own creation time (DEFAULTS.md "Dates").
     const created = payment ? new Date(payment.createdAt) : undefined;
-    const orders = rows.map((row) => atLocalTime(row, created));
-    const evidence: Evidence = {
+    const orders = [...(held?.rows ?? []), ...rows].map((row) => atLocalTime(row, created));
+    const verdict = compareTransaction({
       orders,
       ...(payment ? { local: localRecord(payment) } : {}),
       ...(reconciliation ? { reconciliation } : {}),
-    };
-    const exception = await act(deps, payment, compareTransaction(evidence), counts, orders[0]);
+    });
+    if (isProvisional(verdict) && deferred.size < MAX_DEFERRED) {
+      deferred.set(txId, { rows: orders, ...(reconciliation ? { reconciliation } : {}) });
+      continue;
+    }
+    const exception = await act(deps, payment, verdict, counts, orders[0]);
     if (exception) exceptions.push(exception);
   }
   await deps.reconciliations.markSeen(day, runId, txIds, deps.clock());
   await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+}
+
+/** The end of PAYON's history: what was held back is decided on all the rows PAYON listed. */
+async function settleDeferred(
+  deps: ReconcileDeps,
+  day: string,
+  runId: string,
+  counts: ReconciliationCounts,
+  deferred: Deferred,
+): Promise<void> {
+  const entries = [...deferred.entries()];
+  for (let start = 0; start < entries.length; start += 100) {
+    const batch = entries.slice(start, start + 100);
+    const locals = await deps.payments.getMany(batch.map(([txId]) => txId));
+    const exceptions: ExceptionRecord[] = [];
+    for (const [txId, { rows, reconciliation }] of batch) {
+      const payment = locals.get(txId);
+      const verdict = compareTransaction({
+        orders: rows,
+        ...(payment ? { local: localRecord(payment) } : {}),
+        ...(reconciliation ? { reconciliation } : {}),
+      });
+      const exception = await act(deps, payment, verdict, counts, rows[0]);
+      if (exception) exceptions.push(exception);
+    }
+    await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+  }
+  deferred.clear();
 }
 
 /**

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { money } from '#shared/domain/money.ts';
 import type { StateSnapshot } from '#shared/domain/payment-state.ts';
 import type { OrderRecord, ReconciliationResult } from '#shared/payon/types.ts';
-import { compareTransaction, type LocalRecord } from '#shared/reconciliation/compare.ts';
+import {
+  compareTransaction,
+  isProvisional,
+  type LocalRecord,
+} from '#shared/reconciliation/compare.ts';
 
 const TX = '1795322199778820';
 const local = (snapshot: StateSnapshot, minor = 1_999, kind: LocalRecord['kind'] = 'purchase') => ({
@@ -243,6 +247,17 @@ describe('compareTransaction', () => {
           orders: [order(), order({ refunded: undefined, sequenceNo: '2' })],
         }),
       ).toEqual({ kind: 'matched' });
+    });
+
+    it('marks as provisional what later rows of the txId could still change, and nothing else', () => {
+      const verdict = (state: 'REFUNDED' | 'SUCCEEDED' | 'PENDING', rows: OrderRecord[]) =>
+        compareTransaction({ local: local({ state }), orders: rows });
+      // A REFUNDED payment whose refund row is on a later page: N so far.
+      expect(isProvisional(verdict('REFUNDED', [order()]))).toBe(true);
+      expect(isProvisional(verdict('PENDING', [declinedFirst]))).toBe(true);
+      // A Y can never be taken back by more rows: definitive.
+      expect(isProvisional(verdict('SUCCEEDED', [order(), refundRow]))).toBe(false);
+      expect(isProvisional(verdict('SUCCEEDED', [order()]))).toBe(false);
     });
 
     it('takes a row PAYON listed twice as one', () => {
