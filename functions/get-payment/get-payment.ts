@@ -1,4 +1,5 @@
 import type { Payment } from '#shared/domain/payment.ts';
+import { ConflictError } from '#shared/errors.ts';
 import { loadPayment } from '#shared/payments/money-moves.ts';
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -14,5 +15,11 @@ export async function getPayment(
 ): Promise<Payment> {
   const payment = await loadPayment(deps, txId);
   if (!sync) return payment;
-  return (await syncPayment(deps, payment)).payment;
+  try {
+    return (await syncPayment(deps, payment)).payment;
+  } catch (error) {
+    // Another writer (the sweep, a push) moved it meanwhile: its version is the answer.
+    if (error instanceof ConflictError) return loadPayment(deps, txId);
+    throw error;
+  }
 }

@@ -27,6 +27,16 @@ function show(payment) {
   buttons.capture.hidden = payment.state !== 'AUTHORIZED';
   buttons.cancel.hidden = payment.state !== 'AUTHORIZED' && payment.state !== 'SUCCEEDED';
   buttons.refund.hidden = payment.state !== 'SUCCEEDED';
+  // A declined attempt does not end the payment (DEFAULTS.md): the customer may try again on the
+  // same checkout until it expires; a new payment is not needed.
+  const retry = document.querySelector('#retry');
+  const declined = payment.state === 'PENDING' && payment.lastDecline;
+  retry.hidden = !declined;
+  if (declined) {
+    document.querySelector('#retry-text').textContent =
+      `The last attempt was declined (PAYON ${payment.lastDecline.payonCode}). Nothing was charged: you may try again on the same payment page until it expires.`;
+    document.querySelector('#retry-link').href = payment.checkoutUrl ?? '#';
+  }
 }
 
 async function load() {
@@ -41,7 +51,7 @@ async function poll() {
   for (let i = 0; i < 60; i += 1) {
     try {
       const payment = await load();
-      if (!WAITING.includes(payment.state)) return;
+      if (!WAITING.includes(payment.state) || payment.lastDecline) return;
     } catch (error) {
       message.textContent = error.message;
     }

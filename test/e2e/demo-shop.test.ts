@@ -74,11 +74,26 @@ describe('the demo shop in a real browser', () => {
     await tab.close();
   });
 
-  it('shows a declined card as FAILED', async () => {
+  // A decline before expiry is not final (DEFAULTS.md): back at the shop, the result page says the
+  // customer may try again on the same checkout and links to it; paying again there succeeds.
+  it('after a declined card, offers a retry on the same checkout, which then succeeds', async () => {
     const tab = await startPayment('CREDIT_DEBIT', '7.00');
+    const id = new URL(tab.url()).pathname.split('/').at(-1) ?? '';
     await payByCard(tab, '4000 0000 0000 0002');
-    await result(tab, 'FAILED', '2-card-decline.png');
+    await tab.waitForURL('**/demo/result.html?**');
+    await expect
+      .poll(() => tab.textContent('#retry-text'), { timeout: 30_000 })
+      .toContain('you may try again on the same payment page');
+    expect(await tab.textContent('#state')).toBe('PENDING');
+    expect(await tab.getAttribute('#retry-link', 'href')).toContain(`/checkout/${id}`);
     expect(await tab.isVisible('#refund')).toBe(false);
+    expect(await tab.textContent('#message')).toBe('');
+    await tab.screenshot({ path: new URL('2a-card-decline.png', SHOTS).pathname, fullPage: true });
+
+    await tab.click('#retry-link');
+    await tab.click('button:has-text("Try again")');
+    await payByCard(tab, '4111 1111 1111 1111');
+    await result(tab, 'SUCCEEDED', '2b-card-retry-success.png');
     await tab.close();
   });
 
