@@ -35,7 +35,7 @@ function show(payment) {
   if (declined) {
     document.querySelector('#retry-text').textContent =
       `The last attempt was declined (PAYON ${payment.lastDecline.payonCode}). Nothing was charged: you may try again on the same payment page until it expires.`;
-    document.querySelector('#retry-link').href = payment.checkoutUrl ?? '#';
+    if (payment.checkoutUrl) document.querySelector('#retry-link').href = payment.checkoutUrl;
   }
 }
 
