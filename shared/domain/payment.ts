@@ -157,8 +157,11 @@ function withState(
   extra: Pick<HistoryEntry, 'resolvedBy'> = {},
 ): Payment {
   const at = now.toISOString();
-  // A FAILED payment is still asked until the schedule ends: PAYON may confirm it late.
-  const waiting = awaitsPayon(next.state) || (next.state === 'FAILED' && source !== 'operator');
+  // A FAILED payment concluded from PAYON's answers is still asked until its schedule ends: PAYON
+  // may confirm it late. One PAYON refused at registration, or an operator settled, is not.
+  const concluded =
+    source === 'status_pull' || source === 'orders_list' || source === 'reconciliation';
+  const waiting = awaitsPayon(next.state) || (next.state === 'FAILED' && concluded);
   return {
     ...payment,
     ...changes,
