@@ -1,7 +1,7 @@
 import { apiHandler, json } from '#shared/http/api.ts';
 import { sqsConfirmQueue } from '#shared/notifications/sqs-queue.ts';
 import { dependenciesWith } from '#shared/runtime/dependencies.ts';
-import { receiveNotification } from './receive-notification.ts';
+import { authorizePush, receiveNotification } from './receive-notification.ts';
 import { payonWebhookSchemas } from './schema.ts';
 
 /** PAYON documents no answer body; this one is in PAYON's own envelope (assumption A32). */
@@ -11,6 +11,9 @@ export const handler = apiHandler(
     schemas: payonWebhookSchemas,
     idempotent: false,
     anyContentType: true,
+    // Source and token before the body: a wrong token is a 404 whatever the body says.
+    authorize: (event, deps) =>
+      authorizePush(deps, event.pathParameters?.token ?? '', event.requestContext.http.sourceIp),
   },
   // It hands pushes to confirmation: the one function that carries the SQS client.
   dependenciesWith({ confirmQueue: sqsConfirmQueue }),

@@ -35,8 +35,28 @@ function allowed(cidrs: readonly string[], ip: string | undefined): boolean {
 }
 
 /**
- * Accepts a push: source and token checked, stored once, handed to confirmation. Nothing here asks
- * PAYON, so the answer does not wait for it.
+ * The source allowlist, then the URL token (constant time), before the body is even read: a wrong
+ * or malformed token answers 404 like any unknown path, whatever the body (a guess learns nothing).
+ */
+export async function authorizePush(
+  deps: Pick<Dependencies, 'config' | 'secrets' | 'metrics'>,
+  token: string,
+  sourceIp: string | undefined,
+): Promise<void> {
+  if (!allowed(deps.config.notifications.sourceCidrs, sourceIp)) {
+    deps.metrics.addMetric('notifications.forbiddenSource', 'Count', 1);
+    throw new ForbiddenError('this address may not send notifications');
+  }
+  const { notificationToken } = await deps.secrets.get();
+  if (!safeEqual(token, notificationToken)) {
+    deps.metrics.addMetric('notifications.badToken', 'Count', 1);
+    throw new NotFoundError('no such route');
+  }
+}
+
+/**
+ * Accepts a push: source and token checked (again: this function may be called on its own), stored
+ * once, handed to confirmation. Nothing here asks PAYON, so the answer does not wait for it.
  */
 export async function receiveNotification(
   deps: Pick<
@@ -45,16 +65,7 @@ export async function receiveNotification(
   >,
   request: ReceivedRequest,
 ): Promise<{ duplicate: boolean }> {
-  if (!allowed(deps.config.notifications.sourceCidrs, request.sourceIp)) {
-    deps.metrics.addMetric('notifications.forbiddenSource', 'Count', 1);
-    throw new ForbiddenError('this address may not send notifications');
-  }
-  const { notificationToken } = await deps.secrets.get();
-  if (!safeEqual(request.token, notificationToken)) {
-    deps.metrics.addMetric('notifications.badToken', 'Count', 1);
-    // The same answer as any unknown path: a guess learns nothing.
-    throw new NotFoundError('no such route');
-  }
+  await authorizePush(deps, request.token, request.sourceIp);
   const now = deps.clock();
   const { notification, duplicate } = await deps.notifications.receive(
     {

@@ -66,6 +66,11 @@ export interface ApiSpec<S extends RouteSchemas> {
    * hash of a card number can be brute-forced).
    */
   readonly sensitive?: boolean;
+  /**
+   * Checked before the body is read or anything is validated (the webhook's token and source):
+   * a caller who may not use the route learns nothing from how its body is refused.
+   */
+  readonly authorize?: (event: APIGatewayProxyEventV2, deps: Dependencies) => Promise<void>;
 }
 
 /** Largest JSON body accepted. */
@@ -286,9 +291,10 @@ export function apiHandler<S extends RouteSchemas>(
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(httpResponse(logger, metrics, spec.operation))
-    .use(jsonBody(spec.anyContentType === true))
-    .use(validate(spec.schemas));
+    .use(httpResponse(logger, metrics, spec.operation));
+  const { authorize } = spec;
+  if (authorize) chain.use({ before: ({ event }) => authorize(event, deps()) });
+  chain.use(jsonBody(spec.anyContentType === true)).use(validate(spec.schemas));
   if (spec.idempotent) chain.use(idempotency(deps, spec.sensitive === true));
   return chain.handler(async (event) => {
     if (event.replay) return event.replay;

@@ -163,7 +163,7 @@ describe('webhook and confirmation', () => {
     });
   });
 
-  it('wrong token: 404 like any unknown route, and nothing stored', async () => {
+  it('wrong token: 404 like any unknown route whatever the body, and nothing stored', async () => {
     const payment = await register();
     api.sandbox.pay(payment.txId, 'approve');
     const before = await api.scan();
@@ -176,9 +176,14 @@ describe('webhook and confirmation', () => {
       { txId: payment.txId, resultCode: '0000' },
       { token: 'short' },
     );
+    // The token is checked before the body: a bad body behind a wrong token says nothing either.
+    const badBody = await api.push({ txId: 'not a txId', extra: 4 }, { token: 'x'.repeat(40) });
+    const notJson = await api.push(undefined, { token: 'x'.repeat(40), rawBody: '{"txId":' });
 
     expect(wrong.status).toBe(404);
-    expect(malformed.status).toBe(400);
+    expect(malformed.status).toBe(404);
+    expect([badBody.status, badBody.text]).toEqual([wrong.status, wrong.text]);
+    expect([notJson.status, notJson.text]).toEqual([wrong.status, wrong.text]);
     expect(await api.scan()).toEqual(before);
     expect(statusPulls(payment.txId)).toBe(0);
   });
