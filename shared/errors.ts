@@ -10,6 +10,8 @@
  * throw new InvalidRequestError([{ field: 'amount', reason: 'must be a positive amount' }]);
  * ```
  */
+import { maskCardNumbers } from '#shared/domain/card.ts';
+
 export abstract class AppError extends Error {
   abstract readonly code: string;
   abstract readonly statusCode: number;
@@ -26,12 +28,19 @@ export class InvalidRequestError extends AppError {
   readonly code = 'invalid_request';
   readonly statusCode = 400;
   override readonly name = 'InvalidRequestError';
+  /**
+   * Each issue with card-like numbers masked, in the reason and in the field name too: a card
+   * number sent as a key (`{"4111111111111111": 1}`) is named `411111******1111`.
+   */
+  readonly issues: readonly FieldIssue[];
 
-  constructor(
-    readonly issues: readonly FieldIssue[],
-    options?: ErrorOptions,
-  ) {
-    super(issues.map((i) => `${i.field}: ${i.reason}`).join('; ') || 'invalid request', options);
+  constructor(issues: readonly FieldIssue[], options?: ErrorOptions) {
+    const masked = issues.map((i) => ({
+      field: maskCardNumbers(i.field),
+      reason: maskCardNumbers(i.reason),
+    }));
+    super(masked.map((i) => `${i.field}: ${i.reason}`).join('; ') || 'invalid request', options);
+    this.issues = masked;
   }
 }
 

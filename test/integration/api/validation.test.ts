@@ -131,4 +131,30 @@ describe('request validation', () => {
     );
     expect(response.text).not.toContain('4111111111111111');
   });
+
+  // Issue 21 item 1: a card number sent as a field NAME is masked in the error like a value.
+  it.each([
+    ['a top-level key', '/payments', { ...valid, '4111111111111111': '1' }, '411111******1111'],
+    [
+      'a nested key',
+      '/payments',
+      { ...valid, amount: { value: '3.00', currency: 'USD', '5555555555554444': 1 } },
+      'amount.555555******4444',
+    ],
+  ])('masks a card number used as %s in the field list', async (_, path, body, field) => {
+    const response = await refused('POST', path, { idempotencyKey: randomUUID(), body }, [
+      { field, reason: 'is not a known field' },
+    ]);
+    expect(response.text).not.toMatch(/4111111111111111|5555555555554444/);
+  });
+
+  it('masks a card number used as a query key', async () => {
+    const response = await refused(
+      'GET',
+      '/transactions?from=2026-11-01&to=2026-11-02&4111111111111111=1',
+      {},
+      [{ field: 'query.411111******1111', reason: 'is not a known field' }],
+    );
+    expect(response.text).not.toContain('4111111111111111');
+  });
 });
