@@ -37,8 +37,27 @@ export const positiveMoney = moneyInput.refine((m) => m.minor > 0, {
   path: ['value'],
 });
 
-/** Where the customer's browser goes after paying (its origin is checked against the allowlist). */
-export const returnUrl = z.url({ protocol: /^https?$/ }).max(2_000);
+/** The text and its percent-decoded form (`%34111…` hides a card number from a plain search). */
+function decodedForms(text: string): string[] {
+  try {
+    return [text, decodeURIComponent(text)];
+  } catch {
+    return [text];
+  }
+}
+
+/**
+ * Where the customer's browser goes after paying (its origin is checked against the allowlist).
+ * A card number anywhere in it (path, query, fragment, percent-encoded or not) is refused: the URL
+ * is stored and sent back to the browser.
+ */
+export const returnUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2_000)
+  .refine(
+    (url) => !decodedForms(url).some((form) => containsCardNumber(form)),
+    'must not contain a card number',
+  );
 
 /** The merchant's own reference for a payment: printable ASCII, never card data. */
 export const paymentReference = z

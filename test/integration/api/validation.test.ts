@@ -157,4 +157,23 @@ describe('request validation', () => {
     );
     expect(response.text).not.toContain('4111111111111111');
   });
+
+  // Issue 21 item 2: a returnUrl is stored and sent back to the browser: no card number in it.
+  it.each([
+    ['its query', `${RETURN_ORIGIN}/done?pan=4111111111111111`],
+    ['its path', `${RETURN_ORIGIN}/card/4111-1111-1111-1111/done`],
+    ['its fragment', `${RETURN_ORIGIN}/done#4111 1111 1111 1111`],
+    ['percent-encoded', `${RETURN_ORIGIN}/done?c=%34%31%31%31111111111111`],
+  ])(
+    'refuses a returnUrl with a card number in %s, storing and echoing nothing',
+    async (_, url) => {
+      const response = await refused(
+        'POST',
+        '/payments',
+        { idempotencyKey: randomUUID(), body: { ...valid, returnUrl: url } },
+        [{ field: 'returnUrl', reason: 'must not contain a card number' }],
+      );
+      expect(response.text).not.toMatch(/4111.?1111.?1111.?1111|%34%31/);
+    },
+  );
 });
