@@ -102,7 +102,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     // PAYON's notification path carries a secret: its route template is logged instead (as the
     // stack's access log logs the route key).
     const secretRoute = matches.find((m) => m.route.access === 'payon');
-    const loggedPath = secretRoute ? secretRoute.route.path : maskCardNumbers(url.pathname);
+    const loggedPath = secretRoute ? secretRoute.route.path : maskedPath(url.pathname);
     const done = (status: number) =>
       options.log?.(`${method} ${loggedPath} ${status} ${Date.now() - started}ms`);
 
@@ -208,4 +208,18 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A path as logged: percent-decoded first (`/payments/%34111…` hides a card number from a plain
+ * mask), then masked; a path that does not decode is masked as it is.
+ */
+export function maskedPath(pathname: string): string {
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // not valid percent-encoding: masked as received
+  }
+  return maskCardNumbers(decoded);
 }
