@@ -25,10 +25,14 @@ export const CONTEXT_KEYS = {
     "100; items per PAYON merchant reconciliation request (PAYON documents no limit; ask PAYON's)",
   failureGraceMinutes:
     "10; minutes past an order's expiry before a declined payment is FAILED (FAILURE_GRACE_MINUTES)",
+  txIdLeadingDigit:
+    '1; first digit of every txId (1-9): one per stage sharing a PAYON terminal (TXID_LEADING_DIGIT)',
   throttleRateLimit: '50; steady requests per second across the default stage',
   throttleBurstLimit: '100; burst requests across the default stage',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
   alarmEmail: 'none; an e-mail address subscribed to the alarm topic',
+  returnFallbackUrl:
+    'none (GET /return, a plain page); an https URL /return sends every txId that is not a recent payment to (RETURN_FALLBACK_URL)',
 } as const;
 export type ContextKey = keyof typeof CONTEXT_KEYS;
 
@@ -53,9 +57,11 @@ export interface StackConfig {
   /** Items per reconciliation request; undefined keeps the functions' default. */
   readonly reconcileBatchSize: number | undefined;
   readonly failureGraceMinutes: number | undefined;
+  readonly txIdLeadingDigit: number | undefined;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly fixedEgress: boolean;
   readonly alarmEmail: string | undefined;
+  readonly returnFallbackUrl: string | undefined;
 }
 
 /** A context value that would give a broken or unsafe deployment; synth stops with it. */
@@ -176,6 +182,12 @@ export function readStackConfig(context: Context): StackConfig {
       `Context alarmEmail must be an e-mail address (got "${alarmEmail}").`,
     );
   }
+  const returnFallbackUrl = text(context, 'returnFallbackUrl');
+  if (returnFallbackUrl !== undefined && !/^https:\/\/[\x21-\x7e]+$/.test(returnFallbackUrl)) {
+    throw new StackConfigError(
+      `Context returnFallbackUrl must be an https URL (got "${returnFallbackUrl}").`,
+    );
+  }
   const config: StackConfig = {
     stage,
     payonEnvironment: environment,
@@ -199,12 +211,17 @@ export function readStackConfig(context: Context): StackConfig {
       text(context, 'failureGraceMinutes') === undefined
         ? undefined
         : integer(context, 'failureGraceMinutes', 0, 1_440, 10),
+    txIdLeadingDigit:
+      text(context, 'txIdLeadingDigit') === undefined
+        ? undefined
+        : integer(context, 'txIdLeadingDigit', 1, 9, 1),
     throttle: {
       rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
       burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
     },
     fixedEgress: fixedEgress === 'true',
     alarmEmail,
+    returnFallbackUrl,
   };
   // The functions run the same checks at cold start: fail here, not after a deploy.
   try {
@@ -260,6 +277,12 @@ export function functionEnvironment(
     ...(config.failureGraceMinutes === undefined
       ? {}
       : { FAILURE_GRACE_MINUTES: String(config.failureGraceMinutes) }),
+    ...(config.returnFallbackUrl === undefined
+      ? {}
+      : { RETURN_FALLBACK_URL: config.returnFallbackUrl }),
+    ...(config.txIdLeadingDigit === undefined
+      ? {}
+      : { TXID_LEADING_DIGIT: String(config.txIdLeadingDigit) }),
     ...(config.returnUrlOrigins.length > 0
       ? { RETURN_URL_ORIGINS: config.returnUrlOrigins.join(',') }
       : {}),

@@ -60,8 +60,16 @@ export interface Config {
      * minutes): PAYON's late answers land in between.
      */
     readonly failureGraceMinutes: number;
+    /** The first digit of every txId this stage makes (1–9): one per stage sharing a terminal. */
+    readonly txIdLeadingDigit: number;
     /** Origins a payment's `returnUrl` may point to (no open redirect). */
     readonly returnUrlOrigins: readonly string[];
+    /**
+     * Where `/return` sends a txId that is not a recent payment's (malformed, unknown, or past its
+     * expiry plus an hour): an absolute https URL, or a path of this API (default `/return`, a
+     * plain "you can close this page").
+     */
+    readonly returnFallbackUrl: string;
   };
   readonly events: {
     /** The EventBridge bus merchant events go to (name or ARN). */
@@ -108,6 +116,8 @@ export const ENVIRONMENT_VARIABLES = {
   IDEMPOTENCY_TTL_HOURS: 'optional; 24-744, default 24',
   ORDER_EXPIRY_MINUTES: 'optional; 1-1440, default 15',
   FAILURE_GRACE_MINUTES: 'optional; 0-1440, default 10',
+  TXID_LEADING_DIGIT: 'optional; 1-9, default 1',
+  RETURN_FALLBACK_URL: 'optional; an https URL or a path of this API, default /return',
   RETURN_URL_ORIGINS:
     'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
   EVENT_BUS_NAME: 'required; the EventBridge bus (name or ARN) merchant events are sent to',
@@ -260,7 +270,11 @@ export function loadConfig(env: Env): Config {
   const idempotencyTtlHours = read.integer('IDEMPOTENCY_TTL_HOURS', 24, 744, 24);
   const orderExpiryMinutes = read.integer('ORDER_EXPIRY_MINUTES', 1, 1_440, 15);
   const failureGraceMinutes = read.integer('FAILURE_GRACE_MINUTES', 0, 1_440, 10);
+  const txIdLeadingDigit = read.integer('TXID_LEADING_DIGIT', 1, 9, 1);
   const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
+  const returnFallbackUrl =
+    read.optionalString('RETURN_FALLBACK_URL', /^(\/[\x21-\x7e]*|https:\/\/[\x21-\x7e]+)$/) ??
+    '/return';
   const busName = read.string('EVENT_BUS_NAME', /^[A-Za-z0-9._\-/:]{1,1600}$/);
   const confirmQueueUrl = read.url('CONFIRM_QUEUE_URL', false);
   const reconcileFunction = read.optionalString(
@@ -290,6 +304,7 @@ export function loadConfig(env: Env): Config {
     idempotencyTtlHours === undefined ||
     orderExpiryMinutes === undefined ||
     failureGraceMinutes === undefined ||
+    txIdLeadingDigit === undefined ||
     returnUrlOrigins === undefined ||
     busName === undefined ||
     sourceCidrs === undefined ||
@@ -314,7 +329,9 @@ export function loadConfig(env: Env): Config {
       idempotencyTtlSeconds: idempotencyTtlHours * 3_600,
       orderExpiryMinutes,
       failureGraceMinutes,
+      txIdLeadingDigit,
       returnUrlOrigins,
+      returnFallbackUrl,
     },
     events: { busName },
     notifications: { confirmQueueUrl, sourceCidrs },

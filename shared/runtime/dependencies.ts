@@ -148,7 +148,7 @@ export function createDependencies(
       config.payments.idempotencyTtlSeconds,
     ),
     clock,
-    nextTxId: createTxIdGenerator(() => clock().getTime()),
+    nextTxId: createTxIdGenerator({ leadingDigit: config.payments.txIdLeadingDigit }),
   };
 }
 

@@ -22,9 +22,11 @@ describe('stack configuration', () => {
       bindingRateLimit: undefined,
       reconcileBatchSize: undefined,
       failureGraceMinutes: undefined,
+      txIdLeadingDigit: undefined,
       throttle: { rateLimit: 50, burstLimit: 100 },
       fixedEgress: false,
       alarmEmail: undefined,
+      returnFallbackUrl: undefined,
     });
   });
 
@@ -95,6 +97,16 @@ describe('stack configuration', () => {
       expect.objectContaining({ FAILURE_GRACE_MINUTES: '30' }),
     );
     expect(fn(synth()).some((v) => 'FAILURE_GRACE_MINUTES' in v)).toBe(false);
+    expect(fn(synth({ txIdLeadingDigit: '2' }))).toContainEqual(
+      expect.objectContaining({ TXID_LEADING_DIGIT: '2' }),
+    );
+    expect(() => read({ txIdLeadingDigit: '0' })).toThrow(/txIdLeadingDigit/);
+    expect(fn(synth({ returnFallbackUrl: 'https://shop.example.com/orders' }))).toContainEqual(
+      expect.objectContaining({ RETURN_FALLBACK_URL: 'https://shop.example.com/orders' }),
+    );
+    expect(() => read({ returnFallbackUrl: 'http://shop.example.com' })).toThrow(
+      /returnFallbackUrl/,
+    );
   });
 
   it.each([

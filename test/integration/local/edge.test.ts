@@ -6,7 +6,6 @@ import { cancelPaymentSchemas } from '#functions/cancel-payment/schema.ts';
 import { capturePaymentSchemas } from '#functions/capture-payment/schema.ts';
 import { getPaymentSchemas } from '#functions/get-payment/schema.ts';
 import { listTransactionsSchemas } from '#functions/list-transactions/schema.ts';
-import { paymentReturnSchemas } from '#functions/payment-return/schema.ts';
 import { refundPaymentSchemas } from '#functions/refund-payment/schema.ts';
 import { registerPaymentSchemas } from '#functions/register-payment/schema.ts';
 import { type LocalSystem, startLocal } from '#local/runtime/system.ts';
@@ -117,8 +116,30 @@ describe('the local HTTP edge', () => {
   const queryRoutes: [string, z.ZodType][] = [
     ['/payments/1763700000000001', getPaymentSchemas.query],
     ['/transactions', listTransactionsSchemas.query],
-    ['/return', paymentReturnSchemas.query],
   ];
+
+  // /return tells a guesser nothing: whatever the query, the neutral answer (issue 21 item 6).
+  it(`answers ${RUNS} arbitrary query strings on GET /return with the neutral redirect or page`, async () => {
+    const before = await state();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('txId', 'x', 'paymentId'), fc.string({ maxLength: 40 })),
+        async (params) => {
+          const query = new URLSearchParams(params).toString();
+          const response = await fetch(`${system.apiUrl}/return?${query}`, { redirect: 'manual' });
+          await response.text();
+          if ('txId' in params) {
+            expect(response.status).toBe(303);
+            expect(response.headers.get('location')).toBe('/return');
+          } else {
+            expect(response.status).toBe(200);
+          }
+        },
+      ),
+      { numRuns: Math.min(RUNS, 300) },
+    );
+    expect(await state()).toEqual(before);
+  });
 
   it.each(queryRoutes)(
     `answers ${RUNS} query strings invalid by construction for GET %s with a 400 naming the parameter`,

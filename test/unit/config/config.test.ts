@@ -31,6 +31,7 @@ describe('configuration', () => {
         idempotencyTtlSeconds: 86_400,
         orderExpiryMinutes: 15,
         failureGraceMinutes: 10,
+        txIdLeadingDigit: 1,
         returnUrlOrigins: [],
       },
       events: { busName: 'payon-dev' },
@@ -80,12 +81,14 @@ describe('configuration', () => {
       IDEMPOTENCY_TTL_HOURS: '48',
       ORDER_EXPIRY_MINUTES: '30',
       FAILURE_GRACE_MINUTES: '0',
+      TXID_LEADING_DIGIT: '3',
       RETURN_URL_ORIGINS: 'https://shop.example.com, http://localhost:3000',
     });
     expect(config.payments).toEqual({
       idempotencyTtlSeconds: 172_800,
       orderExpiryMinutes: 30,
       failureGraceMinutes: 0,
+      txIdLeadingDigit: 3,
       returnUrlOrigins: ['https://shop.example.com', 'http://localhost:3000'],
     });
   });
