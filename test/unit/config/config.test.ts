@@ -33,6 +33,7 @@ describe('configuration', () => {
         failureGraceMinutes: 10,
         txIdLeadingDigit: 1,
         returnUrlOrigins: [],
+        returnFallbackUrl: '/return',
       },
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
@@ -90,6 +91,7 @@ describe('configuration', () => {
       failureGraceMinutes: 0,
       txIdLeadingDigit: 3,
       returnUrlOrigins: ['https://shop.example.com', 'http://localhost:3000'],
+      returnFallbackUrl: '/return',
     });
   });
 
