@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cambodiaDay } from '#shared/payon/dates.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
+import { paidPayment } from '#test/support/payments.ts';
 
 type Body = Record<string, unknown>;
 const key = () => randomUUID();
@@ -21,22 +22,8 @@ describe('money moves settled only by PAYON positive evidence', () => {
     api.sandbox.journal.clear();
   });
 
-  async function paid(kind: 'purchase' | 'preauth' = 'purchase', value = '20.00') {
-    const created = await api.call('POST', '/payments', {
-      idempotencyKey: key(),
-      body: {
-        kind,
-        amount: { value, currency: 'USD' },
-        paymentMethod: 'CREDIT_DEBIT',
-        returnUrl: `${RETURN_ORIGIN}/done`,
-      },
-    });
-    const id = String((created.body as Body).id);
-    api.sandbox.pay(id, 'approve');
-    await api.call('GET', `/payments/${id}?sync=true`);
-    api.sandbox.journal.clear();
-    return id;
-  }
+  const paid = (kind: 'purchase' | 'preauth' = 'purchase', value = '20.00') =>
+    paidPayment(api, { kind, value });
   const item = async (id: string) => (await api.scan()).find((i) => i.pk === `PAY#${id}`);
   const sent = (path: string) => api.sandbox.journal.requests(path).length;
 

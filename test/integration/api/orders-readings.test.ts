@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cambodiaDay } from '#shared/payon/dates.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
-import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
+import { type ApiEnvironment, startApi } from '#test/support/api.ts';
+import { paidPayment, registeredPayment } from '#test/support/payments.ts';
 
 type Body = Record<string, unknown>;
 const key = () => randomUUID();
@@ -29,24 +30,10 @@ describe('several orders rows per txId, and flags that say nothing', () => {
     api.sandbox.journal.clear();
   });
 
-  async function registered(kind: 'purchase' | 'preauth' = 'purchase') {
-    const created = await api.call('POST', '/payments', {
-      idempotencyKey: key(),
-      body: {
-        kind,
-        amount: { value: '30.00', currency: 'USD' },
-        paymentMethod: 'CREDIT_DEBIT',
-        returnUrl: `${RETURN_ORIGIN}/done`,
-      },
-    });
-    return String((created.body as Body).id);
-  }
-  async function paid(kind: 'purchase' | 'preauth' = 'purchase') {
-    const id = await registered(kind);
-    api.sandbox.pay(id, 'approve');
-    await api.call('GET', `/payments/${id}?sync=true`);
-    return id;
-  }
+  const registered = (kind: 'purchase' | 'preauth' = 'purchase') =>
+    registeredPayment(api, { kind, value: '30.00' });
+  const paid = (kind: 'purchase' | 'preauth' = 'purchase') =>
+    paidPayment(api, { kind, value: '30.00' });
   const move = (id: string, op: string, body: Body = {}) =>
     api.call('POST', `/payments/${id}/${op}`, { idempotencyKey: key(), body });
   const item = async (id: string) => (await api.scan()).find((i) => i.pk === `PAY#${id}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
+import { paidPayment } from '#test/support/payments.ts';
 
 type Body = Record<string, unknown>;
 const key = () => randomUUID();
@@ -21,22 +22,7 @@ describe('money moves whose outcome is unknown', () => {
     api.sandbox.journal.clear();
   });
 
-  async function paid(kind: 'purchase' | 'preauth') {
-    const created = await api.call('POST', '/payments', {
-      idempotencyKey: key(),
-      body: {
-        kind,
-        amount: { value: '20.00', currency: 'USD' },
-        paymentMethod: 'CREDIT_DEBIT',
-        returnUrl: `${RETURN_ORIGIN}/done`,
-      },
-    });
-    const id = String((created.body as Body).id);
-    api.sandbox.pay(id, 'approve');
-    await api.call('GET', `/payments/${id}?sync=true`);
-    api.sandbox.journal.clear();
-    return id;
-  }
+  const paid = (kind: 'purchase' | 'preauth') => paidPayment(api, { kind });
 
   const moves = [
     {
