@@ -98,6 +98,11 @@ function integer(context: Context, key: ContextKey, min: number, max: number, fa
   return n;
 }
 
+/** An integer context value, or undefined when not given (the function's own default applies). */
+function optionalInteger(context: Context, key: ContextKey, min: number, max: number) {
+  return text(context, key) === undefined ? undefined : integer(context, key, min, max, min);
+}
+
 function origin(key: ContextKey, value: string, allowLocalHttp: boolean): string {
   try {
     const url = new URL(value);
@@ -199,22 +204,10 @@ export function readStackConfig(context: Context): StackConfig {
       origin('returnUrlOrigins', o, !production),
     ),
     notifySourceCidrs: list(context, 'notifySourceCidrs'),
-    bindingRateLimit:
-      text(context, 'bindingRateLimit') === undefined
-        ? undefined
-        : integer(context, 'bindingRateLimit', 1, 1_000, 10),
-    reconcileBatchSize:
-      text(context, 'reconcileBatchSize') === undefined
-        ? undefined
-        : integer(context, 'reconcileBatchSize', 1, 1_000, 100),
-    failureGraceMinutes:
-      text(context, 'failureGraceMinutes') === undefined
-        ? undefined
-        : integer(context, 'failureGraceMinutes', 0, 1_440, 10),
-    txIdLeadingDigit:
-      text(context, 'txIdLeadingDigit') === undefined
-        ? undefined
-        : integer(context, 'txIdLeadingDigit', 1, 9, 1),
+    bindingRateLimit: optionalInteger(context, 'bindingRateLimit', 1, 1_000),
+    reconcileBatchSize: optionalInteger(context, 'reconcileBatchSize', 1, 1_000),
+    failureGraceMinutes: optionalInteger(context, 'failureGraceMinutes', 0, 1_440),
+    txIdLeadingDigit: optionalInteger(context, 'txIdLeadingDigit', 1, 9),
     throttle: {
       rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
       burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
