@@ -37,8 +37,8 @@ export async function cancelPayment(deps: MoneyMoveDeps, txId: string): Promise<
 
 // Assumed (docs/payon-assumptions.md A50).
 async function assertNotSettled(deps: MoneyMoveDeps, payment: Payment): Promise<void> {
-  const rows = await settlementRows(deps, payment);
-  const evidence = orderEvidence(rows ?? [], acceptedAmounts(payment));
+  const read = await settlementRows(deps, payment);
+  const evidence = orderEvidence(read?.rows ?? [], acceptedAmounts(payment));
   if (evidence.settled === true) {
     throw new ConflictError(
       'payment_settled',
@@ -51,7 +51,13 @@ async function assertNotSettled(deps: MoneyMoveDeps, payment: Payment): Promise<
       `PAYON shows a refund of payment ${payment.txId}: it cannot be reversed`,
     );
   }
-  if (rows === undefined || evidence.approved === undefined || evidence.settled === undefined) {
+  // "Not settled" needs the day read to its end: a row past the bound could say `Y`.
+  if (
+    read === undefined ||
+    !read.complete ||
+    evidence.approved === undefined ||
+    evidence.settled === undefined
+  ) {
     throw new ServiceUnavailableError(
       'settlement_unknown',
       `PAYON's orders list does not tell whether payment ${payment.txId} is settled yet; nothing was sent to PAYON, try again later`,
@@ -60,17 +66,20 @@ async function assertNotSettled(deps: MoneyMoveDeps, payment: Payment): Promise<
   }
 }
 
-/** The payment's rows in its own day's orders list, or undefined when they cannot be read in the bound. */
+/**
+ * The payment's rows in its own day's orders list, and whether the day was read to its end within
+ * the bound; undefined when PAYON could not be read.
+ */
 async function settlementRows(
   deps: MoneyMoveDeps,
   payment: Payment,
-): Promise<OrderRecord[] | undefined> {
+): Promise<{ rows: OrderRecord[]; complete: boolean } | undefined> {
   const created = new Date(payment.createdAt);
   const started = Date.now();
   const rows: OrderRecord[] = [];
   try {
     for (let index = 1; index <= SETTLEMENT_LOOKUP.pages; index += 1) {
-      if (Date.now() - started > SETTLEMENT_LOOKUP.ms) return rows.length > 0 ? rows : undefined;
+      if (Date.now() - started > SETTLEMENT_LOOKUP.ms) return { rows, complete: false };
       const page = await deps.payon.listOrders({
         from: created,
         to: created,
@@ -79,9 +88,9 @@ async function settlementRows(
         createdAt: (txId) => (txId === payment.txId ? created : undefined),
       });
       rows.push(...page.filter((o) => o.txId === payment.txId));
-      if (page.length < SETTLEMENT_LOOKUP.pageSize) return rows.length > 0 ? rows : undefined;
+      if (page.length < SETTLEMENT_LOOKUP.pageSize) return { rows, complete: true };
     }
-    return rows.length > 0 ? rows : undefined;
+    return { rows, complete: false };
   } catch (error) {
     if (
       error instanceof PayonUnavailableError ||

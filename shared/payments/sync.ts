@@ -48,9 +48,18 @@ export interface SyncOptions {
   readonly orders?: OrderLookup;
 }
 
+/**
+ * A payment's rows in PAYON's orders list, and whether the list was read to its end: rows from a
+ * walk cut short by its page bound can say "yes" (an approval, a `Y`), never "no".
+ */
+export interface OrderRows {
+  readonly rows: readonly OrderRecord[];
+  readonly complete: boolean;
+}
+
 /** Finds a payment's rows in PAYON's orders list (the sweep shares one list per run). */
 export interface OrderLookup {
-  find(payment: Payment): Promise<readonly OrderRecord[]>;
+  find(payment: Payment): Promise<OrderRows>;
 }
 
 /** How long a CREATED payment is left to its own registration call (longer than a Lambda runs). */
@@ -203,10 +212,10 @@ async function readEvidence(
   deps: SyncDeps,
   payment: Payment,
   orders: OrderLookup | undefined,
-): Promise<OrderEvidence | undefined> {
+): Promise<(OrderEvidence & { readonly complete: boolean }) | undefined> {
   try {
-    const rows = await (orders ?? new SingleOrderLookup(deps)).find(payment);
-    return orderEvidence(rows, acceptedAmounts(payment));
+    const { rows, complete } = await (orders ?? new SingleOrderLookup(deps)).find(payment);
+    return { ...orderEvidence(rows, acceptedAmounts(payment)), complete };
   } catch (error) {
     if (!(error instanceof PayonUnavailableError || error instanceof PayonRejectedError)) {
       throw error;
@@ -226,7 +235,7 @@ async function readEvidence(
 async function decideUnconfirmed(
   deps: SyncDeps,
   payment: Payment,
-  evidence: OrderEvidence | undefined,
+  evidence: (OrderEvidence & { readonly complete: boolean }) | undefined,
   push: PushClaim | undefined,
 ): Promise<SyncOutcome> {
   const now = deps.clock();
@@ -258,8 +267,10 @@ async function decideUnconfirmed(
     await deps.payments.update(next);
   }
   const declinedOrPushed = evidence.declined.length > 0 || push === 'claims_failure';
+  // "No 0000 row" needs the whole list: a walk cut short may not have reached the approval.
   if (
     declinedOrPushed &&
+    evidence.complete &&
     now >= failureAfter(deps, payment) &&
     canTransition(next.snapshot, 'FAILED')
   ) {
@@ -298,11 +309,14 @@ function newDecline(payment: Payment, evidence: OrderEvidence, now: Date): Decli
 /** Pages read at most when one payment is looked up alone (500 rows a page). */
 export const SINGLE_LOOKUP_PAGES = 20;
 
+/** Pages read at most by the sweep's one shared read per run. */
+export const SHARED_LOOKUP_PAGES = 40;
+
 /** Finds the payment's rows in PAYON's orders list, from its creation day to today. */
 export class SingleOrderLookup implements OrderLookup {
   constructor(private readonly deps: Pick<SyncDeps, 'payon' | 'clock'>) {}
 
-  async find(payment: Payment): Promise<OrderRecord[]> {
+  async find(payment: Payment): Promise<OrderRows> {
     const from = new Date(payment.createdAt);
     const to = this.deps.clock();
     const rows: OrderRecord[] = [];
@@ -316,15 +330,15 @@ export class SingleOrderLookup implements OrderLookup {
       });
       // Every row of the txId: a declined attempt, the approval, the refund may all be listed.
       rows.push(...page.filter((o) => o.txId === payment.txId));
-      if (page.length < 500) break;
+      if (page.length < 500) return { rows, complete: true };
     }
-    return rows;
+    return { rows, complete: false };
   }
 }
 
 /** One orders-list read per sweep run, covering `from` to now; older payments are looked up alone. */
 export class SharedOrderLookup implements OrderLookup {
-  #loaded: Promise<Map<string, OrderRecord[]>> | undefined;
+  #loaded: Promise<{ byTxId: Map<string, OrderRecord[]>; complete: boolean }> | undefined;
   readonly #single: SingleOrderLookup;
 
   constructor(
@@ -334,17 +348,18 @@ export class SharedOrderLookup implements OrderLookup {
     this.#single = new SingleOrderLookup(deps);
   }
 
-  async find(payment: Payment): Promise<readonly OrderRecord[]> {
+  async find(payment: Payment): Promise<OrderRows> {
     if (new Date(payment.createdAt) < this.from) return this.#single.find(payment);
     this.#loaded ??= this.#load();
-    const rows = (await this.#loaded).get(payment.txId) ?? [];
+    const { byTxId, complete } = await this.#loaded;
+    const rows = byTxId.get(payment.txId) ?? [];
     // The 12-hour times, read against this payment's own creation time (DEFAULTS.md "Dates").
-    return rows.map((row) => atLocalTime(row, new Date(payment.createdAt)));
+    return { rows: rows.map((row) => atLocalTime(row, new Date(payment.createdAt))), complete };
   }
 
-  async #load(): Promise<Map<string, OrderRecord[]>> {
+  async #load(): Promise<{ byTxId: Map<string, OrderRecord[]>; complete: boolean }> {
     const rows: OrderRecord[] = [];
-    for (let index = 1; index <= 40; index += 1) {
+    for (let index = 1; index <= SHARED_LOOKUP_PAGES; index += 1) {
       const page = await this.deps.payon.listOrders({
         from: this.from,
         to: this.deps.clock(),
@@ -352,9 +367,9 @@ export class SharedOrderLookup implements OrderLookup {
         limit: 500,
       });
       rows.push(...page);
-      if (page.length < 500) break;
+      if (page.length < 500) return { byTxId: groupByTxId(rows), complete: true };
     }
-    return groupByTxId(rows);
+    return { byTxId: groupByTxId(rows), complete: false };
   }
 }
 
@@ -381,11 +396,13 @@ async function moveHappened(
       (answer.grandTotal === undefined || moneyEquals(answer.grandTotal, amount));
     return approved ? true : undefined;
   }
-  const rows = await new SingleOrderLookup(deps).find(payment);
+  const { rows, complete } = await new SingleOrderLookup(deps).find(payment);
   if (rows.length === 0) return undefined;
   const evidence = orderEvidence(rows, acceptedAmounts(payment));
-  // `Y` on any row is `Y`; `N` only when every row says `N`; `""` or absent: cannot tell.
-  return operation === 'refund' ? evidence.refunded : evidence.cancelled;
+  // `Y` on any row is `Y`; `N` only when every row says `N` and the list was read to its end
+  // (a refund row may be on a page not read); `""` or absent: cannot tell.
+  const flag = operation === 'refund' ? evidence.refunded : evidence.cancelled;
+  return flag === false && !complete ? undefined : flag;
 }
 
 async function resolveMoneyMove(

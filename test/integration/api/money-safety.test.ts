@@ -84,6 +84,39 @@ describe('money moves settled only by PAYON positive evidence', () => {
       expect((await item(id))?.state).toBe('SUCCEEDED');
     });
 
+    it('refuses as unavailable when the look-up stops at its bound before the day ends', async () => {
+      const id = await paid();
+      const row = (txId: string) => ({
+        txDt: '20261201',
+        tracNo: txId,
+        amount: 20,
+        currencyCode: 'USD',
+        resultCd: '0000',
+        settleYn: 'N',
+        cancelYn: 'N',
+        refundYn: 'N',
+      });
+      // Five full pages: the payment shows N on the first, but a later page could say Y.
+      const others = Array.from({ length: 499 }, (_, i) => row(`9${String(i).padStart(15, '0')}`));
+      api.sandbox.addFault({
+        path: '/pg/orders',
+        kind: 'answer',
+        json: [row(id), ...others],
+        times: 5,
+      });
+
+      const refused = await api.call('POST', `/payments/${id}/cancel`, {
+        idempotencyKey: key(),
+        body: {},
+      });
+
+      expect(refused.status, refused.text).toBe(503);
+      expect((refused.body as { error: Body }).error.code).toBe('settlement_unknown');
+      expect(sent('/pg/orders')).toBe(5);
+      expect(sent('/pg/reversal')).toBe(0);
+      expect((await item(id))?.state).toBe('SUCCEEDED');
+    });
+
     it('reverses an unsettled payment: the look-up, then one reversal', async () => {
       const id = await paid();
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { money } from '#shared/domain/money.ts';
 import { markUnknown, newPayment, type Payment, transition } from '#shared/domain/payment.ts';
 import { ConflictError } from '#shared/errors.ts';
-import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
+import { SINGLE_LOOKUP_PAGES, type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
 import { PayonClient } from '#shared/payon/client.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
 import { createTableInput } from '#shared/store/table.ts';
@@ -258,6 +258,35 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     const outcome = await syncPayment(deps, payment);
 
     expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
+    expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
+  });
+
+  it('never reads refundYn N as "no refund" when the orders walk stopped at its page bound', async () => {
+    const payment = await stored('purchase', pending, succeeded, (p) =>
+      markUnknown(p, 'refund', 'sent', T0),
+    );
+    const row = (txId: string) => ({
+      txDt: '20261120',
+      tracNo: txId,
+      amount: 10,
+      currencyCode: 'USD',
+      resultCd: '0000',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+    });
+    // Every page is full (the last answer repeats): a refund row may be on a page never read.
+    const page = [
+      row(payment.txId),
+      ...Array.from({ length: 499 }, (_, i) => row(`9${String(i).padStart(15, '0')}`)),
+    ];
+    payon.script('/pg/orders', { json: page });
+    now = new Date(T0.getTime() + 3_600_000);
+
+    const outcome = await syncPayment(deps, payment);
+
+    expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
+    expect(payon.received.filter((r) => r.path === '/pg/orders')).toHaveLength(SINGLE_LOOKUP_PAGES);
     expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
   });
 
