@@ -100,14 +100,12 @@ export class PayonClient {
   /** Registers a purchase (`trt` 10) or pre-authorisation (`trt` 12) and returns its checkout. */
   async registerOrder(input: RegisterOrderInput): Promise<RegisteredOrder> {
     const path = PAYON_PATHS.registerOrder;
-    const answer = await this.#post(path, (s) => map.orderRegisterRequest(s, input));
-    try {
-      return map.readRegisteredOrder(answer.json, path, input.txId);
-    } catch (error) {
-      // A refusal (a duplicate txId, say) of the retry after a 401: the first may have registered.
-      if (error instanceof PayonRejectedError && answer.retried) error.afterRetry = true;
-      throw error;
-    }
+    // A refusal (a duplicate txId, say) of the retry after a 401: the first may have registered.
+    return this.#moneyAnswer(
+      path,
+      (s) => map.orderRegisterRequest(s, input),
+      (json) => map.readRegisteredOrder(json, path, input.txId),
+    );
   }
 
   /** Cancels (reverses) a payment, identified by its own txId (DEFAULTS.md). */
@@ -190,14 +188,19 @@ export class PayonClient {
     return map.readReconciliation(json, path, items);
   }
 
+  /** A reversal, refund or completion, read by `#moneyAnswer`. */
+  #move(path: string, build: BodyBuilder, txId: string): Promise<MoneyMoveResult> {
+    return this.#moneyAnswer(path, build, (json) => map.readMoneyMove(json, path, txId));
+  }
+
   /**
-   * Reads a money move's answer; a refusal in an answer that came after a 401 retry is marked
-   * (`afterRetry`), so that the caller does not take it as "nothing happened".
+   * Sends a call that may move money and reads its answer; a refusal in an answer that came after
+   * a 401 retry is marked (`afterRetry`), so that the caller does not take it as "nothing happened".
    */
-  async #move(path: string, build: BodyBuilder, txId: string): Promise<MoneyMoveResult> {
+  async #moneyAnswer<T>(path: string, build: BodyBuilder, read: (json: unknown) => T): Promise<T> {
     const answer = await this.#post(path, build);
     try {
-      return map.readMoneyMove(answer.json, path, txId);
+      return read(answer.json);
     } catch (error) {
       if (error instanceof PayonRejectedError && answer.retried) error.afterRetry = true;
       throw error;
