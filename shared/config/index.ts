@@ -11,6 +11,7 @@
  */
 import { isIP } from 'node:net';
 import { RSA_PADDINGS, type RsaPadding } from '#shared/crypto/rsa-padding.ts';
+import type { Currency } from '#shared/domain/money.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 
 // Assumed (docs/payon-assumptions.md A5): the ports of PAYON's links.
@@ -70,6 +71,10 @@ export interface Config {
      * plain "you can close this page").
      */
     readonly returnFallbackUrl: string;
+    /**
+     * Currencies the API takes (DEFAULTS.md: only USD, as PAYON says; KHR behind `KHR_ENABLED`).
+     */
+    readonly currencies: readonly Currency[];
   };
   readonly events: {
     /** The EventBridge bus merchant events go to (name or ARN). */
@@ -118,6 +123,7 @@ export const ENVIRONMENT_VARIABLES = {
   FAILURE_GRACE_MINUTES: 'optional; 0-1440, default 10',
   TXID_LEADING_DIGIT: 'optional; 1-9, default 1',
   RETURN_FALLBACK_URL: 'optional; an https URL or a path of this API, default /return',
+  KHR_ENABLED: 'optional; true | false, default false (only USD is accepted)',
   RETURN_URL_ORIGINS:
     'optional; comma-separated https origins (http only for localhost) a returnUrl may use',
   EVENT_BUS_NAME: 'required; the EventBridge bus (name or ARN) merchant events are sent to',
@@ -272,6 +278,7 @@ export function loadConfig(env: Env): Config {
   const failureGraceMinutes = read.integer('FAILURE_GRACE_MINUTES', 0, 1_440, 10);
   const txIdLeadingDigit = read.integer('TXID_LEADING_DIGIT', 1, 9, 1);
   const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
+  const khrEnabled = read.oneOf('KHR_ENABLED', ['true', 'false'] as const, 'false');
   const returnFallbackUrl =
     read.optionalString('RETURN_FALLBACK_URL', /^(\/[\x21-\x7e]*|https:\/\/[\x21-\x7e]+)$/) ??
     '/return';
@@ -306,6 +313,7 @@ export function loadConfig(env: Env): Config {
     failureGraceMinutes === undefined ||
     txIdLeadingDigit === undefined ||
     returnUrlOrigins === undefined ||
+    khrEnabled === undefined ||
     busName === undefined ||
     sourceCidrs === undefined ||
     reconcileBatchSize === undefined ||
@@ -332,6 +340,7 @@ export function loadConfig(env: Env): Config {
       txIdLeadingDigit,
       returnUrlOrigins,
       returnFallbackUrl,
+      currencies: khrEnabled === 'true' ? ['USD', 'KHR'] : ['USD'],
     },
     events: { busName },
     notifications: { confirmQueueUrl, sourceCidrs },
