@@ -3,6 +3,7 @@
  * synth before a bad deployment exists. Pure: tests pass their own context.
  */
 import { loadConfig, PAYON_BASE_URLS, type PayonEnvironment } from '#shared/config/index.ts';
+import { badPortProblem } from '#shared/payon/bad-ports.ts';
 
 /** PAYON's TEST host: a PRODUCTION deployment must never talk to it. */
 export const PAYON_TEST_HOST = new URL(PAYON_BASE_URLS.TEST).hostname;
@@ -11,7 +12,8 @@ export const PAYON_TEST_HOST = new URL(PAYON_BASE_URLS.TEST).hostname;
 export const CONTEXT_KEYS = {
   stage: 'dev; names the stack Payon-<stage>, the table payon-<stage>, the secret payon/<stage>',
   payonEnvironment: 'TEST; TEST or PRODUCTION',
-  payonBaseUrl: "none (the environment's PAYON URL); HTTPS and not the TEST host in PRODUCTION",
+  payonBaseUrl:
+    "none (the environment's PAYON URL); not a port fetch refuses; HTTPS and not the TEST host in PRODUCTION",
   auth: 'jwt; jwt or iam: how merchant routes are authorised',
   jwtIssuer: 'none; required with auth=jwt (an https issuer URL)',
   jwtAudience: 'none; required with auth=jwt (comma-separated audiences)',
@@ -126,6 +128,8 @@ function payonBaseUrl(environment: PayonEnvironment, value: string | undefined):
   } catch {
     throw new StackConfigError(`Context payonBaseUrl must be a URL (got "${value}").`);
   }
+  const badPort = badPortProblem('Context payonBaseUrl', value);
+  if (badPort !== undefined) throw new StackConfigError(`${badPort}.`);
   if (environment === 'PRODUCTION') {
     if (url.protocol !== 'https:') {
       throw new StackConfigError(

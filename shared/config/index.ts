@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { RSA_PADDINGS, type RsaPadding } from '#shared/crypto/rsa-padding.ts';
 import type { Currency } from '#shared/domain/money.ts';
 import { ConfigurationError } from '#shared/errors.ts';
+import { badPortProblem } from '#shared/payon/bad-ports.ts';
 
 // Assumed (docs/payon-assumptions.md A5): the ports of PAYON's links.
 /** PAYON's environments and their base URLs (SPEC §3.1; the ports are those of PAYON's links). */
@@ -109,7 +110,8 @@ export const ENVIRONMENT_VARIABLES = {
   STAGE: 'required; deployment stage, 1-32 of a-z 0-9 -',
   PAYON_ENVIRONMENT: 'required; TEST or PRODUCTION',
   PAYON_SECRET_ID: 'required; name or ARN of the merchant secret in Secrets Manager',
-  PAYON_BASE_URL: 'optional; overrides the environment base URL (HTTPS required in PRODUCTION)',
+  PAYON_BASE_URL:
+    'optional; overrides the environment base URL (HTTPS required in PRODUCTION; not a port fetch refuses)',
   PAYON_TIMEOUT_MS: 'optional; 500-30000, default 8000',
   PAYON_RSA_PADDING: `optional; ${RSA_PADDINGS.join(' | ')}, default pkcs1`,
   PAYON_AUTH_HEADER: 'optional; header name that carries the API key, default none',
@@ -260,6 +262,8 @@ export function loadConfig(env: Env): Config {
   const environment = read.oneOf('PAYON_ENVIRONMENT', ['TEST', 'PRODUCTION'] as const);
   const merchantSecretId = read.string('PAYON_SECRET_ID', /^[\w/+=.@:-]{1,2048}$/);
   const override = read.url('PAYON_BASE_URL', environment !== 'TEST');
+  const badPort = override === undefined ? undefined : badPortProblem('PAYON_BASE_URL', override);
+  if (badPort !== undefined) read.problems.push(badPort);
   const timeoutMs = read.integer('PAYON_TIMEOUT_MS', 500, 30_000, 8_000);
   const rsaPadding = read.oneOf('PAYON_RSA_PADDING', RSA_PADDINGS, 'pkcs1');
   const authHeader = read.optionalString('PAYON_AUTH_HEADER', /^[A-Za-z0-9-]{1,64}$/);

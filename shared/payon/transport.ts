@@ -46,8 +46,31 @@ export interface PayonAnswer {
 /** Builds the body from the current secret: merchant ids or keys may change on rotation. */
 export type BodyBuilder = (secret: MerchantSecret) => object;
 
-/** Connection errors that prove the request never reached PAYON. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+/**
+ * Failures that prove the request never reached PAYON: the URL could not be parsed, the name not
+ * resolved, or no connection was made. A timeout or a reset stays "unknown": either may come
+ * after the request was sent.
+ */
+const NOT_SENT = new Set([
+  'ERR_INVALID_URL',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  // undici's own connect timeout: the socket never connected.
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * What fetch refuses before it connects carries no code, only the Fetch Standard's reason as the
+ * cause's message (Node 20 and 24 alike): a port of `#shared/payon/bad-ports.ts`, or a scheme
+ * that is not http(s).
+ */
+const NOT_SENT_REASONS = new Set(['bad port', 'unknown scheme']);
 
 const USER_AGENT = 'payon-serverless/0.1';
 
@@ -65,8 +88,9 @@ export class PayonTransport {
   /**
    * POSTs to `path` and returns PAYON's answer (HTTP 200 or 302, JSON). Every other outcome throws:
    * 401 twice → {@link ServiceUnavailableError} `payon_credentials_rejected`; other 4xx → {@link PayonRejectedError}; 5xx, another
-   * status, or a body that is not JSON → {@link PayonUnavailableError}; timeout or a connection
-   * lost after sending → {@link OutcomeUnknownError}.
+   * status, a body that is not JSON, or a call that never left (a URL, name or port that cannot
+   * be reached) → {@link PayonUnavailableError}; timeout or a connection lost after sending →
+   * {@link OutcomeUnknownError}.
    */
   async post(path: string, build: BodyBuilder): Promise<PayonAnswer> {
     const secret = await this.#options.secrets.get();
@@ -196,14 +220,15 @@ export class PayonTransport {
         path,
       );
     }
-    const code = errorCode(error);
-    if (code !== undefined && NOT_SENT.has(code)) {
+    const notSent = notSentReason(error);
+    if (notSent !== undefined) {
       return new PayonUnavailableError(
-        `PAYON could not be reached for ${path} (${code})`,
+        `PAYON could not be reached for ${path} (${notSent}): nothing was sent`,
         path,
         false,
       );
     }
+    const code = errorCode(error);
     return new OutcomeUnknownError(
       `the connection to PAYON was lost during ${path} (${code ?? (name || 'unknown error')}): the outcome is unknown`,
       path,
@@ -211,13 +236,30 @@ export class PayonTransport {
   }
 }
 
-/** The system error code behind a fetch failure (`fetch failed` wraps it in `cause`). */
-function errorCode(error: unknown): string | undefined {
+/** The errors behind a fetch failure, outermost first (`fetch failed` wraps them in `cause`). */
+function* causes(error: unknown): Generator<Error> {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') return code;
+    yield current;
     current = current.cause;
+  }
+}
+
+/** The system error code behind a fetch failure. */
+function errorCode(error: unknown): string | undefined {
+  for (const cause of causes(error)) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** The code or reason that proves nothing was sent, if the failure has one. */
+function notSentReason(error: unknown): string | undefined {
+  for (const cause of causes(error)) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return NOT_SENT.has(code) ? code : undefined;
+    if (NOT_SENT_REASONS.has(cause.message)) return cause.message;
   }
   return undefined;
 }

@@ -49,6 +49,16 @@ describe('stack configuration', () => {
     ).toThrow(/Refusing payonBaseUrl .* payonEnvironment=PRODUCTION/);
   });
 
+  it('refuses at synth a payonBaseUrl on a port fetch refuses to connect to, naming the port', () => {
+    expect(() => synth({ payonBaseUrl: 'http://pg.example.com:4190' })).toThrow(StackConfigError);
+    expect(() => synth({ payonBaseUrl: 'http://pg.example.com:4190' })).toThrow(
+      'Context payonBaseUrl "http://pg.example.com:4190" uses port 4190, which fetch refuses to connect to',
+    );
+    expect(read({ payonBaseUrl: 'http://pg.example.com:4191' }).payonBaseUrl).toBe(
+      'http://pg.example.com:4191',
+    );
+  });
+
   it('accepts PRODUCTION with its own https URL or an https override', () => {
     expect(read({ payonEnvironment: 'PRODUCTION' }).payonBaseUrl).toBe(
       'https://pg.payon.com.kh:35505',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -14,8 +15,11 @@ import {
   ServiceUnavailableError,
 } from '#shared/errors.ts';
 import { PayonClient } from '#shared/payon/client.ts';
+import { type Dependencies, setDependencies } from '#shared/runtime/dependencies.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
+import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 import { countingSecretsClient, LOCAL_AWS } from '#test/support/aws.ts';
+import { paidPayment } from '#test/support/payments.ts';
 import { hmacHex, payonConfig, staticSecrets, TEST_SECRET } from '#test/support/payon-fixtures.ts';
 import { type ScriptedPayon, startScriptedPayon } from '#test/support/scripted-payon.ts';
 import { freePort } from '#test/support/services.ts';
@@ -166,8 +170,51 @@ describe('PayonClient faults', () => {
     expect(error).toBeInstanceOf(PayonUnavailableError);
     expect(error).toMatchObject({ mayHaveMovedMoney: false });
     expect((error as Error).message).toBe(
-      'PAYON could not be reached for /pg/refund (ECONNREFUSED)',
+      'PAYON could not be reached for /pg/refund (ECONNREFUSED): nothing was sent',
     );
+  });
+
+  it('says nothing was sent when fetch refuses the port before connecting', async () => {
+    // Something does listen on the port: fetch still never connects to it.
+    const connections: unknown[] = [];
+    const listener = createServer((socket) => {
+      connections.push(socket);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(4190, '127.0.0.1', resolve));
+    const refused = new PayonClient({
+      config: payonConfig('http://127.0.0.1:4190'),
+      secrets: staticSecrets(),
+    });
+
+    try {
+      const error = await failure(refused.refund('159607654560937'));
+
+      expect(error).toBeInstanceOf(PayonUnavailableError);
+      expect(error).toMatchObject({
+        mayHaveMovedMoney: false,
+        message: 'PAYON could not be reached for /pg/refund (bad port): nothing was sent',
+      });
+      expect(connections).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
+  it.each([
+    ['a URL that does not parse', 'http://pg example.com', 'ERR_INVALID_URL'],
+    ['a scheme fetch does not speak', 'ftp://127.0.0.1:2121', 'unknown scheme'],
+    ['a name that does not resolve', 'http://pg.payon.invalid:36605', 'ENOTFOUND'],
+  ])('says nothing was sent to %s', async (_, baseUrl, reason) => {
+    const unreachable = new PayonClient({ config: payonConfig(baseUrl), secrets: staticSecrets() });
+
+    const error = await failure(unreachable.refund('159607654560937'));
+
+    expect(error).toBeInstanceOf(PayonUnavailableError);
+    expect(error).toMatchObject({
+      mayHaveMovedMoney: false,
+      message: `PAYON could not be reached for /pg/refund (${reason}): nothing was sent`,
+    });
   });
 
   it('turns a non-0000 result into a refusal with PAYON code and message', async () => {
@@ -534,5 +581,72 @@ describe('PayonClient after a 401, with the secret in Secrets Manager (moto)', (
     const error = await failure(client.refund('159607654560937'));
 
     expect(error).toMatchObject({ payonCode: '3003', afterRetry: false });
+  });
+});
+
+describe('a money move to a PAYON port fetch refuses, through the API', () => {
+  const BAD_PORT_URL = 'http://127.0.0.1:4190';
+  let api: ApiEnvironment;
+  let reachable: Dependencies;
+
+  beforeAll(async () => {
+    api = await startApi();
+    reachable = api.deps;
+  });
+  afterAll(() => api.stop());
+
+  /** The same functions, their PAYON client pointed at the bad port (config refuses it at start). */
+  function pointAtBadPort(): void {
+    const payon = { ...reachable.config.payon, baseUrl: BAD_PORT_URL };
+    setDependencies({
+      ...reachable,
+      config: { ...reachable.config, payon },
+      payon: new PayonClient({ config: payon, secrets: reachable.secrets }),
+    });
+  }
+
+  it('leaves a refunded payment SUCCEEDED, not UNKNOWN, and the key free for a retry', async () => {
+    const id = await paidPayment(api);
+    const idempotencyKey = randomUUID();
+    pointAtBadPort();
+
+    const refused = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
+    const after = await api.call('GET', `/payments/${id}`);
+    setDependencies(reachable);
+    const retried = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
+
+    expect(refused.status).toBe(502);
+    expect(refused.body).toMatchObject({ error: { code: 'payon_unavailable' } });
+    expect(after.body).toMatchObject({ state: 'SUCCEEDED' });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ state: 'REFUNDED' });
+  });
+
+  it('fails a registration that never left instead of leaving it UNKNOWN', async () => {
+    pointAtBadPort();
+
+    const refused = await api.call('POST', '/payments', {
+      idempotencyKey: randomUUID(),
+      body: {
+        amount: { value: '4.10', currency: 'USD' },
+        paymentMethod: 'CREDIT_DEBIT',
+        returnUrl: `${RETURN_ORIGIN}/done`,
+      },
+    });
+    setDependencies(reachable);
+    const stored = (await api.scan()).filter(
+      (item) => item.type === 'payment' && item.amountMinor === 410,
+    );
+
+    expect(refused.status).toBe(502);
+    expect(refused.body).toMatchObject({ error: { code: 'payon_unavailable' } });
+    expect(stored).toEqual([
+      expect.objectContaining({
+        state: 'FAILED',
+        history: [
+          expect.objectContaining({ from: 'CREATED', reason: 'PAYON could not be reached' }),
+        ],
+      }),
+    ]);
   });
 });
