@@ -70,6 +70,7 @@ import {
   CORS_EXPOSED_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
+import { SWEEP_LEASE_MS } from '#shared/payments/sweep.ts';
 import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
@@ -94,7 +95,7 @@ export const ACCESS_LOG_FIELDS = {
 } as const;
 
 /** The sweep's timeout: a run stops starting work 10 s before it (shared/payments/sweep.ts). */
-export const SWEEP_TIMEOUT = Duration.seconds(120);
+export const SWEEP_TIMEOUT = Duration.millis(SWEEP_LEASE_MS);
 
 /** How often the status sweep runs. */
 export const SWEEP_RATE = Duration.minutes(1);
@@ -119,7 +120,14 @@ export const OPERATOR_METRICS = {
   'notifications.disagreed':
     "a PAYON push disagrees with PAYON's status (forged, or PAYON is wrong)",
   'notifications.orphaned': 'a PAYON push named no payment of ours for a day',
-  'sweep.escalated': 'PAYON has not settled a capture, cancel or refund within 24 h',
+  'sweep.escalated':
+    'PAYON has not settled a capture, cancel or refund within 24 h, or could not be asked about a payment at the end of its schedule',
+  'sweep.repeatedFailures':
+    'PAYON could not be asked about a payment 3 probes in a row (refused, unreachable or unreadable answers)',
+  'sweep.failed':
+    'the sweep could not process an event, push or payment (the store failed or an answer could not be handled); it stays due',
+  'notifications.failed':
+    'a push could not be confirmed for a reason other than PAYON being unreachable; it is retried on its schedule',
   'payon.amountMismatch': 'PAYON confirmed a different amount or currency than the payment',
   'payments.lateConfirmation':
     'PAYON confirmed a payment the product had concluded FAILED or EXPIRED: ship the order or refund it',

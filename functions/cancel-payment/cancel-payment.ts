@@ -9,6 +9,7 @@ import {
 } from '#shared/errors.ts';
 import { acceptedAmounts, orderEvidence } from '#shared/payments/evidence.ts';
 import { loadPayment, type MoneyMoveDeps, move } from '#shared/payments/money-moves.ts';
+import { walkOrders } from '#shared/payon/orders-walk.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 
 /** How far the settlement look-up reads PAYON's orders list before giving up (DEFAULTS.md). */
@@ -78,19 +79,23 @@ async function settlementRows(
   const started = Date.now();
   const rows: OrderRecord[] = [];
   try {
-    for (let index = 1; index <= SETTLEMENT_LOOKUP.pages; index += 1) {
-      if (Date.now() - started > SETTLEMENT_LOOKUP.ms) return { rows, complete: false };
-      const page = await deps.payon.listOrders({
+    const { complete } = await walkOrders(
+      deps.payon,
+      {
         from: created,
         to: created,
-        index,
-        limit: SETTLEMENT_LOOKUP.pageSize,
         createdAt: (txId) => (txId === payment.txId ? created : undefined),
-      });
-      rows.push(...page.filter((o) => o.txId === payment.txId));
-      if (page.length < SETTLEMENT_LOOKUP.pageSize) return { rows, complete: true };
-    }
-    return { rows, complete: false };
+      },
+      {
+        pageSize: SETTLEMENT_LOOKUP.pageSize,
+        maxPages: SETTLEMENT_LOOKUP.pages,
+        hasTime: () => Date.now() - started <= SETTLEMENT_LOOKUP.ms,
+      },
+      (page) => {
+        rows.push(...page.filter((o) => o.txId === payment.txId));
+      },
+    );
+    return { rows, complete };
   } catch (error) {
     if (
       error instanceof PayonUnavailableError ||

@@ -10,6 +10,7 @@ export const handler = backgroundHandler<ScheduledEvent, SweepReport>(
   async (_event, deps, context) => {
     const report = await runSweep(deps, {
       remainingMs: () => context.getRemainingTimeInMillis(),
+      holder: context.awsRequestId,
     });
     deps.logger.info('sweep done', { ...report });
     return report;

@@ -77,6 +77,11 @@ export interface Payment {
   readonly nextSyncAt: string | undefined;
   /** Status probes made by the sweep since the payment last changed state (the schedule's step). */
   readonly syncAttempts: number;
+  /**
+   * Probes in a row that PAYON (or the store) could not answer: a payment whose last probes all
+   * failed was never told anything, so the end of its schedule escalates it instead of expiring it.
+   */
+  readonly syncFailures: number;
   /** When the sweep gave up and handed the payment to an operator (an alarm fired). */
   readonly escalatedAt: string | undefined;
   /** The latest declined attempt PAYON's orders list showed, if any (the payment stays payable). */
@@ -131,6 +136,7 @@ export function newPayment(input: NewPayment, now: Date): Payment {
     // A payment left CREATED (a Lambda that died mid-call) is found by the status sweep.
     nextSyncAt: new Date(now.getTime() + FIRST_SYNC_DELAY_MS).toISOString(),
     syncAttempts: 0,
+    syncFailures: 0,
     escalatedAt: undefined,
     lastDecline: undefined,
     history: [],
@@ -173,6 +179,7 @@ function withState(
       : undefined,
     // A new state starts a new probe schedule.
     syncAttempts: 0,
+    syncFailures: 0,
     escalatedAt: undefined,
     history: [
       ...payment.history,
@@ -229,6 +236,7 @@ export function recordDecline(payment: Payment, decline: Decline, now: Date): Pa
   return {
     ...payment,
     lastDecline: decline,
+    syncFailures: 0,
     version: payment.version + 1,
     updatedAt: now.toISOString(),
     history: [

@@ -7,13 +7,21 @@
  * disagreeing push has changed nothing, is kept for review, and counts in
  * `notifications.disagreed` (alarmed).
  */
+
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import { awaitsPayon, type Payment } from '#shared/domain/payment.ts';
 import {
   CONCLUDED_UNPAID,
   type KnownState,
   type PaymentState,
 } from '#shared/domain/payment-state.ts';
-import { ConflictError, OutcomeUnknownError, PayonUnavailableError } from '#shared/errors.ts';
+import {
+  ConflictError,
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  ServiceUnavailableError,
+} from '#shared/errors.ts';
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
 import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -98,29 +106,43 @@ export async function confirmNotification(
   const claim = pushClaim(notification.resultCode, {
     warn: (message, extra) => deps.logger.warn(message, extra ?? {}),
   });
-  const payment = await deps.payments.get(notification.txId);
-  if (payment === undefined) {
-    return later('waiting_payment', 'no payment with this txId yet', 'orphaned');
-  }
-  const state = payment.snapshot.state;
-  let outcome: Awaited<ReturnType<typeof syncPayment>>;
   try {
+    const payment = await deps.payments.get(notification.txId);
+    if (payment === undefined) {
+      return await later('waiting_payment', 'no payment with this txId yet', 'orphaned');
+    }
+    const state = payment.snapshot.state;
     if (!awaitsPayon(state) && !CONCLUDED_UNPAID.includes(state as KnownState)) {
       return await judgeSettled(deps, payment, claim, finish);
     }
-    outcome = await syncPayment(deps, payment, { push: claim });
+    const outcome = await syncPayment(deps, payment, { push: claim });
+    return await judge(outcome.payment, outcome.changed, claim, notification, later, finish);
   } catch (error) {
     if (
       error instanceof PayonUnavailableError ||
       error instanceof OutcomeUnknownError ||
+      error instanceof PayonRejectedError || // a refused read tells nothing: ask again later
+      error instanceof ServiceUnavailableError ||
       error instanceof ConflictError
     ) {
       deps.metrics.addMetric('notifications.retried', 'Count', 1);
       return later('received', `could not confirm yet (${error.name})`, 'no_change');
     }
-    throw error;
+    // Anything else (an answer nothing could read, a store fault): counted and backed off like
+    // the rest, so that one push never blocks the others. If the store is down, this throws.
+    deps.metrics.addMetric('notifications.failed', 'Count', 1);
+    const name = error instanceof Error ? error.name : 'unknown';
+    deps.logger.error('a push could not be confirmed; it is retried on its schedule', {
+      notificationId: notification.id,
+      error: name,
+      message: error instanceof Error ? maskCardNumbers(error.message).slice(0, 300) : '',
+    });
+    try {
+      return await later('received', `could not confirm (${name})`, 'no_change');
+    } catch {
+      throw error;
+    }
   }
-  return judge(outcome.payment, outcome.changed, claim, notification, later, finish);
 }
 
 // Assumed (docs/payon-assumptions.md A48).

@@ -4,9 +4,22 @@
  * to settle, on the schedule of `./schedule.ts`. Every change goes through the same sync code as
  * the webhook. One run does a bounded amount of work and stops before its time is up; what is
  * left is still due and is taken by the next run.
+ *
+ * Each event, push and payment is its own unit of work: one that fails (PAYON refuses a read,
+ * answers garbage, the store throws) is counted, backed off on its own schedule, alarmed when it
+ * keeps failing, and the run goes on with the next.
  */
+
+import { randomUUID } from 'node:crypto';
+import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
-import { ConflictError, OutcomeUnknownError, PayonUnavailableError } from '#shared/errors.ts';
+import {
+  ConflictError,
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  ServiceUnavailableError,
+} from '#shared/errors.ts';
 import { type ConfirmDeps, confirmNotification } from '#shared/notifications/confirm.ts';
 import {
   ESCALATED_PROBE_MS,
@@ -17,7 +30,16 @@ import {
 import { SharedOrderLookup, syncPayment } from '#shared/payments/sync.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
-export type SweepDeps = ConfirmDeps & Pick<Dependencies, 'events' | 'config'>;
+export type SweepDeps = ConfirmDeps & Pick<Dependencies, 'events' | 'config' | 'leases'>;
+
+/**
+ * How long one run may hold the sweep (the function's timeout). Runs do not overlap: a run that
+ * finds the lease held by another skips (`sweep.skipped`). A lease in DynamoDB rather than reserved
+ * concurrency 1: it also holds for `npm start`, a manual invoke and EventBridge delivering one
+ * schedule twice, takes nothing from the account's concurrency pool, and a throttled invoke would
+ * be retried for hours by Lambda's asynchronous queue.
+ */
+export const SWEEP_LEASE_MS = 120_000;
 
 export interface SweepLimits {
   /** Stop starting new work once this returns less than the margin (Lambda's remaining time). */
@@ -28,17 +50,31 @@ export interface SweepLimits {
   readonly payments?: number;
   /** Payments probed at once. */
   readonly concurrency?: number;
+  /** Who holds the sweep's lease (the invocation's request id). */
+  readonly holder?: string;
 }
 
+/** Failed probes in a row after which each further failure is alarmed (`sweep.repeatedFailures`). */
+export const REPEATED_FAILURES = 3;
+
 export interface SweepReport {
-  events: { delivered: number; failed: number };
-  notifications: number;
+  /** Another run held the sweep: this one did nothing. */
+  skipped: boolean;
+  events: { delivered: number; failed: number; errors: number };
+  notifications: { confirmed: number; failed: number };
   payments: {
     probed: number;
     changed: number;
     expired: number;
     escalated: number;
+    /** PAYON could not be asked (no answer, 5xx, garbage). */
     unreachable: number;
+    /** PAYON answered with a refusal: a 4xx, a result code outside 0000/9999, 401 twice. */
+    refused: number;
+    /** Anything else went wrong with this payment (the store, an answer nothing could read). */
+    failed: number;
+    /** Payments whose last {@link REPEATED_FAILURES} or more probes all failed. */
+    repeatedFailures: number;
     conflicts: number;
   };
   /** Time spent on each part, for the run's log line. */
@@ -49,11 +85,43 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
   const margin = limits.marginMs ?? 10_000;
   const hasTime = () => limits.remainingMs() > margin;
   const report: SweepReport = {
-    events: { delivered: 0, failed: 0 },
-    notifications: 0,
-    payments: { probed: 0, changed: 0, expired: 0, escalated: 0, unreachable: 0, conflicts: 0 },
+    skipped: false,
+    events: { delivered: 0, failed: 0, errors: 0 },
+    notifications: { confirmed: 0, failed: 0 },
+    payments: {
+      probed: 0,
+      changed: 0,
+      expired: 0,
+      escalated: 0,
+      unreachable: 0,
+      refused: 0,
+      failed: 0,
+      repeatedFailures: 0,
+      conflicts: 0,
+    },
     ms: { events: 0, notifications: 0, payments: 0 },
   };
+  const holder = limits.holder ?? randomUUID();
+  if (!(await deps.leases.acquire('sweep', holder, deps.clock(), SWEEP_LEASE_MS))) {
+    deps.metrics.addMetric('sweep.skipped', 'Count', 1);
+    return { ...report, skipped: true };
+  }
+  try {
+    return await sweep(deps, limits, report, hasTime);
+  } finally {
+    await deps.leases.release('sweep', holder).catch((error: unknown) =>
+      // It expires by itself; the next run after that takes it.
+      deps.logger.warn('the sweep lease could not be given back', { error: describe(error) }),
+    );
+  }
+}
+
+async function sweep(
+  deps: SweepDeps,
+  limits: SweepLimits,
+  report: SweepReport,
+  hasTime: () => boolean,
+): Promise<SweepReport> {
   let mark = Date.now();
   const lap = (part: keyof SweepReport['ms']) => {
     report.ms[part] = Date.now() - mark;
@@ -62,18 +130,39 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
 
   // Every run counts: the stack alarms when the sweep stops running.
   deps.metrics.addMetric('sweep.runs', 'Count', 1);
-  report.events = await deps.events.drain(limits.events ?? 100);
+  try {
+    report.events = { ...(await deps.events.drain(limits.events ?? 100)), errors: 0 };
+  } catch (error) {
+    // The outbox could not be read or marked: the events stay due; pushes and payments go on.
+    report.events.errors += 1;
+    deps.logger.error('the outbox could not be drained; its events stay due', {
+      error: describe(error),
+    });
+  }
   lap('events');
 
-  const notifications = await deps.notifications.due(deps.clock(), limits.notifications ?? 50);
+  const notifications = await dueOrNone(deps, 'notifications', () =>
+    deps.notifications.due(deps.clock(), limits.notifications ?? 50),
+  );
   for (const notification of notifications) {
     if (!hasTime()) break;
-    await confirmNotification(deps, notification);
-    report.notifications += 1;
+    try {
+      await confirmNotification(deps, notification);
+      report.notifications.confirmed += 1;
+    } catch (error) {
+      // Its store write failed too (confirmNotification backs off every other failure itself).
+      report.notifications.failed += 1;
+      deps.logger.error('a push could not be confirmed; it stays due', {
+        notificationId: notification.id,
+        error: describe(error),
+      });
+    }
   }
   lap('notifications');
 
-  const due = await deps.payments.dueForSync(deps.clock(), limits.payments ?? 100);
+  const due = await dueOrNone(deps, 'payments', () =>
+    deps.payments.dueForSync(deps.clock(), limits.payments ?? 100),
+  );
   // One orders-list read per run for payments of the last schedule span (a day and a bit).
   const orders = new SharedOrderLookup(
     deps,
@@ -91,7 +180,42 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
   for (const [name, value] of Object.entries(report.payments)) {
     if (value > 0) deps.metrics.addMetric(`sweep.${name}`, 'Count', value);
   }
+  const failures = report.events.errors + report.notifications.failed;
+  if (failures > 0) deps.metrics.addMetric('sweep.failed', 'Count', failures);
   return report;
+}
+
+/** The due items of one part, or none when the store cannot list them (the other parts go on). */
+async function dueOrNone<T>(deps: SweepDeps, part: string, list: () => Promise<T[]>): Promise<T[]> {
+  try {
+    return await list();
+  } catch (error) {
+    deps.metrics.addMetric('sweep.failed', 'Count', 1);
+    deps.logger.error(`the due ${part} could not be listed`, { error: describe(error) });
+    return [];
+  }
+}
+
+/** What a log line may say of an error: its name, PAYON's code, a masked message. */
+function describe(error: unknown): Record<string, string> {
+  if (!(error instanceof Error)) return { name: 'unknown' };
+  return {
+    name: error.name,
+    ...(error instanceof PayonRejectedError ? { payonCode: error.payonCode } : {}),
+    message: maskCardNumbers(error.message).slice(0, 300),
+  };
+}
+
+type Failure = 'unreachable' | 'refused' | 'failed';
+
+function kindOf(error: unknown): Failure {
+  if (error instanceof PayonUnavailableError || error instanceof OutcomeUnknownError) {
+    return 'unreachable';
+  }
+  if (error instanceof PayonRejectedError || error instanceof ServiceUnavailableError) {
+    return 'refused';
+  }
+  return 'failed';
 }
 
 async function probe(
@@ -102,6 +226,7 @@ async function probe(
 ): Promise<void> {
   report.payments.probed += 1;
   const expiry = expiryOf(payment, deps.config.payments.orderExpiryMinutes);
+  let failed = false;
   try {
     const outcome = await syncPayment(deps, payment, { orders });
     if (outcome.changed) {
@@ -114,13 +239,27 @@ async function probe(
       report.payments.conflicts += 1;
       return;
     }
-    if (!(error instanceof PayonUnavailableError || error instanceof OutcomeUnknownError)) {
-      throw error;
-    }
-    // PAYON could not be asked: that probe counts, and the schedule goes on.
-    report.payments.unreachable += 1;
+    // PAYON could not be asked, refused, or something failed: this probe counts as made (the
+    // schedule backs off), nothing is concluded from it, and the next payment is probed.
+    failed = true;
+    const kind = kindOf(error);
+    report.payments[kind] += 1;
+    deps.logger.warn('a status probe failed; the payment keeps its schedule', {
+      txId: payment.txId,
+      failure: kind,
+      error: describe(error),
+    });
   }
-  await afterProbe(deps, payment, expiry, report);
+  try {
+    await afterProbe(deps, payment, expiry, report, failed);
+  } catch (error) {
+    // Not rescheduled (the store failed): the payment is still due and taken by the next run.
+    report.payments.failed += 1;
+    deps.logger.error('a probed payment could not be rescheduled', {
+      txId: payment.txId,
+      error: describe(error),
+    });
+  }
 }
 
 /** Nothing new from PAYON: the next probe, or the end of the schedule. */
@@ -129,13 +268,24 @@ async function afterProbe(
   payment: Payment,
   expiry: Date,
   report: SweepReport,
+  failed: boolean,
 ): Promise<void> {
   const now = deps.clock();
   const attempts = payment.syncAttempts + 1;
+  const syncFailures = failed ? payment.syncFailures + 1 : 0;
+  if (syncFailures >= REPEATED_FAILURES) {
+    report.payments.repeatedFailures += 1;
+    deps.logger.error('PAYON could not be asked about this payment several times in a row', {
+      txId: payment.txId,
+      failures: syncFailures,
+      state: payment.snapshot.state,
+    });
+  }
   const delay = nextProbeDelayMs(attempts);
   if (delay !== undefined) {
     await deps.payments.reschedule(payment, {
       syncAttempts: attempts,
+      syncFailures,
       nextSyncAt: new Date(now.getTime() + delay).toISOString(),
       escalatedAt: payment.escalatedAt,
     });
@@ -146,6 +296,7 @@ async function afterProbe(
     // Still asked hourly for a late confirmation until the schedule ends, then left alone.
     await deps.payments.reschedule(payment, {
       syncAttempts: attempts,
+      syncFailures,
       nextSyncAt: undefined,
       escalatedAt: payment.escalatedAt,
     });
@@ -154,7 +305,8 @@ async function afterProbe(
   const neverConfirmed =
     snapshot.state === 'PENDING' ||
     (snapshot.state === 'UNKNOWN' && snapshot.operation === 'register');
-  if (neverConfirmed && now >= expiry) {
+  // Expired only on PAYON's answers: a payment whose last probe failed goes to an operator.
+  if (neverConfirmed && now >= expiry && syncFailures === 0) {
     try {
       await deps.payments.update(
         transition(
@@ -172,10 +324,11 @@ async function afterProbe(
     }
     return;
   }
-  if (neverConfirmed) {
+  if (neverConfirmed && now < expiry) {
     // Still payable (an expiry set beyond the schedule): keep asking hourly until it is not.
     await deps.payments.reschedule(payment, {
       syncAttempts: attempts,
+      syncFailures,
       nextSyncAt: new Date(
         Math.min(now.getTime() + 3_600_000, Math.max(expiry.getTime(), now.getTime() + 60_000)),
       ).toISOString(),
@@ -183,7 +336,8 @@ async function afterProbe(
     });
     return;
   }
-  // An unanswered capture, cancel or refund only PAYON can settle: an operator must look.
+  // An unanswered capture, cancel or refund only PAYON can settle, or a payment PAYON could not
+  // be asked about at the end of its schedule: an operator must look.
   if (payment.escalatedAt === undefined) {
     report.payments.escalated += 1;
     deps.logger.error('PAYON has not settled this payment within 24 h; an operator must check it', {
@@ -194,6 +348,7 @@ async function afterProbe(
   }
   await deps.payments.reschedule(payment, {
     syncAttempts: attempts,
+    syncFailures,
     nextSyncAt: new Date(now.getTime() + ESCALATED_PROBE_MS).toISOString(),
     escalatedAt: payment.escalatedAt ?? now.toISOString(),
   });

@@ -32,6 +32,7 @@ import {
 } from '#shared/payments/evidence.ts';
 import { expiryOf } from '#shared/payments/schedule.ts';
 import { atLocalTime } from '#shared/payon/mappers.ts';
+import { walkOrders } from '#shared/payon/orders-walk.ts';
 import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -318,21 +319,21 @@ export class SingleOrderLookup implements OrderLookup {
 
   async find(payment: Payment): Promise<OrderRows> {
     const from = new Date(payment.createdAt);
-    const to = this.deps.clock();
     const rows: OrderRecord[] = [];
-    for (let index = 1; index <= SINGLE_LOOKUP_PAGES; index += 1) {
-      const page = await this.deps.payon.listOrders({
+    const { complete } = await walkOrders(
+      this.deps.payon,
+      {
         from,
-        to,
-        index,
-        limit: 500,
+        to: this.deps.clock(),
         createdAt: (txId) => (txId === payment.txId ? from : undefined),
-      });
+      },
+      { pageSize: 500, maxPages: SINGLE_LOOKUP_PAGES },
       // Every row of the txId: a declined attempt, the approval, the refund may all be listed.
-      rows.push(...page.filter((o) => o.txId === payment.txId));
-      if (page.length < 500) return { rows, complete: true };
-    }
-    return { rows, complete: false };
+      (page) => {
+        rows.push(...page.filter((o) => o.txId === payment.txId));
+      },
+    );
+    return { rows, complete };
   }
 }
 
@@ -359,17 +360,15 @@ export class SharedOrderLookup implements OrderLookup {
 
   async #load(): Promise<{ byTxId: Map<string, OrderRecord[]>; complete: boolean }> {
     const rows: OrderRecord[] = [];
-    for (let index = 1; index <= SHARED_LOOKUP_PAGES; index += 1) {
-      const page = await this.deps.payon.listOrders({
-        from: this.from,
-        to: this.deps.clock(),
-        index,
-        limit: 500,
-      });
-      rows.push(...page);
-      if (page.length < 500) return { byTxId: groupByTxId(rows), complete: true };
-    }
-    return { byTxId: groupByTxId(rows), complete: false };
+    const { complete } = await walkOrders(
+      this.deps.payon,
+      { from: this.from, to: this.deps.clock() },
+      { pageSize: 500, maxPages: SHARED_LOOKUP_PAGES },
+      (page) => {
+        rows.push(...page);
+      },
+    );
+    return { byTxId: groupByTxId(rows), complete };
   }
 }
 

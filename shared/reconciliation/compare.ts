@@ -25,6 +25,10 @@ export const DIFFERENCE_KINDS = {
     'PAYON and the product disagree on what happened, and the evidence cannot settle it',
   fee_differs: "PAYON's reconciliation grand total (with fees) differs from what was submitted",
   rejected: 'PAYON refused the reconciliation item (0001, 0002, 3003 or 0006)',
+  not_answered:
+    "PAYON's reconciliation or status did not answer for this transaction (refused, unreachable or unreadable); the next run checks it again",
+  history_incomplete:
+    "PAYON's order history could not be read to its end: what its later pages hold was not compared",
 } as const;
 export type DifferenceKind = keyof typeof DIFFERENCE_KINDS;
 

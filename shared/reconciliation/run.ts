@@ -10,11 +10,18 @@ import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
 import type { KnownState } from '#shared/domain/payment-state.ts';
-import { ConflictError, PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
+import {
+  ConflictError,
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  ServiceUnavailableError,
+} from '#shared/errors.ts';
 import { reconciliationEvent } from '#shared/events/envelope.ts';
 import { groupByTxId } from '#shared/payments/evidence.ts';
 import { confirmedPayment, failureAfter } from '#shared/payments/sync.ts';
 import { atLocalTime } from '#shared/payon/mappers.ts';
+import { walkOrders } from '#shared/payon/orders-walk.ts';
 import type {
   OrderRecord,
   ReconciliationItemInput,
@@ -54,7 +61,12 @@ export interface ReconcileOptions {
   readonly batchSize?: number;
   /** See {@link RUN_LEASE_MS}. */
   readonly leaseMs?: number;
+  /** Pages of PAYON's history read at most (default {@link MAX_HISTORY_PAGES}). */
+  readonly maxPages?: number;
 }
+
+/** A day's history is read to at most this many pages (a million rows at 500 a page). */
+export const MAX_HISTORY_PAGES = 2_000;
 
 /** The reconciliation item a confirmed payment is submitted as, or undefined for none. */
 export function reconciliationItem(payment: Payment): ReconciliationItemInput | undefined {
@@ -114,6 +126,7 @@ export async function reconcileDay(
     healed: 0,
     pending: 0,
     exceptions: 0,
+    unanswered: 0,
     byDifference: {},
     payonApprovedMinor: {},
     exceptionMinor: {},
@@ -127,19 +140,38 @@ export async function reconcileDay(
   // A txId's rows may be spread over pages: a verdict more rows could change waits here (bounded)
   // until the txId's next rows, or the end of the walk.
   const deferred: Deferred = new Map();
+  let walk: NonNullable<ReconciliationReport['walk']> = { pagesRead: 0, stoppedBy: 'end' };
   try {
-    // 1. PAYON's history, page by page, three ways.
-    for (let index = 1; ; index += 1) {
-      const page = await deps.payon.listOrders({
-        from: noonOf(day),
-        to: noonOf(day),
-        index,
-        limit: pageSize,
+    // 1. PAYON's history, page by page, three ways; bounded, and a page PAYON refuses ends it.
+    let pagesRead = 0;
+    try {
+      const read = await walkOrders(
+        deps.payon,
+        { from: noonOf(day), to: noonOf(day) },
+        { pageSize, maxPages: options.maxPages ?? MAX_HISTORY_PAGES },
+        async (page) => {
+          pagesRead += 1;
+          await reconcilePage(deps, day, runId, page, batchSize, counts, deferred);
+        },
+      );
+      walk = { pagesRead: read.pagesRead, stoppedBy: read.stoppedBy };
+    } catch (error) {
+      if (!isPayonFault(error)) throw error;
+      walk = { pagesRead, stoppedBy: 'unreadable' };
+      deps.logger.warn("PAYON's order history could not be read to its end", {
+        day,
+        pagesRead,
+        error: error.name,
       });
-      await reconcilePage(deps, day, runId, page, batchSize, counts, deferred);
-      if (page.length < pageSize) break;
     }
-    await settleDeferred(deps, day, runId, counts, deferred);
+    const complete = walk.stoppedBy === 'end' || walk.stoppedBy === 'empty_page';
+    if (!complete) {
+      deps.metrics.addMetric('reconciliation.incomplete', 'Count', 1);
+      const exception = await act(deps, undefined, historyIncomplete(walk), counts);
+      if (exception)
+        await deps.reconciliations.addExceptions(day, runId, [exception], deps.clock());
+    }
+    await settleDeferred(deps, day, runId, counts, deferred, complete);
     // 2. The day's own payments PAYON's history did not show.
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -153,7 +185,7 @@ export async function reconcileDay(
       );
       const exceptions: ExceptionRecord[] = [];
       for (const payment of next.payments.filter((p) => !seen.has(p.txId))) {
-        const verdict = await confirmUnseen(deps, payment);
+        const verdict = await confirmUnseen(deps, payment, complete, counts);
         const exception = await act(deps, payment, verdict, counts);
         if (exception) exceptions.push(exception);
       }
@@ -163,7 +195,7 @@ export async function reconcileDay(
     deps.metrics.addMetric('reconciliation.failed', 'Count', 1);
     await deps.reconciliations
       .saveReport(
-        { ...base, status: 'failed', finishedAt: deps.clock().toISOString(), counts },
+        { ...base, status: 'failed', finishedAt: deps.clock().toISOString(), counts, walk },
         deps.clock(),
       )
       .catch((saveError: unknown) =>
@@ -180,6 +212,7 @@ export async function reconcileDay(
     status: 'completed',
     finishedAt: finishedAt.toISOString(),
     counts,
+    walk,
   };
   const event = reconciliationEvent(
     { ...report, finishedAt: finishedAt.toISOString() },
@@ -188,6 +221,9 @@ export async function reconcileDay(
   await deps.reconciliations.complete(report, event, finishedAt);
   await deps.events.committed(event);
   deps.metrics.addMetric('reconciliation.exceptions', 'Count', counts.exceptions);
+  if (counts.unanswered > 0) {
+    deps.metrics.addMetric('reconciliation.unanswered', 'Count', counts.unanswered);
+  }
   deps.metrics.addMetric('reconciliation.healed', 'Count', counts.healed);
   deps.metrics.addMetric('reconciliation.completed', 'Count', 1);
   return report;
@@ -198,7 +234,12 @@ type Answer = Awaited<ReturnType<ReconcileDeps['payon']['reconcile']>>[number];
 /** Rows (and the reconciliation answer) of txIds whose verdict waits for more of their rows. */
 type Deferred = Map<
   string,
-  { rows: OrderRecord[]; reconciliation?: { answer: Answer; submitted: Money } }
+  {
+    rows: OrderRecord[];
+    reconciliation?: { answer: Answer; submitted: Money };
+    /** Its reconciliation item was in a batch PAYON did not answer. */
+    unanswered?: true;
+  }
 >;
 
 /** Most txIds held back at once; beyond it a verdict is taken from the rows seen so far. */
@@ -228,9 +269,28 @@ async function reconcilePage(
   // Confirmed payments go to PAYON's reconciliation, in batches.
   const items = [...locals.values()].map(reconciliationItem).filter((i) => i !== undefined);
   const answers = new Map<string, { answer: Answer; submitted: Money }>();
+  const unanswered = new Set<string>();
   for (let start = 0; start < items.length; start += batchSize) {
     const batch = items.slice(start, start + batchSize);
-    const results = await deps.payon.reconcile(batch);
+    let results: Answer[];
+    try {
+      results = await deps.payon.reconcile(batch);
+    } catch (error) {
+      // One batch PAYON refuses or cannot answer: its items are not reconciled; the run goes on.
+      if (!isPayonFault(error)) throw error;
+      deps.logger.warn(
+        'PAYON did not answer a reconciliation batch; its items are left for the next run',
+        {
+          day,
+          items: batch.length,
+          error: error.name,
+          ...(error instanceof PayonRejectedError ? { payonCode: error.payonCode } : {}),
+        },
+      );
+      for (const item of batch) unanswered.add(item.txId);
+      counts.unanswered += batch.length;
+      continue;
+    }
     counts.submitted += batch.length;
     for (const result of results) {
       const sent = batch.find((i) => i.txId === result.txId);
@@ -243,6 +303,7 @@ async function reconcilePage(
     const held = deferred.get(txId);
     deferred.delete(txId);
     const reconciliation = answers.get(txId) ?? held?.reconciliation;
+    const notAnswered = reconciliation === undefined && (unanswered.has(txId) || held?.unanswered);
     // The 12-hour times, read against the payment's own creation time (DEFAULTS.md "Dates").
     const created = payment ? new Date(payment.createdAt) : undefined;
     const orders = [...(held?.rows ?? []), ...rows].map((row) => atLocalTime(row, created));
@@ -252,37 +313,55 @@ async function reconcilePage(
       ...(reconciliation ? { reconciliation } : {}),
     });
     if (isProvisional(verdict) && deferred.size < MAX_DEFERRED) {
-      deferred.set(txId, { rows: orders, ...(reconciliation ? { reconciliation } : {}) });
+      deferred.set(txId, {
+        rows: orders,
+        ...(reconciliation ? { reconciliation } : {}),
+        ...(notAnswered ? { unanswered: true } : {}),
+      });
       continue;
     }
-    const exception = await act(deps, payment, verdict, counts, orders[0]);
+    const exception = await act(
+      deps,
+      payment,
+      unlessUnanswered(verdict, notAnswered),
+      counts,
+      orders[0],
+    );
     if (exception) exceptions.push(exception);
   }
   await deps.reconciliations.markSeen(day, runId, txIds, deps.clock());
   await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
 }
 
-/** The end of PAYON's history: what was held back is decided on all the rows PAYON listed. */
+/**
+ * The end of PAYON's history: what was held back is decided on all the rows PAYON listed. When
+ * the history was not read to its end, a verdict later rows could change is left pending.
+ */
 async function settleDeferred(
   deps: ReconcileDeps,
   day: string,
   runId: string,
   counts: ReconciliationCounts,
   deferred: Deferred,
+  complete: boolean,
 ): Promise<void> {
   const entries = [...deferred.entries()];
   for (let start = 0; start < entries.length; start += 100) {
     const batch = entries.slice(start, start + 100);
     const locals = await deps.payments.getMany(batch.map(([txId]) => txId));
     const exceptions: ExceptionRecord[] = [];
-    for (const [txId, { rows, reconciliation }] of batch) {
+    for (const [txId, { rows, reconciliation, unanswered }] of batch) {
       const payment = locals.get(txId);
       const verdict = compareTransaction({
         orders: rows,
         ...(payment ? { local: localRecord(payment) } : {}),
         ...(reconciliation ? { reconciliation } : {}),
       });
-      const exception = await act(deps, payment, verdict, counts, rows[0]);
+      const decided =
+        !complete && verdict.kind === 'exception' && verdict.provisional
+          ? ({ kind: 'pending' } as const)
+          : unlessUnanswered(verdict, unanswered === true && reconciliation === undefined);
+      const exception = await act(deps, payment, decided, counts, rows[0]);
       if (exception) exceptions.push(exception);
     }
     await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
@@ -290,18 +369,78 @@ async function settleDeferred(
   deferred.clear();
 }
 
+/** PAYON refused the read, or could not be asked: nothing is concluded from it. */
+function isPayonFault(
+  error: unknown,
+): error is
+  | PayonRejectedError
+  | PayonUnavailableError
+  | OutcomeUnknownError
+  | ServiceUnavailableError {
+  return (
+    error instanceof PayonRejectedError ||
+    error instanceof PayonUnavailableError ||
+    error instanceof OutcomeUnknownError ||
+    error instanceof ServiceUnavailableError
+  );
+}
+
+/** A match on the order history alone, when PAYON's reconciliation did not answer, is not one. */
+function unlessUnanswered(verdict: Verdict, unanswered: boolean | undefined): Verdict {
+  if (!unanswered || verdict.kind !== 'matched') return verdict;
+  return {
+    kind: 'exception',
+    difference: 'not_answered',
+    detail: "PAYON's reconciliation did not answer the batch this transaction was submitted in",
+  };
+}
+
+function historyIncomplete(walk: NonNullable<ReconciliationReport['walk']>): Verdict {
+  const why: Record<NonNullable<ReconciliationReport['walk']>['stoppedBy'], string> = {
+    end: 'it ended',
+    empty_page: 'it ended',
+    repeated_page: 'PAYON answered a page that repeats the one before',
+    page_limit: 'the page limit was reached',
+    time_limit: 'the time limit was reached',
+    unreadable: 'PAYON refused or did not answer the next page',
+  };
+  return {
+    kind: 'exception',
+    difference: 'history_incomplete',
+    detail: `read ${walk.pagesRead} page(s); stopped because ${why[walk.stoppedBy]}`,
+  };
+}
+
 /**
  * A payment of the day PAYON's history did not show: only a confirmed one is a difference, and
  * only if PAYON's status does not know it either (it may be in the history of another day).
  */
-async function confirmUnseen(deps: ReconcileDeps, payment: Payment): Promise<Verdict> {
+async function confirmUnseen(
+  deps: ReconcileDeps,
+  payment: Payment,
+  historyComplete: boolean,
+  counts: ReconciliationCounts,
+): Promise<Verdict> {
   const verdict = compareTransaction({ local: localRecord(payment) });
   if (verdict.kind !== 'exception') return verdict;
-  const status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+  let status: Awaited<ReturnType<ReconcileDeps['payon']['transactionStatus']>>;
+  try {
+    status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+  } catch (error) {
+    if (!isPayonFault(error)) throw error;
+    deps.metrics.addMetric('reconciliation.unreadable', 'Count', 1);
+    counts.unanswered += 1;
+    return {
+      kind: 'exception',
+      difference: 'not_answered',
+      detail: `PAYON's history did not show it and its status could not be read (${error.name})`,
+    };
+  }
   if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
     return { kind: 'matched' };
   }
-  return verdict;
+  // Not in the part of the history that was read: it may be on a page that was not.
+  return historyComplete ? verdict : { kind: 'pending' };
 }
 
 async function act(
@@ -312,7 +451,7 @@ async function act(
   order?: OrderRecord,
 ): Promise<ExceptionRecord | undefined> {
   const verdict =
-    given.kind === 'ask_status' && payment ? await askStatus(deps, payment, given) : given;
+    given.kind === 'ask_status' && payment ? await askStatus(deps, payment, given, counts) : given;
   switch (verdict.kind) {
     case 'matched':
       counts.matched += 1;
@@ -368,6 +507,7 @@ async function askStatus(
   deps: ReconcileDeps,
   payment: Payment,
   verdict: Extract<Verdict, { kind: 'ask_status' }>,
+  counts: ReconciliationCounts,
 ): Promise<Verdict> {
   const paid: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
   const state = payment.snapshot.state;
@@ -377,10 +517,9 @@ async function askStatus(
   try {
     status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
   } catch (error) {
-    if (!(error instanceof PayonUnavailableError || error instanceof PayonRejectedError)) {
-      throw error;
-    }
+    if (!isPayonFault(error)) throw error;
     deps.metrics.addMetric('reconciliation.unreadable', 'Count', 1);
+    counts.unanswered += 1;
     return verdict;
   }
   if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {

@@ -30,6 +30,7 @@ export function reconciliationView(report: ReconciliationReport) {
     startedAt: report.startedAt,
     ...(report.finishedAt ? { finishedAt: report.finishedAt } : {}),
     counts,
+    ...(report.walk ? { history: report.walk } : {}),
     amounts: {
       payonApproved: amounts(payonApprovedMinor),
       inExceptions: amounts(exceptionMinor ?? {}),

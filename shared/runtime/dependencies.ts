@@ -20,6 +20,7 @@ import type { ReconciliationStarter } from '#shared/reconciliation/starter.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { BindingStore } from '#shared/store/bindings.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
+import { LeaseStore } from '#shared/store/leases.ts';
 import { NotificationStore } from '#shared/store/notifications.ts';
 import { OutboxStore } from '#shared/store/outbox.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
@@ -38,6 +39,8 @@ export interface Dependencies {
   readonly notifications: NotificationStore;
   readonly outbox: OutboxStore;
   readonly reconciliations: ReconciliationStore;
+  /** One holder of a job at a time (the sweep). */
+  readonly leases: LeaseStore;
   /** Delivers merchant events (also the payment store's outlet). */
   readonly events: EventRelay;
   readonly confirmQueue: ConfirmQueue;
@@ -135,6 +138,7 @@ export function createDependencies(
     notifications: new NotificationStore(db, config.store.tableName),
     outbox,
     reconciliations: new ReconciliationStore(db, config.store.tableName),
+    leases: new LeaseStore(db, config.store.tableName),
     events,
     confirmQueue: build(overrides.confirmQueue, {
       enqueue: () => Promise.reject(missing('a confirmation queue')),

@@ -64,6 +64,7 @@ interface PaymentItem {
   history: Payment['history'];
   lastDecline?: Decline;
   syncAttempts?: number;
+  syncFailures?: number;
   escalatedAt?: string;
   gsi1pk?: string;
   gsi1sk?: string;
@@ -101,6 +102,7 @@ export function toItem(p: Payment): PaymentItem {
     history: p.history,
     ...(p.lastDecline ? { lastDecline: withoutUndefined(p.lastDecline) } : {}),
     ...(p.syncAttempts > 0 ? { syncAttempts: p.syncAttempts } : {}),
+    ...(p.syncFailures > 0 ? { syncFailures: p.syncFailures } : {}),
     ...(p.escalatedAt ? { escalatedAt: p.escalatedAt } : {}),
     ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
     gsi2pk: `DAY#${paymentDay(p)}`,
@@ -140,6 +142,7 @@ export function fromItem(item: Record<string, unknown>): Payment {
     approvalNo: i.approvalNo,
     nextSyncAt: i.gsi1sk?.split('#')[0],
     syncAttempts: i.syncAttempts ?? 0,
+    syncFailures: i.syncFailures ?? 0,
     escalatedAt: i.escalatedAt,
     lastDecline: i.lastDecline,
     history: i.history ?? [],
@@ -234,11 +237,15 @@ export class PaymentStore {
    */
   async reschedule(
     seen: Payment,
-    next: Pick<Payment, 'syncAttempts' | 'nextSyncAt' | 'escalatedAt'>,
+    next: Pick<Payment, 'syncAttempts' | 'syncFailures' | 'nextSyncAt' | 'escalatedAt'>,
   ): Promise<boolean> {
-    const sets = ['syncAttempts = :attempts'];
+    const sets = ['syncAttempts = :attempts', 'syncFailures = :failures'];
     const removes: string[] = [];
-    const values: Record<string, unknown> = { ':attempts': next.syncAttempts, ':v': seen.version };
+    const values: Record<string, unknown> = {
+      ':attempts': next.syncAttempts,
+      ':failures': next.syncFailures,
+      ':v': seen.version,
+    };
     if (next.nextSyncAt) {
       sets.push('gsi1pk = :sync', 'gsi1sk = :due');
       values[':sync'] = 'SYNC';

@@ -9,6 +9,7 @@
  * report says `running` and is younger than the function's timeout (a crashed run does not block
  * the day for longer than that). The finished report and its merchant event are one transaction.
  */
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -21,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#shared/errors.ts';
 import type { ReconciliationEvent } from '#shared/events/envelope.ts';
+import type { WalkEnd } from '#shared/payon/orders-walk.ts';
 import type { DifferenceKind } from '#shared/reconciliation/compare.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 
@@ -45,6 +47,8 @@ export interface ReconciliationCounts {
   healed: number;
   pending: number;
   exceptions: number;
+  /** Transactions PAYON's reconciliation or status did not answer for (refused, unreachable). */
+  unanswered: number;
   byDifference: Partial<Record<DifferenceKind, number>>;
   /** Sum of the day's approved PAYON amounts, in minor units per currency. */
   payonApprovedMinor: Record<string, number>;
@@ -59,6 +63,11 @@ export interface ReconciliationReport {
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly counts: ReconciliationCounts;
+  /**
+   * How far PAYON's order history was read: pages, and why the walk stopped. Anything but `end`
+   * or `empty_page` is also a `history_incomplete` exception of the run.
+   */
+  readonly walk?: { readonly pagesRead: number; readonly stoppedBy: WalkEnd | 'unreadable' };
 }
 
 const pk = (day: string) => `RECON#${day}`;

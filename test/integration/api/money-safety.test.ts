@@ -96,14 +96,22 @@ describe('money moves settled only by PAYON positive evidence', () => {
         cancelYn: 'N',
         refundYn: 'N',
       });
-      // Five full pages: the payment shows N on the first, but a later page could say Y.
-      const others = Array.from({ length: 499 }, (_, i) => row(`9${String(i).padStart(15, '0')}`));
-      api.sandbox.addFault({
-        path: '/pg/orders',
-        kind: 'answer',
-        json: [row(id), ...others],
-        times: 5,
-      });
+      // Five full pages, each new: the payment shows N on the first, but a later page could say Y.
+      const others = (page: number) =>
+        Array.from({ length: 499 }, (_, i) =>
+          row(`9${String(page).padStart(3, '0')}${String(i).padStart(12, '0')}`),
+        );
+      for (let page = 1; page <= 5; page += 1) {
+        api.sandbox.addFault({
+          path: '/pg/orders',
+          kind: 'answer',
+          json: [
+            ...(page === 1 ? [row(id)] : [row(`8${String(page).padStart(15, '0')}`)]),
+            ...others(page),
+          ],
+          times: 1,
+        });
+      }
 
       const refused = await api.call('POST', `/payments/${id}/cancel`, {
         idempotencyKey: key(),

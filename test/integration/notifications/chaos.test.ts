@@ -157,7 +157,7 @@ describe(`chaos: ${PAYMENTS} payments, seed ${SEED}`, () => {
         sweeps += 1;
         if (
           report.payments.probed === 0 &&
-          report.notifications === 0 &&
+          report.notifications.confirmed === 0 &&
           report.events.delivered === 0
         )
           break;

@@ -115,7 +115,7 @@ describe('failure paths', () => {
     const report = await api.sweep();
 
     expect(before).toBe('PENDING');
-    expect(report.notifications).toBeGreaterThanOrEqual(1);
+    expect(report.notifications.confirmed).toBeGreaterThanOrEqual(1);
     expect((await api.deps.payments.get(payment.txId))?.snapshot.state).toBe('SUCCEEDED');
     const notification = (await api.scan()).find(
       (i) => i.type === 'notification' && i.txId === payment.txId,
@@ -148,10 +148,10 @@ describe('failure paths', () => {
       lastError: 'ServiceUnavailable: bus down (test)',
       gsi1pk: 'OUTBOX',
     });
-    expect(stillDown.events).toEqual({ delivered: 0, failed: 1 });
+    expect(stillDown.events).toEqual({ delivered: 0, failed: 1, errors: 0 });
     expect(duringOutage).toEqual([]);
-    expect(recovered.events).toEqual({ delivered: 1, failed: 0 });
-    expect(again.events).toEqual({ delivered: 0, failed: 0 });
+    expect(recovered.events).toEqual({ delivered: 1, failed: 0, errors: 0 });
+    expect(again.events).toEqual({ delivered: 0, failed: 0, errors: 0 });
     expect(delivered.map((e) => e.id)).toEqual([`evt_${payment.txId}_${stored?.version}`]);
   });
 

@@ -229,7 +229,7 @@ describe('webhook and confirmation', () => {
     const report = await api.sweep();
 
     expect(waiting).toMatchObject({ status: 'waiting_payment' });
-    expect(report.notifications).toBeGreaterThanOrEqual(1);
+    expect(report.notifications.confirmed).toBeGreaterThanOrEqual(1);
     expect((await api.deps.payments.get(payment.txId))?.snapshot.state).toBe('SUCCEEDED');
     expect((await notificationsOf(payment.txId))[0]?.status).toBe('agreed');
   });

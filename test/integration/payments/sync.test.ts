@@ -261,34 +261,46 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
   });
 
-  it('never reads refundYn N as "no refund" when the orders walk stopped at its page bound', async () => {
-    const payment = await stored('purchase', pending, succeeded, (p) =>
-      markUnknown(p, 'refund', 'sent', T0),
-    );
-    const row = (txId: string) => ({
-      txDt: '20261120',
-      tracNo: txId,
-      amount: 10,
-      currencyCode: 'USD',
-      resultCd: '0000',
-      settleYn: 'N',
-      cancelYn: 'N',
-      refundYn: 'N',
-    });
-    // Every page is full (the last answer repeats): a refund row may be on a page never read.
-    const page = [
-      row(payment.txId),
-      ...Array.from({ length: 499 }, (_, i) => row(`9${String(i).padStart(15, '0')}`)),
-    ];
-    payon.script('/pg/orders', { json: page });
-    now = new Date(T0.getTime() + 3_600_000);
+  it.each([
+    ['PAYON repeats the same full page (it ignores index)', 'repeat', 2],
+    ['every page is full and new, up to the page bound', 'distinct', SINGLE_LOOKUP_PAGES],
+  ] as const)(
+    'never reads refundYn N as "no refund" when the orders walk stops early: %s',
+    async (_, pages, requests) => {
+      const payment = await stored('purchase', pending, succeeded, (p) =>
+        markUnknown(p, 'refund', 'sent', T0),
+      );
+      const row = (txId: string) => ({
+        txDt: '20261120',
+        tracNo: txId,
+        amount: 10,
+        currencyCode: 'USD',
+        resultCd: '0000',
+        settleYn: 'N',
+        cancelYn: 'N',
+        refundYn: 'N',
+      });
+      // Full pages only: a refund row may be on a page never read.
+      const page = (n: number) => [
+        ...(n === 1 ? [row(payment.txId)] : []),
+        ...Array.from({ length: n === 1 ? 499 : 500 }, (_, i) =>
+          row(`9${String(n).padStart(3, '0')}${String(i).padStart(12, '0')}`),
+        ),
+      ];
+      const answers =
+        pages === 'repeat'
+          ? [{ json: page(1) }]
+          : Array.from({ length: SINGLE_LOOKUP_PAGES + 1 }, (_, i) => ({ json: page(i + 1) }));
+      payon.script('/pg/orders', ...answers);
+      now = new Date(T0.getTime() + 3_600_000);
 
-    const outcome = await syncPayment(deps, payment);
+      const outcome = await syncPayment(deps, payment);
 
-    expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
-    expect(payon.received.filter((r) => r.path === '/pg/orders')).toHaveLength(SINGLE_LOOKUP_PAGES);
-    expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
-  });
+      expect(outcome).toMatchObject({ changed: false, note: 'PAYON does not show the refund yet' });
+      expect(payon.received.filter((r) => r.path === '/pg/orders')).toHaveLength(requests);
+      expect((await store.get(payment.txId))?.snapshot.state).toBe('UNKNOWN');
+    },
+  );
 
   it("reads a refund as done when any of the txId's rows says refundYn Y", async () => {
     const payment = await stored('purchase', pending, succeeded, (p) =>

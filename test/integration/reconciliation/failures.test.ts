@@ -5,8 +5,10 @@ import { money } from '#shared/domain/money.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
-// PAYON failing in the middle of a reconciliation: the run fails visibly (report `failed`, metric,
-// the invoke's error), invents nothing, and the day reconciles once PAYON is back.
+// PAYON failing in the middle of a reconciliation (issue 19): one page or batch PAYON refuses or
+// cannot answer never stops the run. It completes, says what it could not read (the history's
+// walk, `not_answered` / `history_incomplete` exceptions, `unanswered`), invents nothing, and the
+// day reconciles cleanly once PAYON is back.
 describe('reconciliation when PAYON fails', () => {
   let api: ApiEnvironment;
   const day = cambodiaDay(new Date());
@@ -32,34 +34,99 @@ describe('reconciliation when PAYON fails', () => {
   const states = async () =>
     Promise.all(txIds.map(async (id) => (await api.deps.payments.get(id))?.snapshot.state));
 
+  let confirmedSecond = false;
+  const exceptions = async () => {
+    const page = await api.call('GET', `/reconciliations/${day}/exceptions`);
+    const { items } = page.body as { items: { txId: string; difference: string }[] };
+    return items.sort((a, b) => a.txId.localeCompare(b.txId));
+  };
+
   it.each([
-    ['answers 503', '/pg/merchant/reconcilation', { kind: '5xx', status: 503 }],
-    ['answers garbage', '/pg/merchant/reconcilation', { kind: 'malformed' }],
-    ['times out', '/pg/orders', { kind: 'timeout', ms: 3_000 }],
+    [
+      'answers 503 to the reconciliation batch',
+      '/pg/merchant/reconcilation',
+      { kind: '5xx', status: 503 },
+    ],
+    [
+      'answers garbage to the reconciliation batch',
+      '/pg/merchant/reconcilation',
+      { kind: 'malformed' },
+    ],
+    [
+      'refuses the reconciliation batch (HTTP 400 with a JSON body)',
+      '/pg/merchant/reconcilation',
+      { kind: 'answer', status: 400, json: { resultCode: '0002', resultMsg: 'Invalid parameter' } },
+    ],
   ] as const)(
-    'PAYON %s: the run fails visibly and changes nothing it cannot prove',
+    'PAYON %s: the run completes, names the item it could not reconcile, and invents nothing',
     async (_, path, fault) => {
-      const before = await states();
+      // Those confirmed before the run are submitted (the first run also heals the second one).
+      const submitted = txIds.filter((_id, i) => i === 0 || (i === 1 && confirmedSecond)).sort();
       api.sandbox.addFault({ path, times: 10, ...fault });
       try {
         const accepted = await api.call('POST', '/reconciliations', { body: { day } });
         expect(accepted.status).toBe(202);
         const failuresBefore = api.reconciliationStarter.failures;
         await api.reconciliationStarter.idle();
-        expect(api.reconciliationStarter.failures).toBe(failuresBefore + 1);
+        expect(api.reconciliationStarter.failures).toBe(failuresBefore);
       } finally {
         api.sandbox.clearFaults();
       }
       const report = await api.call('GET', `/reconciliations/${day}`);
-      expect(report.body).toMatchObject({ day, status: 'failed' });
-      expect((report.body as { finishedAt?: string }).finishedAt).toBeDefined();
-      // Only the order history can heal, and it heals only what PAYON shows: never anything else.
-      const after = await states();
-      expect(after[0]).toBe('SUCCEEDED');
-      expect(after[2]).toBe('PENDING');
-      expect(['PENDING', 'SUCCEEDED']).toContain(after[1]);
-      expect(before[0]).toBe('SUCCEEDED');
-      expect(await api.reconciliationEvents()).toEqual([]);
+      expect(report.body).toMatchObject({
+        day,
+        status: 'completed',
+        counts: { unanswered: submitted.length, submitted: 0 },
+        history: { pagesRead: 1, stoppedBy: 'end' },
+      });
+      // Confirmed payments submitted, unanswered: exceptions, never "matched".
+      expect(await exceptions()).toEqual(
+        submitted.map((txId) => expect.objectContaining({ txId, difference: 'not_answered' })),
+      );
+      confirmedSecond = true;
+      // The order history still heals what PAYON shows paid; nothing else moves.
+      expect(await states()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'PENDING']);
+      expect((await api.reconciliationEvents()).map((e) => e.type)).toEqual([
+        'reconciliation.completed',
+      ]);
+    },
+  );
+
+  it.each([
+    ['times out', { kind: 'timeout', ms: 3_000 }],
+    ['answers 503', { kind: '5xx', status: 503 }],
+    [
+      'refuses with a result code outside 0000/9999',
+      {
+        kind: 'answer',
+        status: 200,
+        json: { resultCode: '3003', resultMsg: 'Not allowed', resultData: null },
+      },
+    ],
+  ] as const)(
+    'PAYON %s on the order history: the run completes with the walk it read and a history_incomplete exception',
+    async (_, fault) => {
+      api.sandbox.addFault({ path: '/pg/orders', times: 10, ...fault });
+      try {
+        await api.call('POST', '/reconciliations', { body: { day } });
+        await api.reconciliationStarter.idle();
+      } finally {
+        api.sandbox.clearFaults();
+      }
+      const report = await api.call('GET', `/reconciliations/${day}`);
+      expect(report.body).toMatchObject({
+        day,
+        status: 'completed',
+        history: { pagesRead: 0, stoppedBy: 'unreadable' },
+      });
+      // The paid payments are confirmed by their status instead; nothing is called missing.
+      expect(await exceptions()).toEqual([
+        expect.objectContaining({ difference: 'history_incomplete' }),
+      ]);
+      expect(await states()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'PENDING']);
+      expect((await api.reconciliationEvents()).map((e) => e.type)).toEqual([
+        'reconciliation.completed',
+      ]);
     },
   );
 

@@ -18,6 +18,7 @@ describe('the reconciliation report as the API shows it', () => {
         healed: 0,
         pending: 0,
         exceptions: 1,
+        unanswered: 0,
         byDifference: { amount_differs: 1 },
         payonApprovedMinor: { USD: 123_456, KHR: 4_000_000 },
         exceptionMinor: { USD: 5 },
@@ -37,6 +38,7 @@ describe('the reconciliation report as the API shows it', () => {
         healed: 0,
         pending: 0,
         exceptions: 1,
+        unanswered: 0,
         byDifference: { amount_differs: 1 },
       },
       amounts: {
