@@ -24,6 +24,7 @@ import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-la
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import { EVENT_SOURCE, type MerchantEvent } from '#shared/events/envelope.ts';
 import { type ConfirmQueue, sqsEvent } from '#shared/notifications/queue.ts';
+import type { SweepReport } from '#shared/payments/sweep.ts';
 import type { ReconcileRequest, ReconciliationStarter } from '#shared/reconciliation/starter.ts';
 import type { NotificationRef } from '#shared/store/notifications.ts';
 
@@ -118,6 +119,70 @@ export function startTimer(
       await running;
     },
   };
+}
+
+/** The counts of a sweep run's report that the summary reads. */
+export interface SweepCounts {
+  readonly events: Pick<SweepReport['events'], 'delivered' | 'failed' | 'errors'>;
+  readonly notifications: Pick<SweepReport['notifications'], 'confirmed' | 'failed'>;
+  readonly payments: Pick<
+    SweepReport['payments'],
+    'changed' | 'expired' | 'escalated' | 'unreachable' | 'refused' | 'failed' | 'conflicts'
+  >;
+}
+
+/** What a sweep run did that is worth a line, with the words that say it. */
+const NOTEWORTHY: readonly [string, (report: SweepCounts) => number][] = [
+  ['payments changed', (r) => r.payments.changed],
+  ['expired', (r) => r.payments.expired],
+  ['escalated', (r) => r.payments.escalated],
+  ['PAYON unreachable', (r) => r.payments.unreachable],
+  ['refused', (r) => r.payments.refused],
+  ['probes failed', (r) => r.payments.failed],
+  ['conflicts', (r) => r.payments.conflicts],
+  ['events delivered', (r) => r.events.delivered],
+  ['events failed', (r) => r.events.failed + r.events.errors],
+  ['pushes confirmed', (r) => r.notifications.confirmed],
+  ['pushes failed', (r) => r.notifications.failed],
+];
+
+/**
+ * The sweep's console output. In AWS it runs once a minute; locally it may run every second, so
+ * its runs are added up and one line is printed when something happened, then none until a
+ * minute's worth of runs has passed. Counted in runs rather than read off a clock, so a test can
+ * count lines for a number of runs.
+ */
+export class SweepSummary {
+  readonly #runsPerLine: number;
+  readonly #print: (line: string) => void;
+  readonly #counts = new Map<string, number>();
+  /** Runs since the last line (or the start). */
+  #runs = 0;
+  #printed = false;
+
+  constructor(intervalMs: number, print: (line: string) => void) {
+    this.#runsPerLine = Math.max(1, Math.ceil(60_000 / intervalMs));
+    this.#print = print;
+  }
+
+  /** One run's report, or `undefined` for a run that threw. */
+  add(report: SweepCounts | undefined): void {
+    this.#runs += 1;
+    const found: [string, number][] = report
+      ? NOTEWORTHY.map(([words, count]) => [words, count(report)])
+      : [['runs failed', 1]];
+    for (const [words, count] of found) {
+      if (count > 0) this.#counts.set(words, (this.#counts.get(words) ?? 0) + count);
+    }
+    // The first line comes at once; each later one a minute's worth of runs after the last.
+    if (this.#counts.size === 0 || (this.#printed && this.#runs < this.#runsPerLine)) return;
+    const parts = [...this.#counts].map(([words, count]) => `${words} ${count}`);
+    const runs = `${this.#runs} run${this.#runs === 1 ? '' : 's'}`;
+    this.#print(`  [sweep] ${parts.join(', ')} (${runs})`);
+    this.#counts.clear();
+    this.#runs = 0;
+    this.#printed = true;
+  }
 }
 
 /** Runs `tick` every day at `hourUtc`:00 UTC, until stopped. */

@@ -3,12 +3,20 @@
  * "Run it locally"); prints the URLs and a ready-to-paste curl; Ctrl-C stops everything.
  */
 import { readFileSync } from 'node:fs';
-import { LocalStartError, type PayonTarget, startLocal } from '#local/runtime/system.ts';
+import {
+  LocalStartError,
+  PASSED_THROUGH,
+  type PayonTarget,
+  startLocal,
+} from '#local/runtime/system.ts';
+import { badPortProblem } from '#shared/payon/bad-ports.ts';
 
 // biome-ignore lint/style/noProcessEnv: the local CLI reads its own settings; handlers never do.
 const env = process.env;
 env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// EMF lines are for CloudWatch; here they would be a JSON line for every request and sweep run.
+env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 env.AWS_REGION ??= 'ap-southeast-1';
 
 function port(name: string, fallback: number): number {
@@ -42,6 +50,8 @@ const list = (value: string | undefined) =>
 function payonTarget(): PayonTarget {
   const baseUrl = env.PAYON_BASE_URL;
   if (baseUrl) {
+    const badPort = badPortProblem('PAYON_BASE_URL', baseUrl);
+    if (badPort !== undefined) throw new LocalStartError(badPort);
     const file = env.LOCAL_MERCHANT_SECRET_FILE;
     if (!file) {
       throw new LocalStartError(
@@ -57,9 +67,12 @@ function payonTarget(): PayonTarget {
     return { kind: 'external', baseUrl, secretJson };
   }
   const seed = env.LOCAL_SANDBOX_SEED;
+  const sandboxPort = port('LOCAL_SANDBOX_PORT', 36_605);
+  const badPort = badPortProblem('LOCAL_SANDBOX_PORT', `http://127.0.0.1:${sandboxPort}`);
+  if (badPort !== undefined) throw new LocalStartError(badPort);
   return {
     kind: 'sandbox',
-    port: port('LOCAL_SANDBOX_PORT', 36_605),
+    port: sandboxPort,
     apiKey: env.LOCAL_MERCHANT_API_KEY || 'sandbox-api-key',
     ...(seed ? { seed: Number(seed) } : {}),
   };
@@ -75,6 +88,7 @@ async function main(): Promise<void> {
     payon: payonTarget(),
     corsOrigins: list(env.CORS_ALLOWED_ORIGINS),
     returnOrigins: list(env.RETURN_URL_ORIGINS),
+    settings: Object.fromEntries(PASSED_THROUGH.map((name) => [name, env[name]])),
     sweepIntervalMs: seconds('LOCAL_SWEEP_SECONDS', 10) * 1_000,
     log: (line) => console.log(line),
   });
@@ -93,10 +107,14 @@ async function main(): Promise<void> {
   console.log('');
   console.log('Create a payment:');
   console.log(`  ${system.exampleCurl}`);
-  console.log('Then open its checkoutUrl in a browser, or pay it without one:');
-  console.log(
-    `  curl -sS -X POST ${system.payonUrl}/_sandbox/payments/<id>/pay -H 'content-type: application/json' -d '{"outcome":"approve"}'`,
-  );
+  if (system.sandbox) {
+    console.log('Then open its checkoutUrl in a browser, or pay it without one:');
+    console.log(
+      `  curl -sS -X POST ${system.payonUrl}/_sandbox/payments/<id>/pay -H 'content-type: application/json' -d '{"outcome":"approve"}'`,
+    );
+  } else {
+    console.log('Then open its checkoutUrl in a browser and pay it there:');
+  }
   console.log(`  curl -sS '${system.apiUrl}/payments/<id>?sync=true'`);
   console.log('');
   console.log('Stop with Ctrl-C.');

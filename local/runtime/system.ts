@@ -17,6 +17,7 @@ import {
   InProcessConfirmQueue,
   InProcessReconciliationStarter,
   readTap,
+  SweepSummary,
   scheduledEvent,
   startDailyAt,
   startTimer,
@@ -32,10 +33,17 @@ import {
   startMoto,
 } from '#local/runtime/services.ts';
 import { staticFiles } from '#local/runtime/statics.ts';
-import { loadConfig } from '#shared/config/index.ts';
+import {
+  type Config,
+  ENVIRONMENT_VARIABLES,
+  type EnvironmentVariable,
+  loadConfig,
+} from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
+import { ConfigurationError } from '#shared/errors.ts';
 import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
+import type { SweepReport } from '#shared/payments/sweep.ts';
 import { previousCambodianDay, RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { createDependencies, setDependencies } from '#shared/runtime/dependencies.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
@@ -47,6 +55,28 @@ import { createTableInput } from '#shared/store/table.ts';
 export class LocalStartError extends Error {
   override readonly name = 'LocalStartError';
 }
+
+/**
+ * Function settings `npm start` makes itself: the names of what it creates, the PAYON it talks to
+ * (the sandbox's URL or `PAYON_BASE_URL`), the origins of its own API (added to
+ * `RETURN_URL_ORIGINS`), and the in-process stand-ins of the confirmation queue and of
+ * reconcile-day's invoke.
+ */
+const SET_BY_START: ReadonlySet<EnvironmentVariable> = new Set([
+  'STAGE',
+  'PAYON_SECRET_ID',
+  'PAYON_BASE_URL',
+  'TABLE_NAME',
+  'EVENT_BUS_NAME',
+  'RETURN_URL_ORIGINS',
+  'CONFIRM_QUEUE_URL',
+  'RECONCILE_FUNCTION_NAME',
+]);
+
+/** The settings of docs/configuration.md that `npm start` hands to the functions as they are. */
+export const PASSED_THROUGH: readonly EnvironmentVariable[] = (
+  Object.keys(ENVIRONMENT_VARIABLES) as EnvironmentVariable[]
+).filter((name) => !SET_BY_START.has(name));
 
 export type PayonTarget =
   | {
@@ -69,6 +99,8 @@ export interface LocalOptions {
   readonly payon: PayonTarget;
   readonly corsOrigins: readonly string[];
   readonly returnOrigins: readonly string[];
+  /** Values of {@link PASSED_THROUGH} settings (`PAYON_TIMEOUT_MS`, ...); others are ignored. */
+  readonly settings?: Readonly<Partial<Record<EnvironmentVariable, string>>>;
   /** Progress and request lines. */
   readonly log: (line: string) => void;
   /** Use moto when it is on PATH (default true). */
@@ -95,6 +127,38 @@ export interface LocalSystem {
 
 const REGION = 'ap-southeast-1';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const TABLE_NAME = 'payon-local';
+const SECRET_ID = 'payon/local';
+const BUS_NAME = 'payon-local';
+
+/** The functions' configuration, as `#shared/config` reads it at a cold start in AWS. */
+function functionConfig(options: LocalOptions, apiPort: number, payonUrl: string): Config {
+  const settings = Object.fromEntries(
+    PASSED_THROUGH.flatMap((name) => {
+      const value = options.settings?.[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+  try {
+    return loadConfig({
+      PAYON_ENVIRONMENT: 'TEST',
+      ...settings,
+      STAGE: 'local',
+      PAYON_BASE_URL: payonUrl,
+      PAYON_SECRET_ID: SECRET_ID,
+      TABLE_NAME,
+      EVENT_BUS_NAME: BUS_NAME,
+      RETURN_URL_ORIGINS: [
+        `http://localhost:${apiPort}`,
+        `http://127.0.0.1:${apiPort}`,
+        ...options.returnOrigins,
+      ].join(','),
+    });
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new LocalStartError(error.message);
+    throw error;
+  }
+}
 
 async function checkPorts(ports: [string, string, number][]): Promise<void> {
   for (const [what, variable, port] of ports) {
@@ -116,6 +180,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   try {
     // A port of 0 means "any free one"; the API's is fixed now, since return URLs name it.
     const apiPort = options.apiPort || (await freePort());
+    // Settings are checked before anything starts; the sandbox's URL is known once it runs.
+    const planned = functionConfig(
+      options,
+      apiPort,
+      options.payon.kind === 'external'
+        ? options.payon.baseUrl
+        : `http://127.0.0.1:${options.payon.port || 36_605}`,
+    ).payon;
     await checkPorts([
       ['API', 'LOCAL_API_PORT', apiPort],
       ['DynamoDB Local', 'LOCAL_DYNAMO_PORT', options.dynamoPort],
@@ -167,6 +239,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
           },
         ],
         ...(options.payon.seed !== undefined ? { seed: options.payon.seed } : {}),
+        // The sandbox speaks the dialect the settings choose, so that every setting can be tried.
+        rsaPadding: planned.rsaPadding,
+        bindingPinEncryption: planned.bindingPinEncryption,
+        createBindingPaths: [planned.paths.createBinding],
+        pinVerificationPath: planned.paths.pinVerification,
+        ...(planned.authHeader ? { authHeader: planned.authHeader } : {}),
       });
       const running = sandbox;
       stops.push(() => running.stop());
@@ -190,9 +268,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       log(`• using PAYON at ${payonUrl} (no sandbox)`);
     }
 
-    const tableName = 'payon-local';
-    const secretId = 'payon/local';
-    const busName = 'payon-local';
+    const tableName = TABLE_NAME;
+    const secretId = SECRET_ID;
+    const busName = BUS_NAME;
     const dynamoClient = new DynamoDBClient({
       region: REGION,
       credentials: CREDENTIALS,
@@ -209,18 +287,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     );
     log(`  ✓ table ${tableName} and secret ${secretId} created`);
 
-    const apiOrigin = `http://localhost:${apiPort}`;
-    const config = loadConfig({
-      STAGE: 'local',
-      PAYON_ENVIRONMENT: 'TEST',
-      PAYON_BASE_URL: payonUrl,
-      PAYON_SECRET_ID: secretId,
-      TABLE_NAME: tableName,
-      EVENT_BUS_NAME: busName,
-      RETURN_URL_ORIGINS: [apiOrigin, `http://127.0.0.1:${apiPort}`, ...options.returnOrigins].join(
-        ',',
-      ),
-    });
+    const config = functionConfig(options, apiPort, payonUrl);
     // Merchant events: on moto, a real EventBridge bus with a rule into a queue that is read back
     // and printed; without moto, printed as they are published.
     const printEvent = (event: MerchantEvent) =>
@@ -261,10 +328,16 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     };
     confirmQueue.attach(confirm.handler);
     const sync = (await import('#functions/sync-payments/handler.ts')) as unknown as {
-      handler: (event: ScheduledEvent, context: Context) => Promise<unknown>;
+      handler: (event: ScheduledEvent, context: Context) => Promise<SweepReport>;
     };
-    const sweep = startTimer(options.sweepIntervalMs ?? 10_000, async () => {
-      await sync.handler(scheduledEvent(), lambdaContext('sync-payments', 120_000));
+    const sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
+    const summary = new SweepSummary(sweepIntervalMs, log);
+    const sweep = startTimer(sweepIntervalMs, async () => {
+      summary.add(
+        await sync
+          .handler(scheduledEvent(), lambdaContext('sync-payments', 120_000))
+          .catch(() => undefined),
+      );
     });
     stops.push(() => sweep.stop());
     stops.push(() => confirmQueue.idle());
@@ -293,7 +366,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       stops.push(() => reader.stop());
     }
     log(
-      `  ✓ sweep every ${(options.sweepIntervalMs ?? 10_000) / 1_000} s; events ${tap ? `on EventBridge bus ${busName} (moto)` : 'printed here'}`,
+      `  ✓ sweep every ${sweepIntervalMs / 1_000} s; events ${tap ? `on EventBridge bus ${busName} (moto)` : 'printed here'}`,
     );
     const handlers = new Map<string, LambdaHandler>();
     for (const route of ROUTES) {

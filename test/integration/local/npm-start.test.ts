@@ -171,8 +171,32 @@ describe('npm start', () => {
     expect(local.output()).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    [
+      { PAYON_BASE_URL: 'http://127.0.0.1:4190' },
+      '✗ PAYON_BASE_URL "http://127.0.0.1:4190" uses port 4190, which fetch refuses to connect to (a "bad port" of the WHATWG Fetch Standard',
+    ],
+    [
+      { LOCAL_SANDBOX_PORT: '6000' },
+      '✗ LOCAL_SANDBOX_PORT "http://127.0.0.1:6000" uses port 6000, which fetch refuses to connect to',
+    ],
+    [
+      { PAYON_TIMEOUT_MS: '5' },
+      '✗ Invalid configuration: PAYON_TIMEOUT_MS must be optional; 500-30000, default 8000 (got "5").',
+    ],
+  ])('refuses %o before starting anything, saying why', async (env, message) => {
+    const local = await spawnLocal(env);
+    started.push(local);
+    const code = await new Promise<number | null>((resolve) => local.child.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(local.output()).toContain(message);
+    expect(local.output()).not.toContain('starting DynamoDB Local');
+    expect(local.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses to point elsewhere without the merchant secret', async () => {
-    const local = await spawnLocal({ PAYON_BASE_URL: 'http://127.0.0.1:9' });
+    const local = await spawnLocal({ PAYON_BASE_URL: 'http://127.0.0.1:4010' });
     started.push(local);
     const code = await new Promise<number | null>((resolve) => local.child.once('exit', resolve));
 

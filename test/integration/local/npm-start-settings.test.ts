@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
+import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
+
+// `npm start` against another PAYON: the sandbox started here, speaking a dialect in which every
+// PAYON_* setting differs from its default, so a setting that is not passed on shows as a refusal.
+const MERCHANT = 'M0000019';
+const AUTH_HEADER = 'X-Payon-Key';
+const SETTINGS = {
+  PAYON_AUTH_HEADER: AUTH_HEADER,
+  PAYON_RSA_PADDING: 'oaep-sha256',
+  PAYON_BINDING_PIN_ENCRYPTION: 'plain',
+  PAYON_CREATE_BINDING_PATH: '/pg/createBinding',
+  PAYON_PIN_VERIFICATION_PATH: '/pg/binding/verifyPin',
+  PAYON_TIMEOUT_MS: '1000',
+} as const;
+
+vi.setConfig({ testTimeout: 120_000 });
+
+describe('npm start pointed at another PAYON', () => {
+  let other: Sandbox;
+  let local: LocalProcess;
+  let api: string;
+
+  beforeAll(async () => {
+    other = await startSandbox({
+      port: 0,
+      log: false,
+      merchants: [
+        {
+          merchantId: MERCHANT,
+          termId: 'T000000019',
+          apiKey: 'own-key',
+          signingScheme: 'hmac-sha256',
+        },
+      ],
+      authHeader: AUTH_HEADER,
+      rsaPadding: 'oaep-sha256',
+      bindingPinEncryption: 'plain',
+      createBindingPaths: ['/pg/createBinding'],
+      pinVerificationPath: '/pg/binding/verifyPin',
+    });
+    const secretFile = join(mkdtempSync(join(tmpdir(), 'payon-')), 'secret.json');
+    writeFileSync(
+      secretFile,
+      JSON.stringify({
+        merchantId: MERCHANT,
+        termId: 'T000000019',
+        apiKey: 'own-key',
+        signingScheme: 'hmac-sha256',
+        payonPublicKey: other.payonPublicKeyPem,
+        notificationToken: 'y'.repeat(40),
+      }),
+    );
+    // npm start's own default (no EMF lines) is under test, not the test suite's.
+    const metrics = process.env.POWERTOOLS_METRICS_DISABLED;
+    delete process.env.POWERTOOLS_METRICS_DISABLED;
+    try {
+      local = await spawnLocal({
+        ...SETTINGS,
+        PAYON_BASE_URL: other.url,
+        LOCAL_MERCHANT_SECRET_FILE: secretFile,
+        LOCAL_SWEEP_SECONDS: '1',
+      });
+    } finally {
+      process.env.POWERTOOLS_METRICS_DISABLED = metrics;
+    }
+    await local.waitFor('Stop with Ctrl-C.');
+    api = `http://127.0.0.1:${local.ports.api}`;
+  }, 120_000);
+  afterAll(async () => {
+    await local?.interrupt().catch(() => undefined);
+    await other?.stop();
+  });
+
+  const post = async (path: string, body: Record<string, unknown>) => {
+    const response = await fetch(`${api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const now = () => new Date().toISOString();
+  const payment = (value: string) => ({
+    amount: { value, currency: 'USD' },
+    paymentMethod: 'CREDIT_DEBIT',
+    returnUrl: `${api}/done`,
+  });
+
+  it('prints no sandbox-only commands', () => {
+    expect(local.output()).toContain(`using PAYON at ${other.url} (no sandbox)`);
+    expect(local.output()).toContain(`PAYON          ${other.url}\n`);
+    expect(local.output()).not.toContain('/_sandbox');
+    expect(local.output()).not.toContain('pay it without one');
+  });
+
+  it('sends the API key in PAYON_AUTH_HEADER', async () => {
+    const created = await post('/payments', payment('3.00'));
+
+    expect(created.status).toBe(201);
+    const [register] = other.journal.requests('/pg/order/register');
+    expect(register?.status).toBe(200);
+    expect(register?.headers[AUTH_HEADER.toLowerCase()]).toBeDefined();
+  });
+
+  it('binds at PAYON_CREATE_BINDING_PATH with a plain PIN (PAYON_BINDING_PIN_ENCRYPTION)', async () => {
+    const clientId = `cust-${randomUUID().slice(0, 8)}`;
+
+    const bound = await post(`/customers/${clientId}/bindings`, {
+      card: { number: '4111111111111111', cvv: '123', expiry: '2030-12', holderName: 'Sok Chan' },
+      pin: '482916',
+      requestedAt: now(),
+    });
+
+    expect(bound.status).toBe(201);
+    expect(other.journal.requests('/pg/createBinding').map((r) => r.status)).toEqual([200]);
+    expect(other.journal.requests('/pg/binding/register')).toEqual([]);
+    expect(other.pinMatches(MERCHANT, clientId, '482916')).toBe(true);
+  });
+
+  it('encrypts a new PIN with PAYON_RSA_PADDING and verifies at PAYON_PIN_VERIFICATION_PATH', async () => {
+    const clientId = `cust-${randomUUID().slice(0, 8)}`;
+    await post(`/customers/${clientId}/bindings`, {
+      card: { number: '5555555555554444', cvv: '321', expiry: '2031-01', holderName: 'Sok Chan' },
+      requestedAt: now(),
+    });
+
+    const pin = await post(`/customers/${clientId}/pin`, { pin: '730519', requestedAt: now() });
+    const verification = await post(`/customers/${clientId}/pin-verification`, {
+      enabled: false,
+      requestedAt: now(),
+    });
+
+    expect(pin.status).toBe(200);
+    // The sandbox decrypts with OAEP SHA-256 only: a PKCS#1 v1.5 PIN would not match.
+    expect(other.pinMatches(MERCHANT, clientId, '730519')).toBe(true);
+    expect(verification.status).toBe(200);
+    expect(other.journal.requests('/pg/binding/verifyPin').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('gives up on PAYON after PAYON_TIMEOUT_MS', async () => {
+    other.addFault({ path: '/pg/order/register', kind: 'latency', ms: 3_000, times: 1 });
+
+    const started = Date.now();
+    const created = await post('/payments', payment('3.10'));
+    const took = Date.now() - started;
+
+    expect(created.status).toBe(504);
+    expect(took).toBeLessThan(3_000);
+  });
+
+  it('prints no line per sweep run: nothing on an idle sweep, and never an EMF metrics line', async () => {
+    // LOCAL_SWEEP_SECONDS=1: by the time this runs, the sweep has run at least once a second.
+    const before = local.output().split('\n').length;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const lines = local.output().split('\n').slice(before);
+
+    expect(local.output()).not.toContain('"_aws"');
+    expect(lines.filter((line) => line.trim() !== '')).toEqual([]);
+  });
+});
