@@ -32,6 +32,8 @@ export const CONTEXT_KEYS = {
   throttleRateLimit: '50; steady requests per second across the default stage',
   throttleBurstLimit: '100; burst requests across the default stage',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
+  khrEnabled:
+    'false; true lets the API take KHR amounts (PAYON supports only USD for now; KHR_ENABLED)',
   alarmEmail: 'none; an e-mail address subscribed to the alarm topic',
   returnFallbackUrl:
     'none (GET /return, a plain page); an https URL /return sends every txId that is not a recent payment to (RETURN_FALLBACK_URL)',
@@ -62,6 +64,8 @@ export interface StackConfig {
   readonly txIdLeadingDigit: number | undefined;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly fixedEgress: boolean;
+  /** KHR accepted at the API (off by default: PAYON supports only USD for now). */
+  readonly khrEnabled: boolean;
   readonly alarmEmail: string | undefined;
   readonly returnFallbackUrl: string | undefined;
 }
@@ -98,6 +102,15 @@ function integer(context: Context, key: ContextKey, min: number, max: number, fa
     throw new StackConfigError(`Context ${key} must be an integer ${min}-${max} (got "${value}").`);
   }
   return n;
+}
+
+/** A `true` / `false` context value (default false). */
+function flag(context: Context, key: ContextKey): boolean {
+  const value = text(context, key) ?? 'false';
+  if (value !== 'true' && value !== 'false') {
+    throw new StackConfigError(`Context ${key} must be true or false (got "${value}").`);
+  }
+  return value === 'true';
 }
 
 /** An integer context value, or undefined when not given (the function's own default applies). */
@@ -181,10 +194,6 @@ export function readStackConfig(context: Context): StackConfig {
   }
   const override = text(context, 'payonBaseUrl');
   const production = environment === 'PRODUCTION';
-  const fixedEgress = text(context, 'fixedEgress') ?? 'false';
-  if (fixedEgress !== 'true' && fixedEgress !== 'false') {
-    throw new StackConfigError(`Context fixedEgress must be true or false (got "${fixedEgress}").`);
-  }
   const alarmEmail = text(context, 'alarmEmail');
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
     throw new StackConfigError(
@@ -216,7 +225,8 @@ export function readStackConfig(context: Context): StackConfig {
       rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
       burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
     },
-    fixedEgress: fixedEgress === 'true',
+    fixedEgress: flag(context, 'fixedEgress'),
+    khrEnabled: flag(context, 'khrEnabled'),
     alarmEmail,
     returnFallbackUrl,
   };
@@ -280,6 +290,7 @@ export function functionEnvironment(
     ...(config.txIdLeadingDigit === undefined
       ? {}
       : { TXID_LEADING_DIGIT: String(config.txIdLeadingDigit) }),
+    ...(config.khrEnabled ? { KHR_ENABLED: 'true' } : {}),
     ...(config.returnUrlOrigins.length > 0
       ? { RETURN_URL_ORIGINS: config.returnUrlOrigins.join(',') }
       : {}),

@@ -45,6 +45,25 @@ export class InvalidRequestError extends AppError {
 }
 
 /**
+ * A currency this deployment does not take (DEFAULTS.md: only USD until `KHR_ENABLED`). Nothing
+ * was stored or sent.
+ */
+export class CurrencyNotSupportedError extends AppError {
+  readonly code = 'currency_not_supported';
+  readonly statusCode = 400;
+  override readonly name = 'CurrencyNotSupportedError';
+
+  constructor(
+    readonly currency: string,
+    readonly accepted: readonly string[],
+  ) {
+    super(
+      `${currency} is not accepted: this deployment takes ${accepted.join(', ')} (PAYON supports only USD for now; KHR is enabled by the KHR_ENABLED setting, stack context khrEnabled)`,
+    );
+  }
+}
+
+/**
  * The deployment is misconfigured (environment, secret, keys). Operators must act; callers get a
  * generic 500 that says nothing of the configuration.
  */

@@ -12,6 +12,8 @@ import {
   transition,
 } from '#shared/domain/payment.ts';
 import {
+  ConflictError,
+  CurrencyNotSupportedError,
   OutcomeUnknownError,
   PayonRejectedError,
   PayonUnavailableError,
@@ -75,11 +77,63 @@ class RecordingFailedError extends Error {
   }
 }
 
+/**
+ * Runs a write of what PAYON answered; a store failure then becomes {@link RecordingFailedError}
+ * (answered 502 `outcome_unknown`, never a bare 500): the stored CREATED payment is settled by a
+ * status pull after its grace period, and a retry with the same key cannot register twice.
+ */
+async function recorded<T>(txId: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw new RecordingFailedError(txId, error);
+  }
+}
+
+/** PAYON refused (nothing happened): that is the answer, even if it could not be recorded. */
+function unlessRecordingFailed(error: unknown): void {
+  if (!(error instanceof RecordingFailedError)) throw error;
+}
+
+/**
+ * PENDING with its checkout. A sync that wrote first (the registration ran past its grace) left
+ * it CREATED or UNKNOWN: the checkout is written on top; one that found it paid wins as it is.
+ */
+async function savePending(
+  deps: RegisterDeps,
+  created: Payment,
+  checkout: Pick<Payment, 'checkoutUrl' | 'qrString' | 'expiresAt'>,
+  now: Date,
+): Promise<Payment> {
+  const pending = transition(created, 'PENDING', 'payon', 'registered at PAYON', now, checkout);
+  try {
+    await deps.payments.update(pending);
+    return pending;
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
+  const current = (await deps.payments.get(created.txId)) ?? created;
+  const { snapshot } = current;
+  if (
+    snapshot.state === 'CREATED' ||
+    (snapshot.state === 'UNKNOWN' && snapshot.operation === 'register')
+  ) {
+    const next = transition(current, 'PENDING', 'payon', 'registered at PAYON', now, checkout);
+    await deps.payments.update(next);
+    return next;
+  }
+  return current;
+}
+
 // Assumed (docs/payon-assumptions.md A30, A31): return-URL origins, 15-minute expiry.
 export async function registerPayment(
   deps: RegisterDeps,
   input: RegisterPaymentInput,
 ): Promise<Payment> {
+  const { currencies } = deps.config.payments;
+  if (!currencies.includes(input.amount.currency)) {
+    throw new CurrencyNotSupportedError(input.amount.currency, currencies);
+  }
   checkReturnUrl(input.returnUrl, deps.config.payments.returnUrlOrigins);
   // A saved card is charged only while its binding is active here (PAYON has no unbind).
   if (input.bindingId !== undefined) {
@@ -100,33 +154,27 @@ export async function registerPayment(
     const now = deps.clock();
     const expiresAt =
       order.expiresAt ?? new Date(now.getTime() + deps.config.payments.orderExpiryMinutes * 60_000);
-    const pending = transition(created, 'PENDING', 'payon', 'registered at PAYON', now, {
+    const checkout = {
       checkoutUrl: order.checkoutUrl,
       qrString: order.qrString,
       expiresAt: expiresAt.toISOString(),
-    });
-    try {
-      await deps.payments.update(pending);
-    } catch (storeError) {
-      // PAYON has the order but we could not record it: answer a final "unknown" (so the
-      // Idempotency-Key is not freed and a retry cannot register a second order); the stored
-      // CREATED payment is settled by a status pull after its grace period.
-      throw new RecordingFailedError(created.txId, storeError);
-    }
-    return pending;
+    };
+    return await recorded(created.txId, () => savePending(deps, created, checkout, now));
   } catch (error) {
     if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();
     if (error instanceof PayonRejectedError && !error.afterRetry) {
-      await deps.payments.update(
-        transition(
-          created,
-          'FAILED',
-          'payon',
-          `PAYON refused the registration (${error.payonCode})`,
-          now,
+      await recorded(created.txId, () =>
+        deps.payments.update(
+          transition(
+            created,
+            'FAILED',
+            'payon',
+            `PAYON refused the registration (${error.payonCode})`,
+            now,
+          ),
         ),
-      );
+      ).catch(unlessRecordingFailed);
       throw error;
     }
     const credentials =
@@ -134,7 +182,9 @@ export async function registerPayment(
     if ((error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) || credentials) {
       // Nothing was processed: no connection, or PAYON refused our token before anything else.
       const why = credentials ? 'PAYON refused our credentials' : 'PAYON could not be reached';
-      await deps.payments.update(transition(created, 'FAILED', 'payon', why, now));
+      await recorded(created.txId, () =>
+        deps.payments.update(transition(created, 'FAILED', 'payon', why, now)),
+      ).catch(unlessRecordingFailed);
       throw error;
     }
     if (
@@ -142,7 +192,10 @@ export async function registerPayment(
       error instanceof PayonUnavailableError ||
       error instanceof PayonRejectedError // refused on the retry after a 401 (DEFAULTS.md)
     ) {
-      await deps.payments.update(markUnknown(created, 'register', error.message, now));
+      // If this write fails too, the payment stays CREATED: the sweep asks PAYON after its grace.
+      await deps.payments
+        .update(markUnknown(created, 'register', error.message, now))
+        .catch(() => undefined);
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,
         error.path,

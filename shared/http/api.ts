@@ -217,11 +217,21 @@ function idempotency(
     const state = held.get(event);
     if (!state) return;
     held.delete(event);
-    const { idempotency: store } = deps();
-    if (isFinal(response, error)) {
-      await store.complete(state.key, state.fingerprint, response);
-    } else {
-      await store.release(state.key, state.fingerprint);
+    const { idempotency: store, logger, metrics } = deps();
+    try {
+      if (isFinal(response, error)) {
+        await store.complete(state.key, state.fingerprint, response);
+      } else {
+        await store.release(state.key, state.fingerprint);
+      }
+    } catch (storeError) {
+      // The answer stands (a 502 outcome_unknown must not become a 500). The key stays claimed
+      // until its lock ends; a retry meanwhile is told to wait (409 request_in_progress).
+      metrics.addMetric('idempotency.unsaved', 'Count', 1);
+      logger.error("the request's Idempotency-Key record could not be written", {
+        error: storeError instanceof Error ? storeError.name : 'unknown',
+        statusCode: response.statusCode,
+      });
     }
   };
   return {

@@ -8,6 +8,7 @@ import {
   AppError,
   ConfigurationError,
   ConflictError,
+  CurrencyNotSupportedError,
   InvalidRequestError,
   PayonRejectedError,
   ServiceUnavailableError,
@@ -52,6 +53,17 @@ export function errorResponse(error: unknown): HttpResponse {
   if (error instanceof InvalidRequestError) {
     return json(400, {
       error: { code: error.code, message: 'The request is invalid.', fields: error.issues },
+    });
+  }
+  if (error instanceof CurrencyNotSupportedError) {
+    return json(400, {
+      error: {
+        code: error.code,
+        message: error.message,
+        fields: [
+          { field: 'amount.currency', reason: `must be one of ${error.accepted.join(', ')}` },
+        ],
+      },
     });
   }
   if (error instanceof ConfigurationError || !(error instanceof AppError)) {

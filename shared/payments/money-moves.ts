@@ -80,9 +80,16 @@ export async function move(
           : credentials
             ? 'PAYON refused our credentials'
             : 'PAYON could not be reached';
-      await deps.payments.update(
-        transition(inFlight, prior, 'payon', why, now, { capturedAmount: payment.capturedAmount }),
-      );
+      await recordAnswer(payment, operation, () =>
+        deps.payments.update(
+          transition(inFlight, prior, 'payon', why, now, {
+            capturedAmount: payment.capturedAmount,
+          }),
+        ),
+      ).catch((recordError: unknown) => {
+        // Moved meanwhile (a sync read PAYON first): PAYON's refusal is still the answer.
+        if (!(recordError instanceof ConflictError)) throw recordError;
+      });
       throw error;
     }
     if (error instanceof PayonRejectedError) {
@@ -105,16 +112,75 @@ export async function move(
     }
     throw error;
   }
+  const approved = changes(result);
   const settled = transition(
     inFlight,
     done,
     'payon',
     `PAYON approved the ${operation}`,
     deps.clock(),
-    {
-      ...changes(result),
-    },
+    approved,
   );
-  await deps.payments.update(settled);
-  return settled;
+  try {
+    await recordAnswer(payment, operation, () => deps.payments.update(settled));
+    return settled;
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return settledMeanwhile(deps, payment, operation, done, approved);
+  }
+}
+
+/**
+ * PAYON approved the move, but a sync or a push wrote the payment first. Settled as this move
+ * settles it: that is the answer (200, replayed for its Idempotency-Key). Still short of it (the
+ * sync could not tell yet): PAYON's approval is written now.
+ */
+async function settledMeanwhile(
+  deps: MoneyMoveDeps,
+  payment: Payment,
+  operation: Exclude<MoneyOperation, 'register'>,
+  done: KnownState,
+  approved: Partial<Pick<Payment, 'capturedAmount' | 'approvalNo'>>,
+): Promise<Payment> {
+  const current = await loadPayment(deps, payment.txId);
+  if (current.snapshot.state === done) return current;
+  if (current.snapshot.state === 'UNKNOWN' && current.snapshot.operation === operation) {
+    const settled = transition(
+      current,
+      done,
+      'payon',
+      `PAYON approved the ${operation}`,
+      deps.clock(),
+      approved,
+    );
+    await recordAnswer(payment, operation, () => deps.payments.update(settled));
+    return settled;
+  }
+  throw new ConflictError(
+    'payment_state_conflict',
+    `PAYON approved the ${operation} of payment ${payment.txId}, but the payment is now ${current.snapshot.state}; an operator must check it`,
+  );
+}
+
+/**
+ * Writes what PAYON answered. A store failure then is not a 500: PAYON has acted (or refused), so
+ * the answer is "outcome unknown" (502) while the payment stays UNKNOWN, to be settled by a sync.
+ * A conflicting writer is left to the caller.
+ */
+async function recordAnswer(
+  payment: Payment,
+  operation: Exclude<MoneyOperation, 'register'>,
+  write: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (error instanceof ConflictError) throw error;
+    throw new OutcomeUnknownError(
+      `PAYON answered the ${operation} of payment ${payment.txId}, but the answer could not be recorded; the payment is UNKNOWN until a status sync settles it, and the ${operation} will not be sent again`,
+      '/store',
+      { cause: error },
+      502,
+    );
+  }
 }
