@@ -75,7 +75,7 @@ describe('the sweep when PAYON refuses one read', () => {
       expect(stored).toMatchObject({ state: 'PENDING', syncAttempts: 1, syncFailures: 1 });
       // Backed off to its next probe (5 minutes), not left due for the next run to fail on first.
       expect(String(stored?.gsi1sk)).toMatch(
-        new RegExp(`^${new Date(now + PROBE_DELAYS_MS[0]).toISOString()}#`),
+        new RegExp(`^${new Date(now + (PROBE_DELAYS_MS[0] ?? 0)).toISOString()}#`),
       );
       // PAYON answers again: the next probe confirms it, and its failures are forgotten.
       now += PROBE_DELAYS_MS[0] ?? 0;
