@@ -25,6 +25,7 @@ describe('stack configuration', () => {
       txIdLeadingDigit: undefined,
       throttle: { rateLimit: 50, burstLimit: 100 },
       fixedEgress: false,
+      khrEnabled: false,
       alarmEmail: undefined,
       returnFallbackUrl: undefined,
     });
