@@ -3,6 +3,7 @@ import { getPayment } from '#functions/get-payment/get-payment.ts';
 import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { money } from '#shared/domain/money.ts';
 import { cambodiaDay } from '#shared/payon/dates.ts';
+import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
 // PAYON failing in the middle of a reconciliation (issue 19): one page or batch PAYON refuses or
@@ -127,6 +128,53 @@ describe('reconciliation when PAYON fails', () => {
       expect((await api.reconciliationEvents()).map((e) => e.type)).toEqual([
         'reconciliation.completed',
       ]);
+    },
+  );
+
+  it.each([
+    ['repeats the page before (it ignores index)', 'repeat', { maxPages: 10 }, 2, 'repeated_page'],
+    ['has more pages than the bound', 'distinct', { maxPages: 1 }, 1, 'page_limit'],
+  ] as const)(
+    'PAYON %s: the walk stops, the report says where and why, and nothing is called missing',
+    async (_, pages, bound, pagesRead, stoppedBy) => {
+      const row = (txId: string | undefined) => ({
+        txDt: day.replaceAll('-', ''),
+        tracNo: txId,
+        amount: 20,
+        currencyCode: 'USD',
+        resultCd: '0000',
+        settleYn: 'N',
+        cancelYn: 'N',
+        refundYn: 'N',
+      });
+      // Full pages of two rows: the walk can only stop on the repeat or the bound.
+      api.sandbox.addFault({
+        path: '/pg/orders',
+        kind: 'answer',
+        json: [row(txIds[0]), row(txIds[1])],
+        times: pages === 'repeat' ? 10 : 1,
+      });
+      if (pages === 'distinct') {
+        api.sandbox.addFault({
+          path: '/pg/orders',
+          kind: 'answer',
+          json: [row(txIds[2])],
+          times: 1,
+        });
+      }
+      const before = api.sandbox.journal.requests('/pg/orders').length;
+      try {
+        const report = await reconcileDay(api.deps, day, { pageSize: 2, ...bound });
+        expect(report).toMatchObject({ status: 'completed', walk: { pagesRead, stoppedBy } });
+      } finally {
+        api.sandbox.clearFaults();
+      }
+      expect(api.sandbox.journal.requests('/pg/orders').length - before).toBe(pagesRead);
+      const found = await exceptions();
+      expect(found.filter((e) => e.difference === 'history_incomplete')).toHaveLength(1);
+      expect(found.filter((e) => e.difference === 'missing_at_payon')).toEqual([]);
+      expect(await states()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'PENDING']);
+      await api.reconciliationEvents();
     },
   );
 

@@ -34,6 +34,7 @@ describe('configuration', () => {
         txIdLeadingDigit: 1,
         returnUrlOrigins: [],
         returnFallbackUrl: '/return',
+        currencies: ['USD'],
       },
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
@@ -84,6 +85,7 @@ describe('configuration', () => {
       FAILURE_GRACE_MINUTES: '0',
       TXID_LEADING_DIGIT: '3',
       RETURN_URL_ORIGINS: 'https://shop.example.com, http://localhost:3000',
+      KHR_ENABLED: 'true',
     });
     expect(config.payments).toEqual({
       idempotencyTtlSeconds: 172_800,
@@ -92,7 +94,14 @@ describe('configuration', () => {
       txIdLeadingDigit: 3,
       returnUrlOrigins: ['https://shop.example.com', 'http://localhost:3000'],
       returnFallbackUrl: '/return',
+      currencies: ['USD', 'KHR'],
     });
+  });
+
+  it('takes only USD unless KHR_ENABLED is true, and refuses another spelling of the switch', () => {
+    expect(loadConfig(minimal).payments.currencies).toEqual(['USD']);
+    expect(loadConfig({ ...minimal, KHR_ENABLED: 'false' }).payments.currencies).toEqual(['USD']);
+    expect(() => loadConfig({ ...minimal, KHR_ENABLED: 'yes' })).toThrow(/KHR_ENABLED must be/);
   });
 
   it('uses PAYON production over HTTPS on port 35505', () => {
