@@ -87,7 +87,21 @@ export function createDependencies(
 ): Dependencies {
   const serviceName = `payon-${config.stage}`;
   const logger = new Logger({ serviceName });
-  const metrics = new Metrics({ serviceName, namespace: 'PayonServerless' });
+  const metrics = new Metrics({
+    serviceName,
+    namespace: 'PayonServerless',
+    // An invocation that counted nothing is normal here (a read, an idle sweep under `npm start`,
+    // where functions share one process): Powertools' warning about it is a debug line, not noise.
+    logger: {
+      debug: (...args: unknown[]) => logger.debug(String(args[0])),
+      info: (...args: unknown[]) => logger.info(String(args[0])),
+      warn: (...args: unknown[]) =>
+        String(args[0]).startsWith('No application metrics to publish')
+          ? logger.debug(String(args[0]))
+          : logger.warn(String(args[0])),
+      error: (...args: unknown[]) => logger.error(String(args[0])),
+    },
+  });
   const tracer = new Tracer({ serviceName });
   const dynamo = overrides.dynamo ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const db = DynamoDBDocumentClient.from(dynamo, {
