@@ -30,12 +30,67 @@ export function maskPan(pan: string): string {
   return `${pan.slice(0, 6)}${'*'.repeat(Math.max(0, pan.length - 10))}${pan.slice(-4)}`;
 }
 
-/** 13–19 digits in a row, or printed the way cards are: 4-4-4-4(-1..3) or 4-6-5, by spaces or dashes. */
-const CARD_LIKE = [
-  /(?<!\d)\d{13,19}(?!\d)/g,
-  /(?<!\d)(?<!\d[ -])\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?(?!\d)(?![ -]\d)/g,
-  /(?<!\d)(?<!\d[ -])\d{4}([ -])\d{6}\1\d{4,5}(?!\d)(?![ -]\d)/g,
+// Assumed (docs/payon-assumptions.md A57): what counts as a card number in free text.
+/**
+ * One detector for every check and every masker. A card number is 13–19 digits that
+ * - are written in groups with at most one separator between consecutive groups: any one character
+ *   that is neither a letter nor a digit (`4111.1111.1111.1111`, `pan_4111_…`, mixed separators), or
+ *   a short run of spaces around at most one such character (`4111  1111`, `4111 - 1111`);
+ * - may be any Unicode decimal digits that fold to ASCII (full-width `４１１１…`);
+ * - start with a card scheme's prefix (2221–2720, 3, 4, 5, 6, or PAYON's 101049) and pass Luhn.
+ * Groups start and end a candidate, so digits written before a card number do not hide it. Not a
+ * card: the digit groups of a UUID, and an international phone number (a `+` then at most 15
+ * digits, E.164), so that timestamps, UUIDs, order numbers and phone numbers pass.
+ */
+const GAP = /^(?:[^\p{L}\p{N}\s]|\s{1,2}|\s?[^\p{L}\p{N}\s]\s?)$/u;
+
+/** Zero of each decimal-digit block NFKC does not fold to ASCII (Arabic-Indic, Devanagari, …). */
+const DIGIT_ZEROS = [
+  0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xe50,
 ];
+
+function digitOf(char: string): string | undefined {
+  if (char >= '0' && char <= '9') return char;
+  if (!/\p{Nd}/u.test(char)) return undefined;
+  const folded = char.normalize('NFKC');
+  if (folded.length === 1 && folded >= '0' && folded <= '9') return folded;
+  const code = char.codePointAt(0) ?? 0;
+  const zero = DIGIT_ZEROS.find((z) => code >= z && code <= z + 9);
+  return zero === undefined ? undefined : String(code - zero);
+}
+
+interface Group {
+  readonly start: number;
+  readonly end: number;
+  readonly digits: string;
+}
+
+/** Maximal runs of digits, in order, with their positions (UTF-16 offsets). */
+function digitGroups(text: string): Group[] {
+  const groups: Group[] = [];
+  let current: { start: number; end: number; digits: string } | undefined;
+  let at = 0;
+  for (const char of text) {
+    const digit = digitOf(char);
+    if (digit === undefined) {
+      if (current) groups.push(current);
+      current = undefined;
+    } else if (current) {
+      current.digits += digit;
+      current.end = at + char.length;
+    } else {
+      current = { start: at, end: at + char.length, digits: digit };
+    }
+    at += char.length;
+  }
+  if (current) groups.push(current);
+  return groups;
+}
+
+function schemePrefix(digits: string): boolean {
+  const first4 = Number(digits.slice(0, 4));
+  return /^[3-6]/.test(digits) || (first4 >= 2221 && first4 <= 2720) || digits.startsWith('101049');
+}
 
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 
@@ -51,28 +106,72 @@ function insideUuid(text: string, start: number, end: number): boolean {
   return false;
 }
 
-function isCard(text: string, match: string, at: number): boolean {
-  const digits = match.replace(/[ -]/g, '');
-  return (
-    digits.length >= 13 &&
-    digits.length <= 19 &&
-    luhnValid(digits) &&
-    !insideUuid(text, at, at + match.length)
-  );
+/** An E.164 phone number: `+`, then the run's digits, at most 15. */
+function phoneNumber(text: string, run: readonly Group[]): boolean {
+  const first = run[0];
+  if (first === undefined || text[first.start - 1] !== '+') return false;
+  return run.reduce((n, g) => n + g.digits.length, 0) <= 15;
+}
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly digits: string;
+}
+
+/** Every card number in `text`, as spans that do not overlap (the longest from each start). */
+function cardSpans(text: string): Span[] {
+  const groups = digitGroups(text);
+  // Runs: groups joined by one separator each.
+  const runs: Group[][] = [];
+  for (const group of groups) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    if (run && last && GAP.test(text.slice(last.end, group.start))) run.push(group);
+    else runs.push([group]);
+  }
+  const spans: Span[] = [];
+  for (const run of runs) {
+    if (phoneNumber(text, run)) continue;
+    let covered = -1;
+    for (let i = 0; i < run.length; i += 1) {
+      let found: Span | undefined;
+      let digits = '';
+      for (let j = i; j < run.length; j += 1) {
+        digits += run[j]?.digits ?? '';
+        if (digits.length > 19) break;
+        const start = run[i]?.start ?? 0;
+        const end = run[j]?.end ?? 0;
+        if (
+          digits.length >= 13 &&
+          start > covered &&
+          schemePrefix(digits) &&
+          luhnValid(digits) &&
+          !insideUuid(text, start, end)
+        ) {
+          found = { start, end, digits };
+        }
+      }
+      if (found) {
+        spans.push(found);
+        covered = found.end;
+      }
+    }
+  }
+  return spans;
 }
 
 /**
- * True when the text holds what looks like a card number: digits in a row or in card grouping
- * (not the groups of a UUID) that pass Luhn.
+ * True when the text holds what reads as a card number (see the rules above): digits in groups,
+ * a scheme's prefix, Luhn.
  */
 export function containsCardNumber(text: string): boolean {
-  return CARD_LIKE.some((pattern) =>
-    [...text.matchAll(pattern)].some((match) => isCard(text, match[0], match.index)),
-  );
+  return cardSpans(text).length > 0;
 }
 
 /**
- * The text with every card-like number (as {@link containsCardNumber} sees them) masked.
+ * The text with every card number (as {@link containsCardNumber} sees them) masked: first 6 and
+ * last 4 digits, in ASCII, the separators dropped.
  *
  * @example
  * ```ts
@@ -80,13 +179,11 @@ export function containsCardNumber(text: string): boolean {
  * ```
  */
 export function maskCardNumbers(text: string): string {
-  return CARD_LIKE.reduce(
-    (current, pattern) =>
-      current.replace(pattern, (match: string, ...rest: unknown[]) => {
-        // replace() passes the groups, then the offset, then the whole string.
-        const at = rest.at(-2) as number;
-        return isCard(current, match, at) ? maskPan(match.replace(/[ -]/g, '')) : match;
-      }),
-    text,
-  );
+  let out = '';
+  let at = 0;
+  for (const span of cardSpans(text)) {
+    out += text.slice(at, span.start) + maskPan(span.digits);
+    at = span.end;
+  }
+  return out + text.slice(at);
 }
