@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { safeEqual } from '#shared/crypto/constant-time.ts';
-import { maskCardNumbers } from '#shared/domain/card.ts';
+import { maskCardNumbers, maskedJson } from '#shared/domain/card.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
@@ -75,7 +75,8 @@ export async function receiveNotification(
         request.resultMsg === undefined
           ? undefined
           : maskCardNumbers(request.resultMsg.slice(0, 200)),
-      rawBody: maskCardNumbers(request.rawBody),
+      // Decoded before masking: an escaped or numeric card number is still a card number (A32).
+      body: maskedJson(request.rawBody),
       sourceIp: request.sourceIp,
     },
     now,

@@ -187,3 +187,45 @@ export function maskCardNumbers(text: string): string {
   }
   return out + text.slice(at);
 }
+
+/** Integer digits from which a JSON number could be a card number (13) or lose digits (unsafe). */
+const CARD_DIGITS_MIN = 13;
+
+function maskValue(value: unknown): unknown {
+  if (typeof value === 'string') return maskCardNumbers(value);
+  if (typeof value === 'number') {
+    // Past 2^53 the decoded number is not the digits that were sent: keep none of them.
+    if (!Number.isSafeInteger(value) && Math.abs(value) >= 2 ** 53) return '[number not kept]';
+    const text = String(value);
+    return text.replace(/\D/g, '').length >= CARD_DIGITS_MIN && containsCardNumber(text)
+      ? maskCardNumbers(text)
+      : value;
+  }
+  if (Array.isArray(value)) return value.map(maskValue);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [maskCardNumbers(key), maskValue(inner)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * A JSON text as it may be kept: decoded first (so `\u0034111…` escapes and numbers are seen as
+ * the digits they are), every key and value masked, encoded again. Text that is not JSON is kept
+ * masked as text.
+ *
+ * @example
+ * ```ts
+ * maskedJson('{"pan":"\\u00341111111111111111"}'); // '{"pan":"411111******1111"}'
+ * ```
+ */
+export function maskedJson(text: string): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return maskCardNumbers(text);
+  }
+  return JSON.stringify(maskValue(decoded));
+}

@@ -50,7 +50,8 @@ export interface NotificationRef {
 export interface Notification extends NotificationRef {
   readonly resultCode: string;
   readonly resultMsg: string | undefined;
-  readonly rawBody: string;
+  /** The push's body as kept: JSON decoded, card numbers masked in every key and value, re-encoded. */
+  readonly body: string;
   readonly receivedAt: string;
   readonly sourceIp: string | undefined;
   readonly status: NotificationStatus;
@@ -61,9 +62,9 @@ export interface Notification extends NotificationRef {
 
 const key = (ref: NotificationRef) => ({ pk: `NOTIFY#${ref.txId}`, sk: `N#${ref.id}` });
 
-/** A notification's id: the body's hash (the same push sent twice is one notification). */
-export function notificationId(rawBody: string): string {
-  return createHash('sha256').update(rawBody).digest('hex').slice(0, 32);
+/** A notification's id: the kept body's hash (the same push sent twice is one notification). */
+export function notificationId(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 32);
 }
 
 function fromItem(item: Record<string, unknown>): Notification {
@@ -73,7 +74,7 @@ function fromItem(item: Record<string, unknown>): Notification {
     id: String(item.notificationId),
     resultCode: String(item.resultCode),
     resultMsg: s('resultMsg'),
-    rawBody: String(item.rawBody),
+    body: String(item.body ?? item.rawBody),
     receivedAt: String(item.receivedAt),
     sourceIp: s('sourceIp'),
     status: item.status as NotificationStatus,
@@ -87,7 +88,8 @@ export interface ReceivedPush {
   readonly txId: string;
   readonly resultCode: string;
   readonly resultMsg: string | undefined;
-  readonly rawBody: string;
+  /** As kept: see {@link Notification.body}. */
+  readonly body: string;
   readonly sourceIp: string | undefined;
 }
 
@@ -106,7 +108,7 @@ export class NotificationStore {
     now: Date,
     firstAttemptAt: Date,
   ): Promise<{ readonly notification: Notification; readonly duplicate: boolean }> {
-    const id = notificationId(push.rawBody);
+    const id = notificationId(push.body);
     const item = {
       ...key({ txId: push.txId, id }),
       type: 'notification',
@@ -114,7 +116,7 @@ export class NotificationStore {
       notificationId: id,
       resultCode: push.resultCode,
       ...(push.resultMsg === undefined ? {} : { resultMsg: push.resultMsg }),
-      rawBody: push.rawBody,
+      body: push.body,
       receivedAt: now.toISOString(),
       ...(push.sourceIp === undefined ? {} : { sourceIp: push.sourceIp }),
       status: 'received' satisfies NotificationStatus,

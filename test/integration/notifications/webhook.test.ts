@@ -245,9 +245,41 @@ describe('webhook and confirmation', () => {
     const [orphan] = await notificationsOf(txId);
     expect(orphan).toMatchObject({
       status: 'orphaned',
-      rawBody: '{"txId":"1620803885401000","resultCode":"0000","resultMsg":"Success"}',
+      body: '{"txId":"1620803885401000","resultCode":"0000","resultMsg":"Success"}',
     });
     expect(orphan?.gsi1pk).toBeUndefined();
+  });
+
+  it('keeps a push body decoded and masked: escaped, numeric, nested and key card numbers never reach the item', async () => {
+    const txId = '1620803885401007';
+    // What a raw-text masker misses: a JSON escape, a number, a key, other separators.
+    const raw =
+      '{"txId":"1620803885401007","resultCode":"0000","resultMsg":"card \\u0034111111111111111",' +
+      '"cardNo":4111111111111111,"4111111111111111":"as a key","extra":{"pan":["4111.1111.1111.1111",' +
+      '"pan_4111_1111_1111_1111","\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11"]},"big":41111111111111111111}';
+    const answered = await api.push(undefined, { rawBody: raw });
+    await api.settle();
+
+    expect(answered.status).toBe(200);
+    const [kept] = await notificationsOf(txId);
+    const text = JSON.stringify(kept);
+    for (const planted of [
+      '4111111111111111',
+      '4111.1111.1111.1111',
+      '4111_1111_1111_1111',
+      '\\u0034111',
+      '41111111111111111111',
+      '４１１１１１１１１１１１１１１１',
+    ]) {
+      expect(text).not.toContain(planted);
+    }
+    expect(JSON.parse(String(kept?.body))).toMatchObject({
+      txId,
+      cardNo: '411111******1111',
+      '411111******1111': 'as a key',
+      extra: { pan: ['411111******1111', 'pan_411111******1111', '411111******1111'] },
+      big: '[number not kept]',
+    });
   });
 });
 
