@@ -3,7 +3,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { luhnValid } from '#shared/domain/card.ts';
+import { ROUTES } from '#functions/routes.ts';
+import { luhnValid, maskPan } from '#shared/domain/card.ts';
 import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
 
 /** A Luhn-valid 16-digit card number nobody else uses. */
@@ -20,12 +21,33 @@ const API_KEY = `sk_canary_${randomBytes(12).toString('hex')}`;
 /** Deliberately leaked, to prove the scanner sees every place it claims to look. */
 const DELIBERATE = `LEAKTEST${randomBytes(6).toString('hex')}`;
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function occurrences(haystack: string, needle: string): number {
   const pattern = /^\d+$/.test(needle)
     ? new RegExp(`(?<!\\d)${needle}(?!\\d)`, 'g')
-    : new RegExp(needle, 'g');
+    : new RegExp(escaped(needle), 'g');
   return [...haystack.matchAll(pattern)].length;
 }
+
+const groups = (card: string, separator: string) => card.match(/\d{1,4}/g)?.join(separator) ?? card;
+const fullWidth = (text: string) =>
+  text.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+
+/** The canary card in every way issue 21 says card numbers slip past a detector. */
+const CARD_FORMS = [
+  CARD,
+  groups(CARD, ' '),
+  groups(CARD, '-'),
+  groups(CARD, '.'),
+  groups(CARD, '/'),
+  groups(CARD, '_'),
+  groups(CARD, '  '),
+  `pan_${groups(CARD, '_')}`,
+  `${CARD.slice(0, 4)}-${CARD.slice(4, 8)}.${CARD.slice(8, 12)}/${CARD.slice(12)}`,
+  fullWidth(CARD),
+  fullWidth(groups(CARD, ' ')),
+];
 
 // Card data, PINs and secrets planted everywhere a client or a misconfiguration could put them;
 // then everything written during the run is scanned: process output (handlers, sandbox, metrics),
@@ -236,6 +258,28 @@ describe('no card data, PIN or secret leaks anywhere', () => {
       headers: { ...planted, 'idempotency-key': randomUUID() },
     });
 
+    // Every route, every form: in the path, a query key and value, a header, body keys and values
+    // (nested), and, for the webhook with its real token, a push PAYON could send.
+    for (const form of CARD_FORMS) {
+      const planted = { [form]: form, nested: { [form]: [form, { deep: form }] }, reference: form };
+      for (const route of ROUTES) {
+        const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+          name === 'token' ? token : encodeURIComponent(form),
+        );
+        const query = `?${encodeURIComponent(form)}=${encodeURIComponent(form)}`;
+        await call(route.method, `${path}${query}`, {
+          ...(route.method === 'POST' ? { body: planted } : {}),
+          headers: {
+            'x-card': encodeURIComponent(form),
+            'idempotency-key': encodeURIComponent(form).slice(0, 255),
+          },
+        });
+      }
+      await call('POST', `/payon/notifications/${token}`, {
+        body: `{"txId":"${id}","resultCode":"0000","resultMsg":${JSON.stringify(form)},"cardNo":${JSON.stringify(form)},${JSON.stringify(form)}:1,"escaped":"\\u00${CARD.charCodeAt(0).toString(16)}${CARD.slice(1)}","number":${CARD}}`,
+      });
+    }
+
     // Deliberate leaks: a field name is echoed in a 400, a path is printed by the edge.
     await call('POST', '/payments', {
       body: { ...order, [DELIBERATE]: 1 },
@@ -258,6 +302,8 @@ describe('no card data, PIN or secret leaks anywhere', () => {
     expect(occurrences(local.output(), DELIBERATE)).toBeGreaterThan(0);
     expect(occurrences(answers.join('\n'), DELIBERATE)).toBeGreaterThan(0);
     expect(occurrences(items, DELIBERATE)).toBeGreaterThan(0);
+    // Each form's push reached the store, masked (so the forms were planted where they can stay).
+    expect(occurrences(items, maskPan(CARD))).toBeGreaterThanOrEqual(CARD_FORMS.length);
     expect(local.output()).toContain('"_aws"'); // metric output (EMF) was produced and scanned
     expect(local.output()).toContain('"register-payment.refused":1'); // refusals are counted
     expect(local.output()).toContain('"refund-payment.failed":1'); // and failures
@@ -266,6 +312,15 @@ describe('no card data, PIN or secret leaks anywhere', () => {
     expect(local.output()).toContain('"create-binding.failed":1'); // and failed once (PAYON 5xx)
     expect(local.output()).toContain('[event] binding.deactivated'); // and the rebind was seen
   });
+
+  it.each(CARD_FORMS.map((form) => [form]))(
+    'finds the card number written as %j nowhere: output, answers, DynamoDB items',
+    (form) => {
+      expect(occurrences(local.output(), form)).toBe(0);
+      expect(occurrences(answers.join('\n'), form)).toBe(0);
+      expect(occurrences(items, form)).toBe(0);
+    },
+  );
 
   it.each([
     ['card number', CARD],
