@@ -29,8 +29,16 @@ export const CONTEXT_KEYS = {
     "10; minutes past an order's expiry before a declined payment is FAILED (FAILURE_GRACE_MINUTES)",
   txIdLeadingDigit:
     '1; first digit of every txId (1-9): one per stage sharing a PAYON terminal (TXID_LEADING_DIGIT)',
-  throttleRateLimit: '50; steady requests per second across the default stage',
-  throttleBurstLimit: '100; burst requests across the default stage',
+  throttleRateLimit:
+    '50; steady requests per second on merchant and operator routes (the stage default)',
+  throttleBurstLimit: '100; burst requests on merchant and operator routes (the stage default)',
+  webhookThrottleRate:
+    "20; steady requests per second on POST /payon/notifications/{token} (PAYON's pushes)",
+  webhookThrottleBurst: '40; burst requests on POST /payon/notifications/{token}',
+  returnThrottleRate: "10; steady requests per second on GET /return (customers' browsers)",
+  returnThrottleBurst: '20; burst requests on GET /return',
+  moneyReservedConcurrency:
+    'none; reserved concurrency of each money function (register, capture, cancel, refund)',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
   khrEnabled:
     'false; true lets the API take KHR amounts (PAYON supports only USD for now; KHR_ENABLED)',
@@ -43,6 +51,12 @@ export type ContextKey = keyof typeof CONTEXT_KEYS;
 export type MerchantAuth =
   | { readonly type: 'jwt'; readonly issuer: string; readonly audience: readonly string[] }
   | { readonly type: 'iam' };
+
+/** An API Gateway throttle: steady requests per second and the burst above it. */
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
 
 export interface StackConfig {
   readonly stage: string;
@@ -62,7 +76,12 @@ export interface StackConfig {
   readonly reconcileBatchSize: number | undefined;
   readonly failureGraceMinutes: number | undefined;
   readonly txIdLeadingDigit: number | undefined;
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The stage's default route throttle: every merchant and operator route. */
+  readonly throttle: Throttle;
+  /** Anonymous routes get their own throttle, so a flood there cannot use up the merchant's. */
+  readonly routeThrottles: { readonly webhook: Throttle; readonly return: Throttle };
+  /** Reserved concurrency of each money function; undefined reserves none (the default). */
+  readonly moneyReservedConcurrency: number | undefined;
   readonly fixedEgress: boolean;
   /** KHR accepted at the API (off by default: PAYON supports only USD for now). */
   readonly khrEnabled: boolean;
@@ -111,6 +130,30 @@ function flag(context: Context, key: ContextKey): boolean {
     throw new StackConfigError(`Context ${key} must be true or false (got "${value}").`);
   }
   return value === 'true';
+}
+
+/** API Gateway's account-level limits: no stage or route throttle may exceed them. */
+const MAX_RATE = 10_000;
+const MAX_BURST = 5_000;
+
+/** Throttles when the context sets none (requests per second, burst). */
+export const DEFAULT_THROTTLES = {
+  merchant: { rateLimit: 50, burstLimit: 100 },
+  webhook: { rateLimit: 20, burstLimit: 40 },
+  return: { rateLimit: 10, burstLimit: 20 },
+} as const satisfies Record<string, Throttle>;
+
+/** A rate and burst pair from two context keys, each within API Gateway's account limits. */
+function throttle(
+  context: Context,
+  rateKey: ContextKey,
+  burstKey: ContextKey,
+  fallback: Throttle,
+): Throttle {
+  return {
+    rateLimit: integer(context, rateKey, 1, MAX_RATE, fallback.rateLimit),
+    burstLimit: integer(context, burstKey, 1, MAX_BURST, fallback.burstLimit),
+  };
 }
 
 /** An integer context value, or undefined when not given (the function's own default applies). */
@@ -221,10 +264,27 @@ export function readStackConfig(context: Context): StackConfig {
     reconcileBatchSize: optionalInteger(context, 'reconcileBatchSize', 1, 1_000),
     failureGraceMinutes: optionalInteger(context, 'failureGraceMinutes', 0, 1_440),
     txIdLeadingDigit: optionalInteger(context, 'txIdLeadingDigit', 1, 9),
-    throttle: {
-      rateLimit: integer(context, 'throttleRateLimit', 1, 10_000, 50),
-      burstLimit: integer(context, 'throttleBurstLimit', 1, 5_000, 100),
+    throttle: throttle(
+      context,
+      'throttleRateLimit',
+      'throttleBurstLimit',
+      DEFAULT_THROTTLES.merchant,
+    ),
+    routeThrottles: {
+      webhook: throttle(
+        context,
+        'webhookThrottleRate',
+        'webhookThrottleBurst',
+        DEFAULT_THROTTLES.webhook,
+      ),
+      return: throttle(
+        context,
+        'returnThrottleRate',
+        'returnThrottleBurst',
+        DEFAULT_THROTTLES.return,
+      ),
     },
+    moneyReservedConcurrency: optionalInteger(context, 'moneyReservedConcurrency', 1, 1_000),
     fixedEgress: flag(context, 'fixedEgress'),
     khrEnabled: flag(context, 'khrEnabled'),
     alarmEmail,

@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnRoute,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -138,6 +140,17 @@ export const OPERATOR_METRICS = {
   'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',
 } as const;
 
+/**
+ * The functions that move money (at PAYON): with context moneyReservedConcurrency, each keeps that
+ * much Lambda concurrency for itself, so nothing else in the account can starve them.
+ */
+export const MONEY_FUNCTIONS = [
+  'register-payment',
+  'capture-payment',
+  'cancel-payment',
+  'refund-payment',
+] as const;
+
 /** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
 export const API_5XX_RATE_THRESHOLD = 0.05;
 
@@ -218,7 +231,9 @@ export class PayonStack extends Stack {
 
     // Created with a random notification token and empty PAYON fields: the merchant fills them in
     // (docs/configuration.md). The functions refuse to run until it is complete, naming the fields.
-    // No key material ever sits in the template.
+    // No key material ever sits in the template. Never change generateSecretString: CloudFormation
+    // answers any change to it by generating a whole new value, which would wipe the fields the
+    // merchant filled in (and the notification token PAYON has) on the next deploy.
     this.merchantSecret = new Secret(this, 'MerchantSecret', {
       secretName: names.secretName,
       description: 'PAYON merchant credentials (shape: docs/configuration.md)',
@@ -290,6 +305,10 @@ export class PayonStack extends Stack {
         environment,
         ...(name === 'sync-payments' ? { timeout: SWEEP_TIMEOUT } : {}),
         ...(name === 'reconcile-day' ? { timeout: RECONCILE_TIMEOUT } : {}),
+        ...(config.moneyReservedConcurrency !== undefined &&
+        (MONEY_FUNCTIONS as readonly string[]).includes(name)
+          ? { reservedConcurrency: config.moneyReservedConcurrency }
+          : {}),
         ...(egress ? { vpc: egress.vpc, securityGroup: egress.securityGroup } : {}),
       });
       if (access.table) fn.useTable(this.table, access.table);
@@ -502,6 +521,11 @@ export class PayonStack extends Stack {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<
+      string,
+      { readonly ThrottlingRateLimit: number; readonly ThrottlingBurstLimit: number }
+    > = {};
     const merchant: IHttpRouteAuthorizer =
       config.auth.type === 'jwt'
         ? new HttpJwtAuthorizer('MerchantJwt', config.auth.issuer, {
@@ -534,7 +558,25 @@ export class PayonStack extends Stack {
               : new HttpNoneAuthorizer(),
       });
       if (route.access === 'public' || route.access === 'payon') this.publicRoutes.push(...added);
+      const own =
+        route.access === 'payon'
+          ? config.routeThrottles.webhook
+          : route.access === 'public'
+            ? config.routeThrottles.return
+            : undefined;
+      if (own) {
+        // Raw JSON (the property is untyped): CloudFormation's own field names.
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: own.rateLimit,
+          ThrottlingBurstLimit: own.burstLimit,
+        };
+        // API Gateway refuses route settings for a route that does not exist yet.
+        for (const r of added) cfnStage.addResourceDependency(r.node.defaultChild as CfnRoute);
+      }
     }
+    // The anonymous routes (PAYON's pushes, customers' browsers) get their own throttle: a flood on
+    // them is refused (429) there and leaves the merchant routes' default throttle alone.
+    cfnStage.routeSettings = routeSettings;
     return { api, stage };
   }
 

@@ -57,6 +57,8 @@ export interface PayonFunctionProps {
   readonly securityGroup?: SecurityGroup;
   /** Defaults to FUNCTION_TIMEOUT (API functions); the sweep runs longer. */
   readonly timeout?: Duration;
+  /** Concurrency kept for this function alone (and its ceiling); none by default. */
+  readonly reservedConcurrency?: number;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -137,6 +139,9 @@ export class PayonFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? FUNCTION_TIMEOUT,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -87,7 +87,7 @@ describe('synthesized template', () => {
     expect(lint.status).toBe(0);
   });
 
-  it('passes cfn-lint with fixed egress, IAM auth, CORS and an alarm e-mail', () => {
+  it('passes cfn-lint with fixed egress, IAM auth, CORS, an alarm e-mail, reserved concurrency and route throttles', () => {
     const lint = cfnLint(
       synthToDisk(
         {
@@ -97,6 +97,11 @@ describe('synthesized template', () => {
           auth: 'iam',
           corsOrigins: 'https://shop.example.com',
           alarmEmail: 'ops@shop.example.com',
+          moneyReservedConcurrency: '10',
+          webhookThrottleRate: '5',
+          webhookThrottleBurst: '10',
+          returnThrottleRate: '50',
+          returnThrottleBurst: '100',
         },
         false,
       ),

@@ -45,6 +45,10 @@ describe('cdk-nag: AwsSolutions, Serverless and PCI DSS 3.2.1', () => {
       'a PRODUCTION stack with fixed egress',
       { stage: 'prod', payonEnvironment: 'PRODUCTION', fixedEgress: 'true' },
     ],
+    [
+      'reserved concurrency for the money functions and route throttles from context',
+      { moneyReservedConcurrency: '10', webhookThrottleRate: '5', returnThrottleBurst: '50' },
+    ],
   ])('finds no unsuppressed error or warning in %s', (_, context: Record<string, string>) => {
     expect(findings(synth(context).stack)).toEqual([]);
   });

@@ -7,7 +7,12 @@ import {
   TABLE_ACTIONS,
   TABLE_KEY_ACTIONS,
 } from '#infra/constructs/payon-function.ts';
-import { ACCESS_LOG_FIELDS, API_5XX_RATE_THRESHOLD, OPERATOR_METRICS } from '#infra/stack.ts';
+import {
+  ACCESS_LOG_FIELDS,
+  API_5XX_RATE_THRESHOLD,
+  MONEY_FUNCTIONS,
+  OPERATOR_METRICS,
+} from '#infra/stack.ts';
 import { EVENT_SOURCE } from '#shared/events/envelope.ts';
 import {
   CORS_ALLOWED_HEADERS,
@@ -267,6 +272,37 @@ describe('PayonStack functions', () => {
       expect(functionProperties(synth(), operation)?.Properties?.Timeout).toBe(25);
     },
   );
+
+  it('reserves no concurrency by default (a low account quota would fail the deploy)', () => {
+    for (const operation of FUNCTIONS) {
+      expect(functionProperties(synth(), operation)?.Properties).not.toHaveProperty(
+        'ReservedConcurrentExecutions',
+      );
+    }
+  });
+
+  it('reserves moneyReservedConcurrency for each money function, and for no other', () => {
+    const s = synth({ moneyReservedConcurrency: '25' });
+
+    const reserved = Object.fromEntries(
+      FUNCTIONS.map((f) => [
+        f,
+        functionProperties(s, f)?.Properties?.ReservedConcurrentExecutions,
+      ]).filter(([, n]) => n !== undefined),
+    );
+
+    expect(reserved).toEqual({
+      'register-payment': 25,
+      'capture-payment': 25,
+      'cancel-payment': 25,
+      'refund-payment': 25,
+    });
+    expect([...MONEY_FUNCTIONS].sort()).toEqual(
+      ROUTES.filter((r) => /^(register|capture|cancel|refund)-payment$/.test(r.function))
+        .map((r) => r.function)
+        .sort(),
+    );
+  });
 
   it('gives the sweep 120 s: a run stops starting work 10 s before its timeout', () => {
     expect(functionProperties(synth(), 'sync-payments')?.Properties?.Timeout).toBe(120);
@@ -584,6 +620,52 @@ describe('PayonStack API', () => {
       'AWS::ApiGatewayV2::Stage',
       { DefaultRouteSettings: { ThrottlingBurstLimit: 40, ThrottlingRateLimit: 20 } },
     );
+  });
+
+  it("throttles PAYON's pushes (20/s, burst 40) and GET /return (10/s, burst 20) apart from the merchant routes", () => {
+    const { s } = ids();
+    const [[id, stage] = []] = Object.entries(s.template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(prop(stage, 'RouteSettings')).toEqual({
+      [WEBHOOK_ROUTE]: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'GET /return': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    // Every other route keeps the default (merchant) throttle.
+    expect(prop(stage, 'DefaultRouteSettings')).toEqual({
+      ThrottlingBurstLimit: 100,
+      ThrottlingRateLimit: 50,
+    });
+    // The stage waits for both routes: API Gateway refuses settings for a route it does not have.
+    const routes = s.template.findResources('AWS::ApiGatewayV2::Route');
+    const routeIds = (key: string) =>
+      Object.entries(routes)
+        .filter(([, r]) => r.Properties?.RouteKey === key)
+        .map(([routeId]) => routeId);
+    expect(routeIds(WEBHOOK_ROUTE)).toHaveLength(1);
+    expect(routeIds('GET /return')).toHaveLength(1);
+    expect(s.template.toJSON().Resources[id as string].DependsOn).toEqual(
+      expect.arrayContaining([...routeIds(WEBHOOK_ROUTE), ...routeIds('GET /return')]),
+    );
+  });
+
+  it('takes each route throttle from its context keys, leaving the others at their defaults', () => {
+    const stageOf = (context: Record<string, string>) =>
+      Object.values(synth(context).template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+
+    const webhook = stageOf({ webhookThrottleRate: '5', webhookThrottleBurst: '7' });
+    const back = stageOf({ returnThrottleRate: '100', returnThrottleBurst: '300' });
+
+    expect(prop(webhook, 'RouteSettings')).toEqual({
+      [WEBHOOK_ROUTE]: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 },
+      'GET /return': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    expect(prop(back, 'RouteSettings')).toEqual({
+      [WEBHOOK_ROUTE]: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'GET /return': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 300 },
+    });
+    expect(prop(back, 'DefaultRouteSettings')).toEqual({
+      ThrottlingBurstLimit: 100,
+      ThrottlingRateLimit: 50,
+    });
   });
 
   it('answers CORS only for the allowlisted origins, with the headers of #shared/http/cors.ts', () => {
