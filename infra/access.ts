@@ -37,8 +37,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'capture-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   'cancel-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   'refund-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
-  // An operator's verdict on an unknown outcome: the payment and its event; never calls PAYON.
-  'resolve-payment': { table: 'readWrite', merchantSecret: false, publishEvents: true },
+  // An operator's verdict on an unknown outcome: the payment and its event; never calls PAYON. It
+  // reads the secret for its `idempotencySecret` alone: its Idempotency-Keys are stored as HMACs.
+  'resolve-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   // Reads the payment; `?sync=true` asks PAYON and writes the settled state back.
   'get-payment': { table: 'readWrite', merchantSecret: true, publishEvents: true },
   // PAYON's order history; the page's payments are read in one batch (never written) for their

@@ -256,12 +256,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         signingScheme: 'hmac-sha256',
         payonPublicKey: sandbox.payonPublicKeyPem,
         notificationToken: randomBytes(24).toString('base64url'),
+        idempotencySecret: randomBytes(32).toString('base64url'),
       };
       log(`  ✓ PAYON sandbox    ${sandbox.url}`);
     } else {
       payonUrl = options.payon.baseUrl;
       try {
-        secret = parseMerchantSecret('LOCAL_MERCHANT_SECRET_FILE', options.payon.secretJson);
+        const parsed = parseMerchantSecret('LOCAL_MERCHANT_SECRET_FILE', options.payon.secretJson);
+        // Local records live as long as the process: a file without one gets a fresh key.
+        secret = {
+          ...parsed,
+          idempotencySecret: parsed.idempotencySecret ?? randomBytes(32).toString('base64url'),
+        };
       } catch (error) {
         throw new LocalStartError((error as Error).message);
       }

@@ -16,7 +16,6 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { containsCardNumber } from '#shared/domain/card.ts';
 import {
   ConflictError,
   InvalidRequestError,
@@ -31,6 +30,7 @@ import {
 } from '#shared/http/responses.ts';
 import { zodIssues } from '#shared/http/validation.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { type IdempotencyRecordKey, idempotencyRecordKey } from '#shared/store/idempotency.ts';
 
 export interface RouteSchemas {
   readonly body?: z.ZodType;
@@ -62,8 +62,9 @@ export interface ApiSpec<S extends RouteSchemas> {
   readonly anyContentType?: boolean;
   /**
    * The body carries card data or a PIN: its Idempotency-Key fingerprint is an HMAC keyed with the
-   * merchant secret's `notificationToken`, so what is stored cannot be reversed to the card (a plain
-   * hash of a card number can be brute-forced).
+   * merchant secret's `idempotencySecret`, so what is stored cannot be reversed to the card (a plain
+   * hash of a card number can be brute-forced). Not the notification token: rotating that must not
+   * turn an in-flight retry into a 422 (docs/payon-assumptions.md A45).
    */
   readonly sensitive?: boolean;
   /**
@@ -76,7 +77,12 @@ export interface ApiSpec<S extends RouteSchemas> {
 /** Largest JSON body accepted. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/**
+ * 1 to 255 printable ASCII characters, as Stripe takes them; a space only inside (HTTP drops one at
+ * either end). Anything goes otherwise, a run of digits that passes Luhn included: the key is only
+ * ever stored as an HMAC (`idempotencyRecordKey`).
+ */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 
 type Event = APIGatewayProxyEventV2 & {
   parsedBody?: unknown;
@@ -204,8 +210,30 @@ function isFinal(response: HttpResponse, error: unknown): boolean {
 }
 
 interface IdempotencyState {
-  key: string;
+  key: IdempotencyRecordKey;
   fingerprint: string;
+}
+
+/** The Idempotency-Key header, checked: a missing key and a malformed one are told apart. */
+function idempotencyKey(event: APIGatewayProxyEventV2): string {
+  const key = header(event, 'idempotency-key');
+  if (key === undefined || key === '') {
+    throw new InvalidRequestError([
+      {
+        field: 'Idempotency-Key',
+        reason: 'header is required: 1 to 255 printable ASCII characters, unique per operation',
+      },
+    ]);
+  }
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new InvalidRequestError([
+      {
+        field: 'Idempotency-Key',
+        reason: 'must be 1 to 255 printable ASCII characters (no space at either end)',
+      },
+    ]);
+  }
+  return key;
 }
 
 function idempotency(
@@ -236,18 +264,11 @@ function idempotency(
   };
   return {
     before: async ({ event, context }) => {
-      const key = header(event, 'idempotency-key');
-      if (key === undefined || !IDEMPOTENCY_KEY.test(key) || containsCardNumber(key)) {
-        throw new InvalidRequestError([
-          {
-            field: 'Idempotency-Key',
-            reason:
-              'header is required: 1 to 255 visible ASCII characters, unique per operation, never card data',
-          },
-        ]);
-      }
-      const hmacKey = sensitive ? (await deps().secrets.get()).notificationToken : undefined;
-      const print = fingerprint(event, event.parsedBody, hmacKey);
+      const given = idempotencyKey(event);
+      // One secret keys both: the stored key and a card-bearing body's fingerprint.
+      const secret = await deps().secrets.idempotencySecret();
+      const key = idempotencyRecordKey(secret, given);
+      const print = fingerprint(event, event.parsedBody, sensitive ? secret : undefined);
       const { idempotency: store, clock } = deps();
       const lockMs = Math.max(1_000, context.getRemainingTimeInMillis());
       const claim = await store.claim(key, print, lockMs, clock());

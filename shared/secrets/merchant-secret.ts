@@ -10,7 +10,8 @@
  *   "apiKey": "issued-by-payon",
  *   "signingScheme": "hmac-sha256",
  *   "payonPublicKey": "-----BEGIN PUBLIC KEY-----\n...",
- *   "notificationToken": "at-least-32-random-url-safe-characters"
+ *   "notificationToken": "at-least-32-random-url-safe-characters",
+ *   "idempotencySecret": "at-least-32-other-random-url-safe-characters"
  * }
  * ```
  */
@@ -18,6 +19,8 @@ import * as z from 'zod';
 import { SIGNATURE_SCHEMES } from '#shared/crypto/sign.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9]{1,32}$/);
+/** 32 to 128 random URL-safe characters (e.g. `openssl rand -base64 48 | tr '+/' '-_' | tr -d =`). */
+const token = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/);
 
 export const merchantSecretSchema = z
   .object({
@@ -34,7 +37,14 @@ export const merchantSecretSchema = z
     /** PAYON's RSA public key (PEM or base64 DER) used to encrypt PINs. */
     payonPublicKey: z.string().min(1).optional(),
     /** The secret token in the notification URL given to PAYON. */
-    notificationToken: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
+    notificationToken: token,
+    /**
+     * The HMAC key of Idempotency-Keys (stored only as HMACs) and of the fingerprints of requests
+     * with card data. Optional here so that an upgraded deployment keeps taking PAYON's pushes and
+     * serving reads until it is added; money-moving requests are refused without it
+     * (`MerchantSecretProvider.idempotencySecret`). Never rotated with the notification token.
+     */
+    idempotencySecret: token.optional(),
   })
   .strict()
   .refine((s) => s.signingScheme !== 'rsa-sha256' || s.signingKey !== undefined, {

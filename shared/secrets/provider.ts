@@ -75,6 +75,27 @@ export class MerchantSecretProvider {
     return this.#inFlight;
   }
 
+  /**
+   * The secret's `idempotencySecret`. A secret without it (a deployment upgraded from a version
+   * that had none) is read once more, skipping the cache, so the field takes effect as soon as the
+   * merchant adds it; then this refuses with a message naming the field and the fix.
+   *
+   * @throws {ConfigurationError} when the secret has no `idempotencySecret`.
+   * @example
+   * ```ts
+   * const hmacKey = await secrets.idempotencySecret();
+   * ```
+   */
+  async idempotencySecret(): Promise<string> {
+    const cached = (await this.get()).idempotencySecret;
+    if (cached !== undefined) return cached;
+    const fresh = (await this.get({ forceRefresh: true })).idempotencySecret;
+    if (fresh !== undefined) return fresh;
+    throw new ConfigurationError(
+      `Secret '${this.#secretId}' has no idempotencySecret: add one (32 to 128 random characters of A-Z a-z 0-9 _ -, e.g. from \`openssl rand -base64 48 | tr '+/' '-_' | tr -d =\`) and keep it; money-moving requests are refused until then. See docs/deployment.md ("Upgrading").`,
+    );
+  }
+
   async #fetch(): Promise<MerchantSecret> {
     const value = parseMerchantSecret(this.#secretId, await this.#read());
     this.#cached = { value, expiresAt: this.#now() + this.#ttlMs };

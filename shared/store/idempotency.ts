@@ -8,7 +8,16 @@
  * - While the first is running, a duplicate gets 409 with Retry-After.
  * - Records expire after the configured TTL (DynamoDB TTL, and checked on read since TTL deletion
  *   lags); an IN_PROGRESS record whose lock has run out (a Lambda that died) may be claimed again.
+ * - A record is keyed by an HMAC of the Idempotency-Key ({@link idempotencyRecordKey}), never the
+ *   key as sent: a key may be anything printable, a card number included, and none is ever stored.
+ *
+ * @example
+ * ```ts
+ * const recordKey = idempotencyRecordKey(await secrets.idempotencySecret(), header);
+ * const claim = await store.claim(recordKey, fingerprint, lockMs, new Date());
+ * ```
  */
+import { createHmac } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -29,7 +38,26 @@ export type ClaimResult =
   | { readonly outcome: 'in_progress'; readonly retryAfterSeconds: number }
   | { readonly outcome: 'mismatch' };
 
-const key = (idempotencyKey: string) => ({ pk: `IDEM#${idempotencyKey}`, sk: 'IDEM' });
+declare const recordKeyBrand: unique symbol;
+
+/** What a record is keyed by: an HMAC of an Idempotency-Key, never the key itself. */
+export type IdempotencyRecordKey = string & { readonly [recordKeyBrand]: true };
+
+/**
+ * HMAC-SHA256 of the Idempotency-Key with the merchant secret's `idempotencySecret`, in hex: the
+ * only form of a key that reaches DynamoDB. Keyed, so a stored key cannot be brute-forced back to a
+ * key that happened to be a card number; the same secret always gives the same record.
+ */
+export function idempotencyRecordKey(
+  idempotencySecret: string,
+  idempotencyKey: string,
+): IdempotencyRecordKey {
+  return createHmac('sha256', idempotencySecret)
+    .update(idempotencyKey, 'utf8')
+    .digest('hex') as IdempotencyRecordKey;
+}
+
+const key = (recordKey: IdempotencyRecordKey) => ({ pk: `IDEM#${recordKey}`, sk: 'IDEM' });
 
 export class IdempotencyStore {
   constructor(
@@ -39,11 +67,11 @@ export class IdempotencyStore {
   ) {}
 
   /**
-   * Claims `idempotencyKey` for a request whose fingerprint is `fingerprint`, for `lockMs`.
+   * Claims the record of a key for a request whose fingerprint is `fingerprint`, for `lockMs`.
    * One conditional write; on refusal the existing record comes back with it (no second read).
    */
   async claim(
-    idempotencyKey: string,
+    recordKey: IdempotencyRecordKey,
     fingerprint: string,
     lockMs: number,
     now: Date,
@@ -54,7 +82,7 @@ export class IdempotencyStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...key(idempotencyKey),
+            ...key(recordKey),
             type: 'idempotency',
             status: 'IN_PROGRESS',
             fingerprint,
@@ -91,14 +119,14 @@ export class IdempotencyStore {
 
   /** Stores the response of the request that holds the key. */
   async complete(
-    idempotencyKey: string,
+    recordKey: IdempotencyRecordKey,
     fingerprint: string,
     response: StoredResponse,
   ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: key(idempotencyKey),
+        Key: key(recordKey),
         UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockUntil',
         ConditionExpression: 'fingerprint = :fingerprint AND #status = :inProgress',
         ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
@@ -113,12 +141,12 @@ export class IdempotencyStore {
   }
 
   /** Frees the key when nothing was done (invalid input, a conflict): the caller may retry. */
-  async release(idempotencyKey: string, fingerprint: string): Promise<void> {
+  async release(recordKey: IdempotencyRecordKey, fingerprint: string): Promise<void> {
     try {
       await this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: key(idempotencyKey),
+          Key: key(recordKey),
           ConditionExpression: 'fingerprint = :fingerprint AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':fingerprint': fingerprint, ':inProgress': 'IN_PROGRESS' },

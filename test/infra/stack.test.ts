@@ -184,10 +184,11 @@ describe('PayonStack functions', () => {
       batchRead: true,
       merchantSecret: true,
     });
-    // An operator's resolution reads and writes one payment and announces it; no PAYON, no secret.
+    // An operator's resolution reads and writes one payment and announces it; no PAYON. It reads
+    // the secret for the idempotencySecret its stored Idempotency-Keys are HMACs with.
     expect(FUNCTION_ACCESS['resolve-payment']).toEqual({
       table: 'readWrite',
-      merchantSecret: false,
+      merchantSecret: true,
       publishEvents: true,
     });
     expect(FUNCTION_ACCESS['payment-return']).toEqual({ table: 'read', merchantSecret: false });
@@ -440,7 +441,25 @@ describe('PayonStack functions', () => {
         .filter((a) => a.startsWith('dynamodb:'))
         .sort(),
     ).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
-    expect(actions('resolve-payment').some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it('lets every function with an Idempotency-Key route read the merchant secret (its idempotencySecret), and nothing more of Secrets Manager', () => {
+    const { s, secret } = ids();
+    const idempotent = [...new Set(ROUTES.filter((r) => r.idempotent).map((r) => r.function))];
+    expect(idempotent).toContain('resolve-payment');
+    for (const op of idempotent) {
+      expect(
+        permissions(s, op).filter((p) => p.action.startsWith('secretsmanager:')),
+        op,
+      ).toEqual([
+        {
+          effect: 'Allow',
+          action: 'secretsmanager:GetSecretValue',
+          resource: ref(secret),
+          condition: undefined,
+        },
+      ]);
+    }
   });
 
   it('lets only the webhook send to the confirmation queue, only confirm-notification read it, and only the functions that need it query', () => {

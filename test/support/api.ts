@@ -74,6 +74,9 @@ export interface CallOptions {
 /** The merchant secret's notification token in every test environment. */
 export const NOTIFICATION_TOKEN = 'n'.repeat(40);
 
+/** The merchant secret's idempotencySecret in every test environment. */
+export const IDEMPOTENCY_SECRET = 'i'.repeat(43);
+
 export interface ApiEnvironment {
   readonly deps: Dependencies;
   readonly sandbox: Sandbox;
@@ -150,6 +153,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
         signingScheme: 'hmac-sha256',
         payonPublicKey: sandbox.payonPublicKeyPem,
         notificationToken: NOTIFICATION_TOKEN,
+        idempotencySecret: IDEMPOTENCY_SECRET,
       }),
     }),
   );

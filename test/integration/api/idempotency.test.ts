@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PayonUnavailableError } from '#shared/errors.ts';
-import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
+import { idempotencyRecordKey } from '#shared/store/idempotency.ts';
+import {
+  type ApiEnvironment,
+  IDEMPOTENCY_SECRET,
+  RETURN_ORIGIN,
+  startApi,
+} from '#test/support/api.ts';
 
 type Body = Record<string, unknown>;
 
@@ -39,8 +45,7 @@ describe('Idempotency-Key on money-moving POSTs', () => {
         fields: [
           {
             field: 'Idempotency-Key',
-            reason:
-              'header is required: 1 to 255 visible ASCII characters, unique per operation, never card data',
+            reason: 'header is required: 1 to 255 printable ASCII characters, unique per operation',
           },
         ],
       },
@@ -192,7 +197,9 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     const idempotencyKey = randomUUID();
     await api.call('POST', '/payments', { idempotencyKey, body: order('6.66') });
 
-    const record = (await api.scan()).find((i) => i.pk === `IDEM#${idempotencyKey}`);
+    const record = (await api.scan()).find(
+      (i) => i.pk === `IDEM#${idempotencyRecordKey(IDEMPOTENCY_SECRET, idempotencyKey)}`,
+    );
 
     expect(record).toMatchObject({ status: 'COMPLETED', type: 'idempotency' });
     expect(typeof record?.ttl).toBe('number');
