@@ -7,13 +7,13 @@
  * | item | pk | sk | GSI1 (status sweep) | GSI2 (by day) | TTL |
  * |---|---|---|---|---|---|
  * | payment | `PAY#<txId>` | `PAYMENT` | `SYNC` / `<nextSyncAt ISO>` while PENDING or UNKNOWN | `DAY#<yyyy-MM-dd>` / `<txId>` | — |
- * | idempotency record | `IDEM#<key>` | `IDEM` | — | — | `ttl` (24 h default) |
+ * | idempotency record | `IDEM#<HMAC-SHA256(idempotencySecret, key)>` | `IDEM` | — | — | `ttl` (24 h default) |
  *
  * - Get a payment by txId: GetItem `PAY#<txId>` / `PAYMENT` (strongly consistent).
  * - Payments whose state PAYON must confirm, due now: Query GSI1 `gsi1pk = SYNC AND gsi1sk <= now`
  *   (sparse: only payments awaiting PAYON carry the attributes, so the index stays small).
  * - A Cambodian business day's payments for reconciliation: Query GSI2 `gsi2pk = DAY#<day>`, paged.
- * - Idempotency: conditional PutItem on `IDEM#<key>`, expired by TTL and checked on read.
+ * - Idempotency: conditional PutItem on `IDEM#<keyed hash of the key>`, expired by TTL and checked on read.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {

@@ -103,7 +103,8 @@ describe('no card data, PIN or secret leaks anywhere', () => {
       authorization: `Bearer ${API_KEY}`,
     };
 
-    // Refused: card data in every field, header, parameter and path a client could misuse.
+    // Card data in every field, header, parameter and path a client could misuse (refused, but for
+    // a card-like Idempotency-Key, which is taken and kept only as an HMAC).
     await call('POST', '/payments', {
       body: { ...order, reference: `card ${CARD}` },
       headers: { 'idempotency-key': randomUUID() },
