@@ -112,7 +112,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     reason:
       'The sweep schedule target delivers an empty "run now" event every minute: an undelivered one ' +
       'has nothing to replay (the next run a minute later does the same work), and runs that stop ' +
-      'raise SweepStoppedAlarm (metric sweep.runs). A queue of such events would hold nothing useful.',
+      'raise SweepStoppedAlarm (metric sync-payments.runs). A queue of such events would hold nothing useful.',
     targets: (stack) => [stack.sweepSchedule],
   },
   {

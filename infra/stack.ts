@@ -75,6 +75,12 @@ import {
 import { SWEEP_LEASE_MS } from '#shared/payments/sweep.ts';
 import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
+import {
+  METRIC_NAMESPACE,
+  type MetricName,
+  metricService,
+  type OperationMetric,
+} from '#shared/runtime/metrics.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
 
 export interface PayonStackProps extends StackProps {
@@ -138,7 +144,7 @@ export const OPERATOR_METRICS = {
   'reconciliation.exceptions':
     'reconciliation found differences it could not heal (GET /reconciliations/{day}/exceptions)',
   'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',
-} as const;
+} as const satisfies Partial<Record<MetricName, string>>;
 
 /**
  * The functions that move money (at PAYON): with context moneyReservedConcurrency, each keeps that
@@ -625,15 +631,18 @@ export class PayonStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
-    const custom = (metricName: string, statistic = 'Sum') =>
+    const custom = (metricName: MetricName | OperationMetric, at = period) =>
       new Metric({
-        namespace: 'PayonServerless',
+        namespace: METRIC_NAMESPACE,
         metricName,
-        dimensionsMap: { service: `payon-${this.config.stage}` },
-        statistic,
-        period,
+        dimensionsMap: { service: metricService(this.config.stage) },
+        statistic: 'Sum',
+        period: at,
       });
-    for (const [metricName, description] of Object.entries(OPERATOR_METRICS)) {
+    for (const [metricName, description] of Object.entries(OPERATOR_METRICS) as [
+      MetricName,
+      string,
+    ][]) {
       alarms.push(
         custom(metricName).createAlarm(this, `${pascal(metricName.replace('.', '-'))}Alarm`, {
           alarmDescription: `Operator: ${description} (metric ${metricName}).`,
@@ -645,8 +654,8 @@ export class PayonStack extends Stack {
       );
     }
     alarms.push(
-      // The sweep counts every run: silence for 10 minutes means nothing is being confirmed.
-      custom('sweep.runs').createAlarm(this, 'SweepStoppedAlarm', {
+      // Every sweep invocation counts itself: silence for 10 minutes means nothing is confirmed.
+      custom('sync-payments.runs').createAlarm(this, 'SweepStoppedAlarm', {
         alarmDescription:
           'The status sweep has not run for 10 minutes: payments are not being confirmed.',
         threshold: 1,
@@ -655,21 +664,19 @@ export class PayonStack extends Stack {
         treatMissingData: TreatMissingData.BREACHING,
       }),
       // Every completed run counts itself: none for a day means the day before went unreconciled.
-      new Metric({
-        namespace: 'PayonServerless',
-        metricName: 'reconciliation.completed',
-        dimensionsMap: { service: `payon-${this.config.stage}` },
-        statistic: 'Sum',
-        period: Duration.days(1),
-      }).createAlarm(this, 'ReconciliationMissingAlarm', {
-        alarmDescription:
-          'No reconciliation completed in the last day: POST /reconciliations reruns a day ' +
-          '(also in alarm on a new stack until its first daily run).',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.BREACHING,
-      }),
+      custom('reconciliation.completed', Duration.days(1)).createAlarm(
+        this,
+        'ReconciliationMissingAlarm',
+        {
+          alarmDescription:
+            'No reconciliation completed in the last day: POST /reconciliations reruns a day ' +
+            '(also in alarm on a new stack until its first daily run).',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.BREACHING,
+        },
+      ),
       custom('events.deferred').createAlarm(this, 'EventsDeferredAlarm', {
         alarmDescription:
           'EventBridge refused merchant events for 15 minutes; they wait in the outbox (nothing lost).',

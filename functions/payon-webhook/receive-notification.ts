@@ -3,6 +3,7 @@ import { safeEqual } from '#shared/crypto/constant-time.ts';
 import { maskCardNumbers, maskedJson } from '#shared/domain/card.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 
 /** When the sweep takes a push the confirmation queue has not settled. */
 export const SWEEP_PICKUP_MS = 60_000;
@@ -44,12 +45,12 @@ export async function authorizePush(
   sourceIp: string | undefined,
 ): Promise<void> {
   if (!allowed(deps.config.notifications.sourceCidrs, sourceIp)) {
-    deps.metrics.addMetric('notifications.forbiddenSource', 'Count', 1);
+    count(deps.metrics, 'notifications.forbiddenSource');
     throw new ForbiddenError('this address may not send notifications');
   }
   const { notificationToken } = await deps.secrets.get();
   if (!safeEqual(token, notificationToken)) {
-    deps.metrics.addMetric('notifications.badToken', 'Count', 1);
+    count(deps.metrics, 'notifications.badToken');
     throw new NotFoundError('no such route');
   }
 }
@@ -82,17 +83,13 @@ export async function receiveNotification(
     now,
     new Date(now.getTime() + SWEEP_PICKUP_MS),
   );
-  deps.metrics.addMetric(
-    duplicate ? 'notifications.duplicate' : 'notifications.received',
-    'Count',
-    1,
-  );
+  count(deps.metrics, duplicate ? 'notifications.duplicate' : 'notifications.received');
   if (!duplicate) {
     try {
       await deps.confirmQueue.enqueue(notification);
     } catch (error) {
       // Stored and due in the sweep index: confirmed within a minute instead of at once.
-      deps.metrics.addMetric('notifications.handoffFailed', 'Count', 1);
+      count(deps.metrics, 'notifications.handoffFailed');
       deps.logger.warn('could not queue the push for confirmation; the sweep will take it', {
         txId: notification.txId,
         error: error instanceof Error ? error.name : 'unknown',

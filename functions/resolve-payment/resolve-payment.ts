@@ -2,6 +2,7 @@ import { type Payment, type Resolution, resolveByOperator } from '#shared/domain
 import { ConflictError } from '#shared/errors.ts';
 import { loadPayment } from '#shared/payments/money-moves.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 
 export type ResolveDeps = Pick<Dependencies, 'payments' | 'clock' | 'logger' | 'metrics'>;
 
@@ -27,7 +28,7 @@ export async function resolvePayment(
   }
   const resolved = resolveByOperator(payment, outcome, reason.trim(), deps.clock());
   await deps.payments.update(resolved);
-  deps.metrics.addMetric('payments.resolvedByOperator', 'Count', 1);
+  count(deps.metrics, 'payments.resolvedByOperator');
   // The audit line: what was resolved and how; the reason stays in the payment's history.
   deps.logger.warn('an operator resolved an unknown outcome', {
     txId,

@@ -5,6 +5,7 @@
  */
 import type { MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
+import { type Counter, count } from '#shared/runtime/metrics.ts';
 import type { OutboxStore } from '#shared/store/outbox.ts';
 import type { EventOutlet } from '#shared/store/payments.ts';
 
@@ -18,10 +19,6 @@ export interface RelayLog {
   warn(message: string, extra?: Record<string, unknown>): void;
 }
 
-export interface RelayMetrics {
-  addMetric(name: string, unit: 'Count', value: number): void;
-}
-
 export class EventRelay implements EventOutlet {
   constructor(
     readonly stage: string,
@@ -29,7 +26,7 @@ export class EventRelay implements EventOutlet {
     private readonly publisher: EventPublisher,
     private readonly clock: () => Date,
     private readonly log: RelayLog,
-    private readonly metrics: RelayMetrics,
+    private readonly metrics: Counter,
   ) {}
 
   /** After a commit: one attempt now; a failure is left for the sweep (never thrown). */
@@ -69,8 +66,8 @@ export class EventRelay implements EventOutlet {
         reason,
       });
     }
-    if (delivered.length > 0) this.metrics.addMetric('events.delivered', 'Count', delivered.length);
-    if (failed.size > 0) this.metrics.addMetric('events.deferred', 'Count', failed.size);
+    if (delivered.length > 0) count(this.metrics, 'events.delivered', delivered.length);
+    if (failed.size > 0) count(this.metrics, 'events.deferred', failed.size);
     return { delivered: delivered.length, failed: failed.size };
   }
 }

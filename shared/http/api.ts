@@ -30,6 +30,7 @@ import {
 } from '#shared/http/responses.ts';
 import { zodIssues } from '#shared/http/validation.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 import { type IdempotencyRecordKey, idempotencyRecordKey } from '#shared/store/idempotency.ts';
 
 export interface RouteSchemas {
@@ -166,11 +167,7 @@ function httpResponse(
     onError: (request) => {
       const response = request.response ?? errorResponse(request.error);
       // Every answer counts: refused (4xx) and failed (5xx) requests are metrics the alarms read.
-      metrics.addMetric(
-        `${operation}.${response.statusCode >= 500 ? 'failed' : 'refused'}`,
-        'Count',
-        1,
-      );
+      count(metrics, `${operation}.${response.statusCode >= 500 ? 'failed' : 'refused'}`);
       if (response.statusCode >= 500) {
         // The error, never the event: messages of our errors carry no card data or secret.
         log.error('request failed', { error: request.error });
@@ -255,7 +252,7 @@ function idempotency(
     } catch (storeError) {
       // The answer stands (a 502 outcome_unknown must not become a 500). The key stays claimed
       // until its lock ends; a retry meanwhile is told to wait (409 request_in_progress).
-      metrics.addMetric('idempotency.unsaved', 'Count', 1);
+      count(metrics, 'idempotency.unsaved');
       logger.error("the request's Idempotency-Key record could not be written", {
         error: storeError instanceof Error ? storeError.name : 'unknown',
         statusCode: response.statusCode,
@@ -332,11 +329,7 @@ export function apiHandler<S extends RouteSchemas>(
     logger.appendKeys({ operation: spec.operation });
     const input = { ...event.parsed, event, rawBody: event.rawBody } as ApiInput<S>;
     const response = await run(input, deps());
-    metrics.addMetric(
-      `${spec.operation}.${response.statusCode < 400 ? 'ok' : 'refused'}`,
-      'Count',
-      1,
-    );
+    count(metrics, `${spec.operation}.${response.statusCode < 400 ? 'ok' : 'refused'}`);
     return response;
   });
 }

@@ -25,6 +25,7 @@ import {
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
 import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 import type {
   Notification,
   NotificationRef,
@@ -74,7 +75,7 @@ export async function confirmNotification(
   };
   const finish = async (status: NotificationStatus, note: string): Promise<ConfirmResult> => {
     if (status === 'disagreed') {
-      deps.metrics.addMetric('notifications.disagreed', 'Count', 1);
+      count(deps.metrics, 'notifications.disagreed');
       deps.logger.warn(
         'a PAYON push disagrees with PAYON; it changed nothing and is kept for review',
         {
@@ -86,7 +87,7 @@ export async function confirmNotification(
       );
     }
     if (status === 'orphaned') {
-      deps.metrics.addMetric('notifications.orphaned', 'Count', 1);
+      count(deps.metrics, 'notifications.orphaned');
       deps.logger.warn('a PAYON push names no payment of ours; kept for review', {
         txId: notification.txId,
         notificationId: notification.id,
@@ -125,12 +126,12 @@ export async function confirmNotification(
       error instanceof ServiceUnavailableError ||
       error instanceof ConflictError
     ) {
-      deps.metrics.addMetric('notifications.retried', 'Count', 1);
+      count(deps.metrics, 'notifications.retried');
       return later('received', `could not confirm yet (${error.name})`, 'no_change');
     }
     // Anything else (an answer nothing could read, a store fault): counted and backed off like
     // the rest, so that one push never blocks the others. If the store is down, this throws.
-    deps.metrics.addMetric('notifications.failed', 'Count', 1);
+    count(deps.metrics, 'notifications.failed');
     const name = error instanceof Error ? error.name : 'unknown';
     deps.logger.error('a push could not be confirmed; it is retried on its schedule', {
       notificationId: notification.id,

@@ -29,6 +29,7 @@ import {
 } from '#shared/payments/schedule.ts';
 import { SharedOrderLookup, syncPayment } from '#shared/payments/sync.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 
 export type SweepDeps = ConfirmDeps & Pick<Dependencies, 'events' | 'config' | 'leases'>;
 
@@ -103,7 +104,7 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
   };
   const holder = limits.holder ?? randomUUID();
   if (!(await deps.leases.acquire('sweep', holder, deps.clock(), SWEEP_LEASE_MS))) {
-    deps.metrics.addMetric('sweep.skipped', 'Count', 1);
+    count(deps.metrics, 'sweep.skipped');
     return { ...report, skipped: true };
   }
   try {
@@ -128,8 +129,6 @@ async function sweep(
     mark = Date.now();
   };
 
-  // Every run counts: the stack alarms when the sweep stops running.
-  deps.metrics.addMetric('sweep.runs', 'Count', 1);
   try {
     report.events = { ...(await deps.events.drain(limits.events ?? 100)), errors: 0 };
   } catch (error) {
@@ -177,11 +176,15 @@ async function sweep(
   };
   await Promise.all(Array.from({ length: limits.concurrency ?? 4 }, worker));
   lap('payments');
-  for (const [name, value] of Object.entries(report.payments)) {
-    if (value > 0) deps.metrics.addMetric(`sweep.${name}`, 'Count', value);
+  for (const [name, value] of Object.entries(report.payments) as [
+    keyof SweepReport['payments'],
+    number,
+  ][]) {
+    if (value > 0 && name !== 'failed') count(deps.metrics, `sweep.${name}`, value);
   }
-  const failures = report.events.errors + report.notifications.failed;
-  if (failures > 0) deps.metrics.addMetric('sweep.failed', 'Count', failures);
+  // One count of every unit of work that failed for a reason other than PAYON.
+  const failures = report.payments.failed + report.events.errors + report.notifications.failed;
+  if (failures > 0) count(deps.metrics, 'sweep.failed', failures);
   return report;
 }
 
@@ -190,7 +193,7 @@ async function dueOrNone<T>(deps: SweepDeps, part: string, list: () => Promise<T
   try {
     return await list();
   } catch (error) {
-    deps.metrics.addMetric('sweep.failed', 'Count', 1);
+    count(deps.metrics, 'sweep.failed');
     deps.logger.error(`the due ${part} could not be listed`, { error: describe(error) });
     return [];
   }

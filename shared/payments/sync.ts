@@ -36,6 +36,7 @@ import { walkOrders } from '#shared/payon/orders-walk.ts';
 import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 
 export type SyncDeps = Pick<
   Dependencies,
@@ -142,7 +143,7 @@ export function confirmedPayment(
   const from = payment.snapshot.state;
   const late = CONCLUDED_UNPAID.includes(from as KnownState);
   if (late) {
-    deps.metrics.addMetric('payments.lateConfirmation', 'Count', 1);
+    count(deps.metrics, 'payments.lateConfirmation');
     deps.logger.error(
       'PAYON confirmed a payment the product had concluded unpaid: ship the order or refund it',
       { txId: payment.txId, from, to },
@@ -178,7 +179,7 @@ async function confirmByStatus(
         expectedMinor: payment.amount.minor,
         confirmedMinor: status.amount.minor,
       });
-      deps.metrics.addMetric('payon.amountMismatch', 'Count', 1);
+      count(deps.metrics, 'payon.amountMismatch');
       return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
     }
     return save(
@@ -221,7 +222,7 @@ async function readEvidence(
     if (!(error instanceof PayonUnavailableError || error instanceof PayonRejectedError)) {
       throw error;
     }
-    deps.metrics.addMetric('payon.ordersUnreadable', 'Count', 1);
+    count(deps.metrics, 'payon.ordersUnreadable');
     deps.logger.warn("PAYON's orders list could not be read; nothing is concluded from it", {
       txId: payment.txId,
       error: error.name,
@@ -257,7 +258,7 @@ async function decideUnconfirmed(
     );
   }
   if (evidence.approvedOtherAmount) {
-    deps.metrics.addMetric('payon.amountMismatch', 'Count', 1);
+    count(deps.metrics, 'payon.amountMismatch');
     return { payment, changed: false, note: "PAYON's orders list shows 0000 for another amount" };
   }
   let next = payment;

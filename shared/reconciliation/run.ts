@@ -34,6 +34,7 @@ import {
   type Verdict,
 } from '#shared/reconciliation/compare.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 import type { EventOutlet } from '#shared/store/payments.ts';
 import type {
   ExceptionRecord,
@@ -166,7 +167,7 @@ export async function reconcileDay(
     }
     const complete = walk.stoppedBy === 'end' || walk.stoppedBy === 'empty_page';
     if (!complete) {
-      deps.metrics.addMetric('reconciliation.incomplete', 'Count', 1);
+      count(deps.metrics, 'reconciliation.incomplete');
       const exception = await act(deps, undefined, historyIncomplete(walk), counts);
       if (exception)
         await deps.reconciliations.addExceptions(day, runId, [exception], deps.clock());
@@ -192,7 +193,7 @@ export async function reconcileDay(
       await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
     } while (cursor);
   } catch (error) {
-    deps.metrics.addMetric('reconciliation.failed', 'Count', 1);
+    count(deps.metrics, 'reconciliation.failed');
     await deps.reconciliations
       .saveReport(
         { ...base, status: 'failed', finishedAt: deps.clock().toISOString(), counts, walk },
@@ -220,12 +221,12 @@ export async function reconcileDay(
   );
   await deps.reconciliations.complete(report, event, finishedAt);
   await deps.events.committed(event);
-  deps.metrics.addMetric('reconciliation.exceptions', 'Count', counts.exceptions);
+  count(deps.metrics, 'reconciliation.exceptions', counts.exceptions);
   if (counts.unanswered > 0) {
-    deps.metrics.addMetric('reconciliation.unanswered', 'Count', counts.unanswered);
+    count(deps.metrics, 'reconciliation.unanswered', counts.unanswered);
   }
-  deps.metrics.addMetric('reconciliation.healed', 'Count', counts.healed);
-  deps.metrics.addMetric('reconciliation.completed', 'Count', 1);
+  count(deps.metrics, 'reconciliation.healed', counts.healed);
+  count(deps.metrics, 'reconciliation.completed');
   return report;
 }
 
@@ -428,7 +429,7 @@ async function confirmUnseen(
     status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
   } catch (error) {
     if (!isPayonFault(error)) throw error;
-    deps.metrics.addMetric('reconciliation.unreadable', 'Count', 1);
+    count(deps.metrics, 'reconciliation.unreadable');
     counts.unanswered += 1;
     return {
       kind: 'exception',
@@ -518,7 +519,7 @@ async function askStatus(
     status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
   } catch (error) {
     if (!isPayonFault(error)) throw error;
-    deps.metrics.addMetric('reconciliation.unreadable', 'Count', 1);
+    count(deps.metrics, 'reconciliation.unreadable');
     counts.unanswered += 1;
     return verdict;
   }

@@ -8,6 +8,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { count } from '#shared/runtime/metrics.ts';
 
 export function backgroundHandler<E, R>(
   operation: string,
@@ -23,7 +24,7 @@ export function backgroundHandler<E, R>(
       logger.appendKeys({ operation });
       // One count per run: a heartbeat to graph and alarm on, and never an empty metrics flush
       // (Powertools warns on every invocation that publishes none).
-      metrics.addMetric(`${operation}.runs`, 'Count', 1);
+      count(metrics, `${operation}.runs`);
       return run(event, deps(), context);
     });
 }

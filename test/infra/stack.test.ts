@@ -931,7 +931,7 @@ describe('PayonStack operations', () => {
     const { s, topic } = ids();
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'PayonServerless',
-      MetricName: 'sweep.runs',
+      MetricName: 'sync-payments.runs',
       Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
       Statistic: 'Sum',
       Period: 300,
@@ -943,7 +943,7 @@ describe('PayonStack operations', () => {
     });
     // The stage's own service name: another stage's sweep never keeps this one quiet.
     synth({ stage: 'prod' }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'sweep.runs',
+      MetricName: 'sync-payments.runs',
       Dimensions: [{ Name: 'service', Value: 'payon-prod' }],
     });
   });

@@ -1,0 +1,58 @@
+/**
+ * Every custom metric the functions count, named once. The code that counts (`count`) and the
+ * alarms that watch (infra/stack.ts) take these names as types, so a misspelt name is a compile
+ * error, never an alarm that silently watches nothing. Namespace and service dimension are defined
+ * here too, for the same reason.
+ */
+import type { SweepReport } from '#shared/payments/sweep.ts';
+
+export const METRIC_NAMESPACE = 'PayonServerless';
+
+/** The `service` dimension of one stage's metrics (Powertools' service name). */
+export const metricService = (stage: string) => `payon-${stage}`;
+
+/** Counted by name where they happen. */
+export const METRIC_NAMES = [
+  'events.deferred',
+  'events.delivered',
+  'idempotency.unsaved',
+  'notifications.badToken',
+  'notifications.disagreed',
+  'notifications.duplicate',
+  'notifications.failed',
+  'notifications.forbiddenSource',
+  'notifications.handoffFailed',
+  'notifications.orphaned',
+  'notifications.received',
+  'notifications.retried',
+  'payments.lateConfirmation',
+  'payments.resolvedByOperator',
+  'payon.amountMismatch',
+  'payon.ordersUnreadable',
+  'reconciliation.completed',
+  'reconciliation.exceptions',
+  'reconciliation.failed',
+  'reconciliation.healed',
+  'reconciliation.incomplete',
+  'reconciliation.unanswered',
+  'reconciliation.unreadable',
+  'sweep.failed',
+  'sweep.skipped',
+] as const;
+
+/** The sweep's per-run payment counts (`sweep.probed`, `sweep.escalated`, …). */
+export type SweepMetric = `sweep.${keyof SweepReport['payments']}`;
+
+/** Every function's own counts: `<operation>.runs` (background), `.ok` / `.refused` / `.failed` (API). */
+export type OperationMetric = `${string}.${'runs' | 'ok' | 'refused' | 'failed'}`;
+
+export type MetricName = (typeof METRIC_NAMES)[number] | SweepMetric;
+
+export interface Counter {
+  addMetric(name: string, unit: 'Count', value: number): void;
+}
+
+/** Counts `value` (default 1) of the metric `name`. */
+export function count(metrics: Counter, name: MetricName | OperationMetric, value = 1): void {
+  metrics.addMetric(name, 'Count', value);
+}

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OPERATOR_METRICS } from '#infra/stack.ts';
+import { METRIC_NAMES } from '#shared/runtime/metrics.ts';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+function sources(dir: string): { path: string; text: string }[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return { path: path.slice(root.length), text: readFileSync(path, 'utf8') };
+    });
+}
+
+const product = [...sources('shared'), ...sources('functions')];
+
+// A metric an alarm watches must be the metric the code counts: names are types
+// (shared/runtime/metrics.ts), and nothing counts around them.
+describe('metric names', () => {
+  it('are counted only through count(), which takes a known name', () => {
+    const around = product
+      .filter((f) => f.path !== 'shared/runtime/metrics.ts')
+      .filter((f) => /\.addMetric\(/.test(f.text))
+      .map((f) => f.path);
+    expect(around).toEqual([]);
+  });
+
+  it('are each counted somewhere (no name an alarm could watch in vain)', () => {
+    const code = product
+      .filter((f) => f.path !== 'shared/runtime/metrics.ts')
+      .map((f) => f.text)
+      .join('\n');
+    expect(METRIC_NAMES.filter((name) => !code.includes(`'${name}'`))).toEqual([]);
+  });
+
+  it('that page an operator are names the code counts', () => {
+    const sweepCounts =
+      /^sweep\.(probed|changed|expired|escalated|unreachable|refused|failed|repeatedFailures|conflicts)$/;
+    for (const name of Object.keys(OPERATOR_METRICS)) {
+      expect(
+        (METRIC_NAMES as readonly string[]).includes(name) || sweepCounts.test(name),
+        name,
+      ).toBe(true);
+    }
+  });
+});
