@@ -3,39 +3,58 @@
  * suppression without a specific reason and on any `acknowledge(` outside this file.
  */
 import { Validations } from 'aws-cdk-lib';
+import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Rule } from 'aws-cdk-lib/aws-events';
+import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Subscription } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { BACKGROUND_FUNCTIONS, ROUTES, type RouteAccess } from '#functions/routes.ts';
-import type { PayonStack } from '#infra/stack.ts';
+import type { PayonFunction } from '#infra/constructs/payon-function.ts';
+
+/** What the suppressions point at: the parts of the stack they name (infra/stack.ts passes itself). */
+export interface NaggedStack extends IConstruct {
+  readonly functions: ReadonlyMap<string, PayonFunction>;
+  readonly publicRoutes: readonly HttpRoute[];
+  readonly merchantSecret: Secret;
+  readonly sweepSchedule: Rule;
+  readonly reconcileSchedule: Rule;
+  readonly confirmDeadLetters: Queue;
+  readonly confirmQueueSource: EventSourceMapping;
+  readonly vpc: IConstruct | undefined;
+  readonly alarmSubscriptions: readonly Subscription[];
+}
 
 export interface NagSuppression {
   /** The rule (or `Rule[finding]`) id as cdk-nag reports it. */
   readonly id: string;
   readonly reason: string;
   /** The constructs it applies to (and their children); empty when the finding cannot occur. */
-  readonly targets: (stack: PayonStack) => readonly IConstruct[];
+  readonly targets: (stack: NaggedStack) => readonly IConstruct[];
 }
 
-const functions = (stack: PayonStack) => [...stack.functions.values()];
+const functions = (stack: NaggedStack) => [...stack.functions.values()];
 
 /** The functions behind API routes (API Gateway invokes them synchronously). */
-const routeFunctions = (stack: PayonStack) =>
+const routeFunctions = (stack: NaggedStack) =>
   functions(stack).filter((fn) => ROUTES.some((r) => r.function === fn.operation));
 
 /** The background function fed by this trigger. */
-const background = (stack: PayonStack, trigger: 'queue' | 'schedule') =>
+const background = (stack: NaggedStack, trigger: 'queue' | 'schedule') =>
   functions(stack).filter((fn) =>
     BACKGROUND_FUNCTIONS.some((b) => b.trigger === trigger && b.function === fn.operation),
   );
 
 /** One function by name (the synth stops if it is missing). */
-const fn = (stack: PayonStack, name: string) => {
+const fn = (stack: NaggedStack, name: string) => {
   const found = stack.functions.get(name);
   if (!found) throw new Error(`no function ${name}`);
   return found.function;
 };
 
 /** The unauthorized routes of one access level. */
-const routesOf = (stack: PayonStack, access: RouteAccess) =>
+const routesOf = (stack: NaggedStack, access: RouteAccess) =>
   stack.publicRoutes.filter((route) =>
     ROUTES.some((r) => r.access === access && r.path === route.path),
   );
@@ -194,7 +213,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
 ];
 
-export function applyNagSuppressions(stack: PayonStack): void {
+export function applyNagSuppressions(stack: NaggedStack): void {
   for (const suppression of NAG_SUPPRESSIONS) {
     for (const target of suppression.targets(stack)) {
       Validations.of(target).acknowledge({ id: suppression.id, reason: suppression.reason });

@@ -16,16 +16,6 @@ import {
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
-  type Alarm,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  Metric,
-  TextWidget,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import {
   AttributeType,
   BillingMode,
   type CfnTable,
@@ -51,8 +41,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { type Subscription, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Subscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
@@ -64,6 +53,8 @@ import {
   LOG_RETENTION,
   PayonFunction,
 } from '#infra/constructs/payon-function.ts';
+import { pascal } from '#infra/ids.ts';
+import { createMonitoring } from '#infra/monitoring.ts';
 import { applyNagSuppressions } from '#infra/nag-suppressions.ts';
 import { EVENT_SOURCE } from '#shared/events/envelope.ts';
 import {
@@ -75,12 +66,6 @@ import {
 import { SWEEP_LEASE_MS } from '#shared/payments/sweep.ts';
 import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
-import {
-  METRIC_NAMESPACE,
-  type MetricName,
-  metricService,
-  type OperationMetric,
-} from '#shared/runtime/metrics.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
 
 export interface PayonStackProps extends StackProps {
@@ -123,29 +108,6 @@ export const RECONCILE_RETRIES = 2;
  */
 export const CONFIRM_MAX_RECEIVES = 5;
 
-/** Custom metrics (Powertools, namespace PayonServerless) that page an operator at 1 or more. */
-export const OPERATOR_METRICS = {
-  'notifications.disagreed':
-    "a PAYON push disagrees with PAYON's status (forged, or PAYON is wrong)",
-  'notifications.orphaned': 'a PAYON push named no payment of ours for a day',
-  'sweep.escalated':
-    'PAYON has not settled a capture, cancel or refund within 24 h, or could not be asked about a payment at the end of its schedule',
-  'sweep.repeatedFailures':
-    'PAYON could not be asked about a payment 3 probes in a row (refused, unreachable or unreadable answers)',
-  'sweep.failed':
-    'the sweep could not process an event, push or payment (the store failed or an answer could not be handled); it stays due',
-  'notifications.failed':
-    'a push could not be confirmed for a reason other than PAYON being unreachable; it is retried on its schedule',
-  'payon.amountMismatch': 'PAYON confirmed a different amount or currency than the payment',
-  'payments.lateConfirmation':
-    'PAYON confirmed a payment the product had concluded FAILED or EXPIRED: ship the order or refund it',
-  'payments.resolvedByOperator':
-    'an operator settled an unknown outcome (POST /payments/{id}/resolve): review the reason',
-  'reconciliation.exceptions':
-    'reconciliation found differences it could not heal (GET /reconciliations/{day}/exceptions)',
-  'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',
-} as const satisfies Partial<Record<MetricName, string>>;
-
 /**
  * The functions that move money (at PAYON): with context moneyReservedConcurrency, each keeps that
  * much Lambda concurrency for itself, so nothing else in the account can starve them.
@@ -156,9 +118,6 @@ export const MONEY_FUNCTIONS = [
   'cancel-payment',
   'refund-payment',
 ] as const;
-
-/** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
-export const API_5XX_RATE_THRESHOLD = 0.05;
 
 /**
  * The merchant's deployment of one stage: KMS key, table, merchant secret, one Lambda per route
@@ -344,7 +303,7 @@ export class PayonStack extends Stack {
     } = this.wireBackground());
 
     ({ api: this.api, stage: this.stage } = this.createApi());
-    this.alarmTopic = this.createAlarms();
+    this.alarmTopic = createMonitoring(this);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -585,169 +544,4 @@ export class PayonStack extends Stack {
     cfnStage.routeSettings = routeSettings;
     return { api, stage };
   }
-
-  private createAlarms(): Topic {
-    const topic = new Topic(this, 'AlarmTopic', {
-      displayName: `PAYON ${this.config.stage} alarms`,
-      masterKey: this.key,
-      enforceSSL: true,
-    });
-    if (this.config.alarmEmail) {
-      this.alarmSubscriptions.push(
-        topic.addSubscription(new EmailSubscription(this.config.alarmEmail)),
-      );
-    }
-    const action = new SnsAction(topic);
-    const period = Duration.minutes(5);
-
-    const alarms: Alarm[] = [];
-    for (const [name, fn] of this.functions) {
-      const id = pascal(name);
-      alarms.push(
-        fn.function.metricErrors({ period }).createAlarm(this, `${id}ErrorsAlarm`, {
-          alarmDescription: `${name}: the function failed (unhandled error, timeout or crash)`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-        fn.function.metricThrottles({ period }).createAlarm(this, `${id}ThrottlesAlarm`, {
-          alarmDescription: `${name}: invocations were throttled (account concurrency exhausted)`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    }
-    // The HTTP API's 5xx metric is 1 per failed request and 0 otherwise: its average is the rate.
-    const serverErrorRate = this.api.metricServerError({ period, statistic: 'Average' });
-    alarms.push(
-      serverErrorRate.createAlarm(this, 'Api5xxRateAlarm', {
-        alarmDescription: `API: more than ${API_5XX_RATE_THRESHOLD * 100}% of requests answered 5xx over 5 minutes`,
-        threshold: API_5XX_RATE_THRESHOLD,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
-    const custom = (metricName: MetricName | OperationMetric, at = period) =>
-      new Metric({
-        namespace: METRIC_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: metricService(this.config.stage) },
-        statistic: 'Sum',
-        period: at,
-      });
-    for (const [metricName, description] of Object.entries(OPERATOR_METRICS) as [
-      MetricName,
-      string,
-    ][]) {
-      alarms.push(
-        custom(metricName).createAlarm(this, `${pascal(metricName.replace('.', '-'))}Alarm`, {
-          alarmDescription: `Operator: ${description} (metric ${metricName}).`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    }
-    alarms.push(
-      // Every sweep invocation counts itself: silence for 10 minutes means nothing is confirmed.
-      custom('sync-payments.runs').createAlarm(this, 'SweepStoppedAlarm', {
-        alarmDescription:
-          'The status sweep has not run for 10 minutes: payments are not being confirmed.',
-        threshold: 1,
-        evaluationPeriods: 2,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.BREACHING,
-      }),
-      // Every completed run counts itself: none for a day means the day before went unreconciled.
-      custom('reconciliation.completed', Duration.days(1)).createAlarm(
-        this,
-        'ReconciliationMissingAlarm',
-        {
-          alarmDescription:
-            'No reconciliation completed in the last day: POST /reconciliations reruns a day ' +
-            '(also in alarm on a new stack until its first daily run).',
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-          treatMissingData: TreatMissingData.BREACHING,
-        },
-      ),
-      custom('events.deferred').createAlarm(this, 'EventsDeferredAlarm', {
-        alarmDescription:
-          'EventBridge refused merchant events for 15 minutes; they wait in the outbox (nothing lost).',
-        threshold: 1,
-        evaluationPeriods: 3,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      this.confirmDeadLetters
-        .metricApproximateNumberOfMessagesVisible({ period })
-        .createAlarm(this, 'ConfirmDeadLettersAlarm', {
-          alarmDescription:
-            'Queued pushes failed confirmation 5 times (still stored; the sweep retries them).',
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-    );
-    for (const alarm of alarms) alarm.addAlarmAction(action);
-
-    const fns = [...this.functions.values()].map((f) => f.function);
-    new Dashboard(this, 'Dashboard', {
-      dashboardName: `payon-${this.config.stage}`,
-      widgets: [
-        [
-          new TextWidget({
-            markdown: `# PAYON ${this.config.stage}\nAlarms go to the topic in the stack outputs.`,
-            width: 24,
-            height: 2,
-          }),
-        ],
-        [
-          new GraphWidget({
-            title: 'API requests and errors',
-            left: [
-              this.api.metricCount({ period }),
-              this.api.metricClientError({ period }),
-              this.api.metricServerError({ period }),
-            ],
-            width: 12,
-          }),
-          new GraphWidget({
-            title: 'API latency (p99)',
-            left: [this.api.metricLatency({ period, statistic: 'p99' })],
-            width: 12,
-          }),
-        ],
-        [
-          new GraphWidget({
-            title: 'Function errors',
-            left: fns.map((f) => f.metricErrors({ period })),
-            width: 8,
-          }),
-          new GraphWidget({
-            title: 'Function throttles',
-            left: fns.map((f) => f.metricThrottles({ period })),
-            width: 8,
-          }),
-          new GraphWidget({
-            title: 'Function duration (p99)',
-            left: fns.map((f) => f.metricDuration({ period, statistic: 'p99' })),
-            width: 8,
-          }),
-        ],
-      ],
-    });
-    return topic;
-  }
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }

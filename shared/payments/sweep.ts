@@ -29,7 +29,7 @@ import {
 } from '#shared/payments/schedule.ts';
 import { SharedOrderLookup, syncPayment } from '#shared/payments/sync.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
-import { count } from '#shared/runtime/metrics.ts';
+import { count, SWEEP_PAYMENT_COUNTS, type SweepPaymentCount } from '#shared/runtime/metrics.ts';
 
 export type SweepDeps = ConfirmDeps & Pick<Dependencies, 'events' | 'config' | 'leases'>;
 
@@ -63,21 +63,8 @@ export interface SweepReport {
   skipped: boolean;
   events: { delivered: number; failed: number; errors: number };
   notifications: { confirmed: number; failed: number };
-  payments: {
-    probed: number;
-    changed: number;
-    expired: number;
-    escalated: number;
-    /** PAYON could not be asked (no answer, 5xx, garbage). */
-    unreachable: number;
-    /** PAYON answered with a refusal: a 4xx, a result code outside 0000/9999, 401 twice. */
-    refused: number;
-    /** Anything else went wrong with this payment (the store, an answer nothing could read). */
-    failed: number;
-    /** Payments whose last {@link REPEATED_FAILURES} or more probes all failed. */
-    repeatedFailures: number;
-    conflicts: number;
-  };
+  /** See SWEEP_PAYMENT_COUNTS; {@link REPEATED_FAILURES} failed probes in a row count as repeated. */
+  payments: Record<SweepPaymentCount, number>;
   /** Time spent on each part, for the run's log line. */
   ms: { events: number; notifications: number; payments: number };
 }
@@ -176,10 +163,8 @@ async function sweep(
   };
   await Promise.all(Array.from({ length: limits.concurrency ?? 4 }, worker));
   lap('payments');
-  for (const [name, value] of Object.entries(report.payments) as [
-    keyof SweepReport['payments'],
-    number,
-  ][]) {
+  for (const name of SWEEP_PAYMENT_COUNTS) {
+    const value = report.payments[name];
     if (value > 0 && name !== 'failed') count(deps.metrics, `sweep.${name}`, value);
   }
   // One count of every unit of work that failed for a reason other than PAYON.

@@ -4,8 +4,6 @@
  * error, never an alarm that silently watches nothing. Namespace and service dimension are defined
  * here too, for the same reason.
  */
-import type { SweepReport } from '#shared/payments/sweep.ts';
-
 export const METRIC_NAMESPACE = 'PayonServerless';
 
 /** The `service` dimension of one stage's metrics (Powertools' service name). */
@@ -36,12 +34,28 @@ export const METRIC_NAMES = [
   'reconciliation.incomplete',
   'reconciliation.unanswered',
   'reconciliation.unreadable',
-  'sweep.failed',
   'sweep.skipped',
 ] as const;
 
-/** The sweep's per-run payment counts (`sweep.probed`, `sweep.escalated`, …). */
-export type SweepMetric = `sweep.${keyof SweepReport['payments']}`;
+/** What the sweep counts of the payments it probed, each run (`sweep.probed`, …). */
+export const SWEEP_PAYMENT_COUNTS = [
+  'probed',
+  'changed',
+  'expired',
+  'escalated',
+  /** PAYON could not be asked (no answer, 5xx, garbage). */
+  'unreachable',
+  /** PAYON answered with a refusal: a 4xx, a result code outside 0000/9999, 401 twice. */
+  'refused',
+  /** Anything else went wrong with this payment (the store, an answer nothing could read). */
+  'failed',
+  /** Payments whose last few probes all failed (alarmed). */
+  'repeatedFailures',
+  'conflicts',
+] as const;
+export type SweepPaymentCount = (typeof SWEEP_PAYMENT_COUNTS)[number];
+
+export type SweepMetric = `sweep.${SweepPaymentCount}`;
 
 /** Every function's own counts: `<operation>.runs` (background), `.ok` / `.refused` / `.failed` (API). */
 export type OperationMetric = `${string}.${'runs' | 'ok' | 'refused' | 'failed'}`;

@@ -7,12 +7,8 @@ import {
   TABLE_ACTIONS,
   TABLE_KEY_ACTIONS,
 } from '#infra/constructs/payon-function.ts';
-import {
-  ACCESS_LOG_FIELDS,
-  API_5XX_RATE_THRESHOLD,
-  MONEY_FUNCTIONS,
-  OPERATOR_METRICS,
-} from '#infra/stack.ts';
+import { API_5XX_RATE_THRESHOLD, OPERATOR_METRICS } from '#infra/monitoring.ts';
+import { ACCESS_LOG_FIELDS, MONEY_FUNCTIONS } from '#infra/stack.ts';
 import { EVENT_SOURCE } from '#shared/events/envelope.ts';
 import {
   CORS_ALLOWED_HEADERS,

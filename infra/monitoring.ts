@@ -1,0 +1,230 @@
+/**
+ * What an operator is told and shown: one alarm per function error and throttle, the API's 5xx
+ * rate, the custom metrics that page (`OPERATOR_METRICS`, names typed by
+ * `#shared/runtime/metrics.ts`), the sweep's and reconciliation's heartbeats, the confirmation
+ * dead-letter queue; all to one KMS-encrypted SNS topic; and the stage's dashboard.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { type Subscription, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { StackConfig } from '#infra/config.ts';
+import type { PayonFunction } from '#infra/constructs/payon-function.ts';
+import { pascal } from '#infra/ids.ts';
+import {
+  METRIC_NAMESPACE,
+  type MetricName,
+  metricService,
+  type OperationMetric,
+} from '#shared/runtime/metrics.ts';
+
+/** Custom metrics (Powertools, namespace PayonServerless) that page an operator at 1 or more. */
+export const OPERATOR_METRICS = {
+  'notifications.disagreed':
+    "a PAYON push disagrees with PAYON's status (forged, or PAYON is wrong)",
+  'notifications.orphaned': 'a PAYON push named no payment of ours for a day',
+  'sweep.escalated':
+    'PAYON has not settled a capture, cancel or refund within 24 h, or could not be asked about a payment at the end of its schedule',
+  'sweep.repeatedFailures':
+    'PAYON could not be asked about a payment 3 probes in a row (refused, unreachable or unreadable answers)',
+  'sweep.failed':
+    'the sweep could not process an event, push or payment (the store failed or an answer could not be handled); it stays due',
+  'notifications.failed':
+    'a push could not be confirmed for a reason other than PAYON being unreachable; it is retried on its schedule',
+  'payon.amountMismatch': 'PAYON confirmed a different amount or currency than the payment',
+  'payments.lateConfirmation':
+    'PAYON confirmed a payment the product had concluded FAILED or EXPIRED: ship the order or refund it',
+  'payments.resolvedByOperator':
+    'an operator settled an unknown outcome (POST /payments/{id}/resolve): review the reason',
+  'reconciliation.exceptions':
+    'reconciliation found differences it could not heal (GET /reconciliations/{day}/exceptions)',
+  'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',
+} as const satisfies Partial<Record<MetricName, string>>;
+
+/** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
+export const API_5XX_RATE_THRESHOLD = 0.05;
+
+/** The parts of the stack its monitoring watches (infra/stack.ts passes itself). */
+export interface MonitoredStack extends Construct {
+  readonly config: StackConfig;
+  readonly key: Key;
+  readonly api: HttpApi;
+  readonly functions: ReadonlyMap<string, PayonFunction>;
+  readonly confirmDeadLetters: Queue;
+  /** Filled with the alarm topic's subscriptions (context alarmEmail). */
+  readonly alarmSubscriptions: Subscription[];
+}
+
+export function createMonitoring(stack: MonitoredStack): Topic {
+  const topic = new Topic(stack, 'AlarmTopic', {
+    displayName: `PAYON ${stack.config.stage} alarms`,
+    masterKey: stack.key,
+    enforceSSL: true,
+  });
+  if (stack.config.alarmEmail) {
+    stack.alarmSubscriptions.push(
+      topic.addSubscription(new EmailSubscription(stack.config.alarmEmail)),
+    );
+  }
+  const action = new SnsAction(topic);
+  const period = Duration.minutes(5);
+
+  const alarms: Alarm[] = [];
+  for (const [name, fn] of stack.functions) {
+    const id = pascal(name);
+    alarms.push(
+      fn.function.metricErrors({ period }).createAlarm(stack, `${id}ErrorsAlarm`, {
+        alarmDescription: `${name}: the function failed (unhandled error, timeout or crash)`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      fn.function.metricThrottles({ period }).createAlarm(stack, `${id}ThrottlesAlarm`, {
+        alarmDescription: `${name}: invocations were throttled (account concurrency exhausted)`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+  // The HTTP API's 5xx metric is 1 per failed request and 0 otherwise: its average is the rate.
+  const serverErrorRate = stack.api.metricServerError({ period, statistic: 'Average' });
+  alarms.push(
+    serverErrorRate.createAlarm(stack, 'Api5xxRateAlarm', {
+      alarmDescription: `API: more than ${API_5XX_RATE_THRESHOLD * 100}% of requests answered 5xx over 5 minutes`,
+      threshold: API_5XX_RATE_THRESHOLD,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  const custom = (metricName: MetricName | OperationMetric, at = period) =>
+    new Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: metricService(stack.config.stage) },
+      statistic: 'Sum',
+      period: at,
+    });
+  for (const [metricName, description] of Object.entries(OPERATOR_METRICS) as [
+    MetricName,
+    string,
+  ][]) {
+    alarms.push(
+      custom(metricName).createAlarm(stack, `${pascal(metricName.replace('.', '-'))}Alarm`, {
+        alarmDescription: `Operator: ${description} (metric ${metricName}).`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+  alarms.push(
+    // Every sweep invocation counts itself: silence for 10 minutes means nothing is confirmed.
+    custom('sync-payments.runs').createAlarm(stack, 'SweepStoppedAlarm', {
+      alarmDescription:
+        'The status sweep has not run for 10 minutes: payments are not being confirmed.',
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    }),
+    // Every completed run counts itself: none for a day means the day before went unreconciled.
+    custom('reconciliation.completed', Duration.days(1)).createAlarm(
+      stack,
+      'ReconciliationMissingAlarm',
+      {
+        alarmDescription:
+          'No reconciliation completed in the last day: POST /reconciliations reruns a day ' +
+          '(also in alarm on a new stack until its first daily run).',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    ),
+    custom('events.deferred').createAlarm(stack, 'EventsDeferredAlarm', {
+      alarmDescription:
+        'EventBridge refused merchant events for 15 minutes; they wait in the outbox (nothing lost).',
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+    stack.confirmDeadLetters
+      .metricApproximateNumberOfMessagesVisible({ period })
+      .createAlarm(stack, 'ConfirmDeadLettersAlarm', {
+        alarmDescription:
+          'Queued pushes failed confirmation 5 times (still stored; the sweep retries them).',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+  );
+  for (const alarm of alarms) alarm.addAlarmAction(action);
+
+  const fns = [...stack.functions.values()].map((f) => f.function);
+  new Dashboard(stack, 'Dashboard', {
+    dashboardName: `payon-${stack.config.stage}`,
+    widgets: [
+      [
+        new TextWidget({
+          markdown: `# PAYON ${stack.config.stage}\nAlarms go to the topic in the stack outputs.`,
+          width: 24,
+          height: 2,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'API requests and errors',
+          left: [
+            stack.api.metricCount({ period }),
+            stack.api.metricClientError({ period }),
+            stack.api.metricServerError({ period }),
+          ],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'API latency (p99)',
+          left: [stack.api.metricLatency({ period, statistic: 'p99' })],
+          width: 12,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Function errors',
+          left: fns.map((f) => f.metricErrors({ period })),
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Function throttles',
+          left: fns.map((f) => f.metricThrottles({ period })),
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Function duration (p99)',
+          left: fns.map((f) => f.metricDuration({ period, statistic: 'p99' })),
+          width: 8,
+        }),
+      ],
+    ],
+  });
+  return topic;
+}
