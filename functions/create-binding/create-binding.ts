@@ -1,13 +1,10 @@
-import {
-  type RegisterDeps,
-  registerPayment,
-} from '#functions/register-payment/register-payment.ts';
 import { type CardRequest, checkExpiry, checkFresh } from '#shared/bindings/input.ts';
 import { type BindingDeps, createBinding, rateLimit } from '#shared/bindings/service.ts';
 import type { Binding } from '#shared/domain/binding.ts';
 import type { Money } from '#shared/domain/money.ts';
 import type { Payment, PaymentKind } from '#shared/domain/payment.ts';
 import { AppError } from '#shared/errors.ts';
+import { type RegisterDeps, registerPayment } from '#shared/payments/registration.ts';
 
 export interface CreateBindingInput {
   readonly clientId: string;

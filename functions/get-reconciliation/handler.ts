@@ -1,8 +1,8 @@
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
+import { getReconciliation } from '#shared/reconciliation/reports.ts';
 import { reconciliationView } from '#shared/reconciliation/view.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
-import { getReconciliation } from './get-reconciliation.ts';
 import { getReconciliationSchemas } from './schema.ts';
 
 export const handler = apiHandler(

@@ -1,8 +1,8 @@
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
+import { listExceptions } from '#shared/reconciliation/reports.ts';
 import { exceptionsCsv, exceptionView } from '#shared/reconciliation/view.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
-import { listExceptions } from '../get-reconciliation/get-reconciliation.ts';
 import { listExceptionsSchemas } from './schema.ts';
 
 /**

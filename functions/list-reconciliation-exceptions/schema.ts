@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { reconciliationDay } from '../get-reconciliation/schema.ts';
+import { reconciliationDay } from '#shared/http/schemas.ts';
 
 /** GET /reconciliations/{day}/exceptions?limit=100&cursor=<txId>&format=csv */
 export const listExceptionsSchemas = {

@@ -1,8 +1,8 @@
 import { paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
-import { registerPayment } from './register-payment.ts';
 import { registerPaymentSchemas } from './schema.ts';
 
 export const handler = apiHandler(

@@ -66,3 +66,6 @@ export const paymentReference = z
   .max(64)
   .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII')
   .refine((r) => !containsCardNumber(r), 'must not contain a card number');
+
+/** A Cambodian business day, `yyyy-MM-dd` (the reconciliation routes). */
+export const reconciliationDay = z.iso.date('must be a date such as 2026-11-21');

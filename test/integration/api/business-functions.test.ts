@@ -4,9 +4,9 @@ import { capturePayment } from '#functions/capture-payment/capture-payment.ts';
 import { getPayment } from '#functions/get-payment/get-payment.ts';
 import { paymentReturnUrl } from '#functions/payment-return/payment-return.ts';
 import { refundPayment } from '#functions/refund-payment/refund-payment.ts';
-import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { money } from '#shared/domain/money.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
 // The business functions, called directly (no HTTP, no middleware), with real DynamoDB and sandbox.

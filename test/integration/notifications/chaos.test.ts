@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { mulberry32, randomSeed } from '#local/payon-sandbox/prng.ts';
 import { containsCardNumber } from '#shared/domain/card.ts';
 import { money } from '#shared/domain/money.ts';
@@ -7,6 +6,7 @@ import type { Payment } from '#shared/domain/payment.ts';
 import type { PaymentState } from '#shared/domain/payment-state.ts';
 import type { PaymentEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? randomSeed());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { money } from '#shared/domain/money.ts';
 import { FIRST_SYNC_DELAY_MS } from '#shared/domain/payment.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { FIRST_REDELIVERY_MS } from '#shared/store/outbox.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { money } from '#shared/domain/money.ts';
 import { FIRST_SYNC_DELAY_MS } from '#shared/domain/payment.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { PROBE_DELAYS_MS } from '#shared/payments/schedule.ts';
 import { REPEATED_FAILURES, SWEEP_LEASE_MS } from '#shared/payments/sweep.ts';
 import { SHARED_LOOKUP_PAGES } from '#shared/payments/sync.ts';

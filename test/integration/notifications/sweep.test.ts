@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { refundPayment } from '#functions/refund-payment/refund-payment.ts';
-import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { money } from '#shared/domain/money.ts';
 import { FIRST_SYNC_DELAY_MS } from '#shared/domain/payment.ts';
 import { OutcomeUnknownError } from '#shared/errors.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { ESCALATED_PROBE_MS, PROBE_DELAYS_MS } from '#shared/payments/schedule.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerPayment } from '#functions/register-payment/register-payment.ts';
 import { money } from '#shared/domain/money.ts';
+import { registerPayment } from '#shared/payments/registration.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 
 // PAYON's push through the webhook route, the SQS hand-off (in process) and the confirmation
