@@ -1,5 +1,5 @@
+import { dayStart } from '#shared/domain/business-day.ts';
 import { toWireAmount } from '#shared/domain/money.ts';
-import { CAMBODIA_OFFSET_MS } from '#shared/payon/dates.ts';
 import { atLocalTime } from '#shared/payon/mappers.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
@@ -12,17 +12,14 @@ export interface ListTransactionsInput {
   readonly kind?: 'purchase' | 'preauth';
 }
 
-const startOfCambodianDay = (day: string) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) - CAMBODIA_OFFSET_MS);
-
 /** One page of PAYON's order history, in the API's shape (amounts as decimal strings). */
 export async function listTransactions(
   deps: Pick<Dependencies, 'payon' | 'payments'>,
   input: ListTransactionsInput,
 ) {
   const rows = await deps.payon.listOrders({
-    from: startOfCambodianDay(input.from),
-    to: startOfCambodianDay(input.to),
+    from: dayStart(input.from),
+    to: dayStart(input.to),
     index: input.page,
     limit: input.limit,
     ...(input.kind ? { kind: input.kind } : {}),

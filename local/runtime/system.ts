@@ -40,11 +40,12 @@ import {
   loadConfig,
 } from '#shared/config/index.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';
+import { dayBefore } from '#shared/domain/business-day.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
 import type { SweepReport } from '#shared/payments/sweep.ts';
-import { previousCambodianDay, RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
+import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { createDependencies, setDependencies } from '#shared/runtime/dependencies.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 import { parseMerchantSecret } from '#shared/secrets/provider.ts';
@@ -361,7 +362,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       return report;
     });
     const daily = startDailyAt(RECONCILIATION_HOUR_UTC, async () => {
-      await reconciliationStarter.start(previousCambodianDay(new Date()));
+      await reconciliationStarter.start(dayBefore(new Date()));
     });
     stops.push(() => daily.stop());
     stops.push(() => reconciliationStarter.idle());

@@ -4,9 +4,9 @@
  * reasons never repeat the value they refuse.
  */
 import * as z from 'zod';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { containsCardNumber, luhnValid } from '#shared/domain/card.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
-import { cambodiaDay } from '#shared/payon/dates.ts';
 
 /** How old a binding or PIN request may be, and how far ahead of our clock (ZaloPay: 15 minutes). */
 export const REQUEST_MAX_AGE_MS = 15 * 60_000;

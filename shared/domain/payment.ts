@@ -4,6 +4,7 @@
  * then writes the result with a condition on `version`, so two writers never both win.
  */
 
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { type Money, toWireAmount } from '#shared/domain/money.ts';
 import {
   assertTransition,
@@ -14,7 +15,6 @@ import {
   type StateSnapshot,
 } from '#shared/domain/payment-state.ts';
 import { InvalidTransitionError } from '#shared/errors.ts';
-import { cambodiaDay } from '#shared/payon/dates.ts';
 import type { PayDvCd, PaymentMethod } from '#shared/payon/types.ts';
 
 export type PaymentKind = 'purchase' | 'preauth';

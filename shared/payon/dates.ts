@@ -10,8 +10,7 @@
  * ```
  */
 
-/** Cambodia's offset from UTC, in milliseconds. */
-export const CAMBODIA_OFFSET_MS = 7 * 60 * 60 * 1000;
+import { CAMBODIA_OFFSET_MS, cambodiaWallClock } from '#shared/domain/business-day.ts';
 
 export type PayonDateTimeFormat =
   /** status `apprDttm`, registration `expiresAt` */
@@ -144,7 +143,7 @@ export function parseTwelveHourDateTime(text: string, notBefore?: Date): Date {
 }
 
 function cambodiaParts(at: Date): Parts {
-  const local = new Date(at.getTime() + CAMBODIA_OFFSET_MS);
+  const local = cambodiaWallClock(at);
   return {
     year: local.getUTCFullYear(),
     month: local.getUTCMonth() + 1,
@@ -186,17 +185,4 @@ export function formatPayonDateTime(at: Date, format: PayonDateTimeFormat): stri
   return format === 'yyyyMMddHHmmss'
     ? `${pad(p.year, 4)}${pad(p.month)}${pad(p.day)}${time}`
     : `${pad(p.day)}${pad(p.month)}${pad(p.year, 4)}${time}`;
-}
-
-/**
- * The Cambodian business day of an instant, as `yyyy-MM-dd` (reconciliation runs per such day).
- *
- * @example
- * ```ts
- * cambodiaDay(new Date('2020-11-23T17:00:00Z')); // '2020-11-24'
- * ```
- */
-export function cambodiaDay(at: Date): string {
-  const p = cambodiaParts(at);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }

@@ -7,6 +7,7 @@
  * namespaced `clientId`, the three date formats of SPEC §4.1 and the 12-hour clock without AM/PM.
  */
 import * as z from 'zod';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import {
   type Currency,
@@ -17,7 +18,6 @@ import {
 } from '#shared/domain/money.ts';
 import { InvalidRequestError, PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
 import {
-  cambodiaDay,
   formatPayonDate,
   parsePayonDate,
   parsePayonDateTime,

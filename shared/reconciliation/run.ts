@@ -6,6 +6,7 @@
  * at a time: counts, never the day. Healing uses the shared transition (`transition` + the store's
  * conditional write, which also writes the merchant event); exceptions are written as they are found.
  */
+import { dayNoon } from '#shared/domain/business-day.ts';
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
@@ -107,9 +108,6 @@ const localRecord = (p: Payment): LocalRecord => ({
   capturedAmount: p.capturedAmount,
 });
 
-/** A date inside Cambodian day `day` (PAYON's orders list takes days). */
-const noonOf = (day: string) => new Date(`${day}T12:00:00+07:00`);
-
 export async function reconcileDay(
   deps: ReconcileDeps,
   day: string,
@@ -148,7 +146,7 @@ export async function reconcileDay(
     try {
       const read = await walkOrders(
         deps.payon,
-        { from: noonOf(day), to: noonOf(day) },
+        { from: dayNoon(day), to: dayNoon(day) },
         { pageSize, maxPages: options.maxPages ?? MAX_HISTORY_PAGES },
         async (page) => {
           pagesRead += 1;

@@ -5,8 +5,9 @@
  * Also which day a run is for: the one named, or for the daily schedule the Cambodian business day
  * that ended before the schedule fired.
  */
+
+import { cambodiaDay, dayBefore } from '#shared/domain/business-day.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
-import { cambodiaDay } from '#shared/payon/dates.ts';
 
 export interface ReconciliationStarter {
   /** Hands the run of `day` over; resolves once it is accepted, not when it is done. */
@@ -41,11 +42,6 @@ export function dayProblem(day: string, now: Date): string | undefined {
   return undefined;
 }
 
-/** The Cambodian business day before the one `at` falls in. */
-export function previousCambodianDay(at: Date): string {
-  return cambodiaDay(new Date(at.getTime() - 24 * 3_600_000));
-}
-
 /**
  * The day a reconcile-day invocation is for: `{ day }` from the API, or an EventBridge scheduled
  * event (its `time`), which reconciles the Cambodian day before. Anything else is refused.
@@ -57,7 +53,7 @@ export function dayToReconcile(event: unknown, now: Date): string {
   >;
   if (record['detail-type'] === 'Scheduled Event') {
     const time = typeof record.time === 'string' ? new Date(record.time) : now;
-    return previousCambodianDay(Number.isNaN(time.getTime()) ? now : time);
+    return dayBefore(Number.isNaN(time.getTime()) ? now : time);
   }
   const day = typeof record.day === 'string' ? record.day : '';
   const problem = dayProblem(day, now);

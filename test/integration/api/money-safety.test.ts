@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cambodiaDay } from '#shared/payon/dates.ts';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 import { paidPayment } from '#test/support/payments.ts';

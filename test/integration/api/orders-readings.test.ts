@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cambodiaDay } from '#shared/payon/dates.ts';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { type ApiEnvironment, startApi } from '#test/support/api.ts';
 import { paidPayment, registeredPayment } from '#test/support/payments.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPayment } from '#functions/get-payment/get-payment.ts';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { money } from '#shared/domain/money.ts';
 import { registerPayment } from '#shared/payments/registration.ts';
-import { cambodiaDay } from '#shared/payon/dates.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 

@@ -5,10 +5,10 @@ import { getPayment } from '#functions/get-payment/get-payment.ts';
 import { refundPayment } from '#functions/refund-payment/refund-payment.ts';
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import { scheduledEvent } from '#local/runtime/background.ts';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { money } from '#shared/domain/money.ts';
 import { newPayment, transition } from '#shared/domain/payment.ts';
 import { registerPayment } from '#shared/payments/registration.ts';
-import { cambodiaDay } from '#shared/payon/dates.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.ts';
 

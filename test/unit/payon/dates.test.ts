@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { cambodiaDay } from '#shared/domain/business-day.ts';
 import {
-  cambodiaDay,
   formatPayonDate,
   formatPayonDateTime,
   PayonDateError,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { dayBefore } from '#shared/domain/business-day.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
 import {
   dayProblem,
   dayToReconcile,
-  previousCambodianDay,
   RECONCILIATION_HOUR_UTC,
 } from '#shared/reconciliation/starter.ts';
 
@@ -33,7 +33,7 @@ describe('which day a run is for', () => {
   it('reconciles the Cambodian day before the schedule fired', () => {
     // The schedule fires at 18:00 UTC = 01:00 the next day in Cambodia.
     const fired = new Date(Date.UTC(2026, 10, 21, RECONCILIATION_HOUR_UTC));
-    expect(previousCambodianDay(fired)).toBe('2026-11-21');
+    expect(dayBefore(fired)).toBe('2026-11-21');
     expect(
       dayToReconcile(
         { 'detail-type': 'Scheduled Event', source: 'aws.events', time: fired.toISOString() },
