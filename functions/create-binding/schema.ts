@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { card, cardNumberProblem, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
+import { BINDING_METHODS } from '#shared/domain/payment-method.ts';
 import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
 
 /** POST /customers/{clientId}/bindings (with `payment`: bind and pay in one call) */
@@ -7,7 +8,7 @@ export const createBindingSchemas = {
   path: z.object({ clientId }).strict(),
   body: z
     .object({
-      paymentMethod: z.enum(['CREDIT_DEBIT', 'PAYON']).default('CREDIT_DEBIT'),
+      paymentMethod: z.enum(BINDING_METHODS).default('CREDIT_DEBIT'),
       card,
       phone: z
         .string()

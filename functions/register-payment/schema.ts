@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { bindingId, clientId } from '#shared/bindings/input.ts';
+import { PAY_DV_CDS, PAYMENT_METHODS } from '#shared/domain/payment-method.ts';
 import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
 
 /** POST /payments */
@@ -8,8 +9,8 @@ export const registerPaymentSchemas = {
     .object({
       kind: z.enum(['purchase', 'preauth']).default('purchase'),
       amount: positiveMoney,
-      paymentMethod: z.enum(['PAYON', 'CREDIT_DEBIT', 'PPCBANK_TRANSFER', 'BAKONG_KHQR']),
-      payDvCd: z.enum(['PPCBANK_PAY', 'PAYON_PAY', 'PAYON_QR', 'KHQR', 'MPI']).optional(),
+      paymentMethod: z.enum(PAYMENT_METHODS),
+      payDvCd: z.enum(PAY_DV_CDS).optional(),
       returnUrl,
       reference: paymentReference.optional(),
       savedCard: z.object({ clientId, bindingId }).strict().optional(),

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { containsCardNumber, luhnValid } from '#shared/domain/card.ts';
+import type { BindingMethod } from '#shared/domain/payment-method.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
 
 /** How old a binding or PIN request may be, and how far ahead of our clock (ZaloPay: 15 minutes). */
@@ -84,7 +85,7 @@ export const PAYON_CARD = /^101049\d{10}$/;
 /** The card number's check for its payment method: Luhn for credit/debit, PAYON's form for PAYON. */
 export function cardNumberProblem(
   number: string,
-  paymentMethod: 'PAYON' | 'CREDIT_DEBIT',
+  paymentMethod: BindingMethod,
 ): string | undefined {
   if (paymentMethod === 'PAYON') {
     return PAYON_CARD.test(number) ? undefined : 'must be a PAYON card number (16 digits, 101049…)';

@@ -6,6 +6,7 @@
 
 import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { type Money, toWireAmount } from '#shared/domain/money.ts';
+import type { PayDvCd, PaymentMethod } from '#shared/domain/payment-method.ts';
 import {
   assertTransition,
   enterUnknown,
@@ -15,7 +16,6 @@ import {
   type StateSnapshot,
 } from '#shared/domain/payment-state.ts';
 import { InvalidTransitionError } from '#shared/errors.ts';
-import type { PayDvCd, PaymentMethod } from '#shared/payon/types.ts';
 
 export type PaymentKind = 'purchase' | 'preauth';
 

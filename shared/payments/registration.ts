@@ -11,6 +11,7 @@ import {
   type PaymentKind,
   transition,
 } from '#shared/domain/payment.ts';
+import type { PayDvCd, PaymentMethod } from '#shared/domain/payment-method.ts';
 import {
   ConflictError,
   CurrencyNotSupportedError,
@@ -20,7 +21,6 @@ import {
   ServiceUnavailableError,
   UnprocessableError,
 } from '#shared/errors.ts';
-import type { PayDvCd, PaymentMethod } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { TxIdTakenError } from '#shared/store/payments.ts';
 

@@ -3,11 +3,10 @@
  * PAYON's ids in their short forms. Wire spellings stay in `./wire.ts`.
  */
 import type { Money } from '#shared/domain/money.ts';
+import type { PayDvCd, PaymentMethod } from '#shared/domain/payment-method.ts';
 import type { GatewaySignal, TransactionKind } from '#shared/payon/status.ts';
-import type { WirePayDvCd, WirePaymentMethod, WireTransactionType } from '#shared/payon/wire.ts';
+import type { WireTransactionType } from '#shared/payon/wire.ts';
 
-export type PaymentMethod = WirePaymentMethod;
-export type PayDvCd = WirePayDvCd;
 export type ReconciliationType = WireTransactionType;
 
 export interface RegisterOrderInput {
