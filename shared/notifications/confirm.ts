@@ -15,14 +15,9 @@ import {
   type KnownState,
   type PaymentState,
 } from '#shared/domain/payment-state.ts';
-import {
-  ConflictError,
-  OutcomeUnknownError,
-  PayonRejectedError,
-  PayonUnavailableError,
-  ServiceUnavailableError,
-} from '#shared/errors.ts';
+import { ConflictError } from '#shared/errors.ts';
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
+import { isPayonFault } from '#shared/payon/outcome.ts';
 import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { count } from '#shared/runtime/metrics.ts';
@@ -119,13 +114,8 @@ export async function confirmNotification(
     const outcome = await syncPayment(deps, payment, { push: claim });
     return await judge(outcome.payment, outcome.changed, claim, notification, later, finish);
   } catch (error) {
-    if (
-      error instanceof PayonUnavailableError ||
-      error instanceof OutcomeUnknownError ||
-      error instanceof PayonRejectedError || // a refused read tells nothing: ask again later
-      error instanceof ServiceUnavailableError ||
-      error instanceof ConflictError
-    ) {
+    // PAYON refused or did not answer (a refused read tells nothing), or a writer came first.
+    if (isPayonFault(error) || error instanceof ConflictError) {
       count(deps.metrics, 'notifications.retried');
       return later('received', `could not confirm yet (${error.name})`, 'no_change');
     }

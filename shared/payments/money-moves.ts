@@ -5,9 +5,9 @@ import {
   NotFoundError,
   OutcomeUnknownError,
   PayonRejectedError,
-  PayonUnavailableError,
-  ServiceUnavailableError,
+  type PayonUnavailableError,
 } from '#shared/errors.ts';
+import { payonOutcome } from '#shared/payon/outcome.ts';
 import type { MoneyMoveResult } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
@@ -67,17 +67,12 @@ export async function move(
     result = await call();
   } catch (error) {
     const now = deps.clock();
-    const credentials =
-      error instanceof ServiceUnavailableError && error.code === 'payon_credentials_rejected';
-    if (
-      (error instanceof PayonRejectedError && !error.afterRetry) ||
-      credentials || // two 401s: PAYON checks the token before it does anything (DEFAULTS.md)
-      (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney)
-    ) {
+    const outcome = payonOutcome(error);
+    if (outcome === 'refused' || outcome === 'not_sent') {
       const why =
         error instanceof PayonRejectedError
           ? `PAYON refused the ${operation} (${error.payonCode})`
-          : credentials
+          : outcome === 'refused'
             ? 'PAYON refused our credentials'
             : 'PAYON could not be reached';
       await recordAnswer(payment, operation, () =>
@@ -102,10 +97,10 @@ export async function move(
         502,
       );
     }
-    if (error instanceof OutcomeUnknownError || error instanceof PayonUnavailableError) {
+    if (outcome === 'unknown') {
       throw new OutcomeUnknownError(
         `the ${operation} of payment ${payment.txId} has an unknown outcome; the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`,
-        error.path,
+        (error as OutcomeUnknownError | PayonUnavailableError).path,
         { cause: error },
         error instanceof OutcomeUnknownError ? error.statusCode : 502,
       );

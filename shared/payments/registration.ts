@@ -17,10 +17,10 @@ import {
   CurrencyNotSupportedError,
   OutcomeUnknownError,
   PayonRejectedError,
-  PayonUnavailableError,
-  ServiceUnavailableError,
+  type PayonUnavailableError,
   UnprocessableError,
 } from '#shared/errors.ts';
+import { payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { TxIdTakenError } from '#shared/store/payments.ts';
 
@@ -163,42 +163,30 @@ export async function registerPayment(
   } catch (error) {
     if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();
-    if (error instanceof PayonRejectedError && !error.afterRetry) {
-      await recorded(created.txId, () =>
-        deps.payments.update(
-          transition(
-            created,
-            'FAILED',
-            'payon',
-            `PAYON refused the registration (${error.payonCode})`,
-            now,
-          ),
-        ),
-      ).catch(unlessRecordingFailed);
-      throw error;
-    }
-    const credentials =
-      error instanceof ServiceUnavailableError && error.code === 'payon_credentials_rejected';
-    if ((error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) || credentials) {
-      // Nothing was processed: no connection, or PAYON refused our token before anything else.
-      const why = credentials ? 'PAYON refused our credentials' : 'PAYON could not be reached';
+    const outcome = payonOutcome(error);
+    if (outcome === 'refused' || outcome === 'not_sent') {
+      // Nothing was processed: PAYON refused it (its token check comes first), or no connection.
+      const why =
+        error instanceof PayonRejectedError
+          ? `PAYON refused the registration (${error.payonCode})`
+          : outcome === 'refused'
+            ? 'PAYON refused our credentials'
+            : 'PAYON could not be reached';
       await recorded(created.txId, () =>
         deps.payments.update(transition(created, 'FAILED', 'payon', why, now)),
       ).catch(unlessRecordingFailed);
       throw error;
     }
-    if (
-      error instanceof OutcomeUnknownError ||
-      error instanceof PayonUnavailableError ||
-      error instanceof PayonRejectedError // refused on the retry after a 401 (DEFAULTS.md)
-    ) {
-      // If this write fails too, the payment stays CREATED: the sweep asks PAYON after its grace.
+    if (outcome === 'unknown') {
+      // Also a refusal answered to the retry after a 401 (DEFAULTS.md). If this write fails too,
+      // the payment stays CREATED: the sweep asks PAYON after its grace.
+      const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       await deps.payments
-        .update(markUnknown(created, 'register', error.message, now))
+        .update(markUnknown(created, 'register', fault.message, now))
         .catch(() => undefined);
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,
-        error.path,
+        fault.path,
         { cause: error },
         error instanceof OutcomeUnknownError ? error.statusCode : 502,
       );

@@ -13,13 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
-import {
-  ConflictError,
-  OutcomeUnknownError,
-  PayonRejectedError,
-  PayonUnavailableError,
-  ServiceUnavailableError,
-} from '#shared/errors.ts';
+import { ConflictError, PayonRejectedError } from '#shared/errors.ts';
 import { type ConfirmDeps, confirmNotification } from '#shared/notifications/confirm.ts';
 import {
   ESCALATED_PROBE_MS,
@@ -28,6 +22,7 @@ import {
   SCHEDULE_SPAN_MS,
 } from '#shared/payments/schedule.ts';
 import { SharedOrderLookup, syncPayment } from '#shared/payments/sync.ts';
+import { payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { count, SWEEP_PAYMENT_COUNTS, type SweepPaymentCount } from '#shared/runtime/metrics.ts';
 
@@ -197,13 +192,11 @@ function describe(error: unknown): Record<string, string> {
 type Failure = 'unreachable' | 'refused' | 'failed';
 
 function kindOf(error: unknown): Failure {
-  if (error instanceof PayonUnavailableError || error instanceof OutcomeUnknownError) {
-    return 'unreachable';
-  }
-  if (error instanceof PayonRejectedError || error instanceof ServiceUnavailableError) {
-    return 'refused';
-  }
-  return 'failed';
+  // A read moves no money: a refusal is a refusal, after a 401 retry too.
+  if (error instanceof PayonRejectedError) return 'refused';
+  const outcome = payonOutcome(error);
+  if (outcome === undefined) return 'failed';
+  return outcome === 'refused' ? 'refused' : 'unreachable';
 }
 
 async function probe(

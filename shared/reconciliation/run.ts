@@ -11,18 +11,13 @@ import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
 import type { KnownState } from '#shared/domain/payment-state.ts';
-import {
-  ConflictError,
-  OutcomeUnknownError,
-  PayonRejectedError,
-  PayonUnavailableError,
-  ServiceUnavailableError,
-} from '#shared/errors.ts';
+import { ConflictError, PayonRejectedError } from '#shared/errors.ts';
 import { reconciliationEvent } from '#shared/events/envelope.ts';
 import { groupByTxId } from '#shared/payments/evidence.ts';
 import { confirmedPayment, failureAfter } from '#shared/payments/sync.ts';
 import { atLocalTime } from '#shared/payon/mappers.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
+import { isPayonFault } from '#shared/payon/outcome.ts';
 import type {
   OrderRecord,
   ReconciliationItemInput,
@@ -366,22 +361,6 @@ async function settleDeferred(
     await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
   }
   deferred.clear();
-}
-
-/** PAYON refused the read, or could not be asked: nothing is concluded from it. */
-function isPayonFault(
-  error: unknown,
-): error is
-  | PayonRejectedError
-  | PayonUnavailableError
-  | OutcomeUnknownError
-  | ServiceUnavailableError {
-  return (
-    error instanceof PayonRejectedError ||
-    error instanceof PayonUnavailableError ||
-    error instanceof OutcomeUnknownError ||
-    error instanceof ServiceUnavailableError
-  );
 }
 
 /** A match on the order history alone, when PAYON's reconciliation did not answer, is not one. */

@@ -1,0 +1,38 @@
+/**
+ * What a failed PAYON call means for money, decided in one place (DEFAULTS.md "401", A20, A51):
+ * - `refused`: PAYON answered and did nothing (a refusal, or 401 twice: it checks the token first);
+ * - `not_sent`: the request never reached PAYON (no connection was made);
+ * - `unknown`: PAYON may have acted (no answer, a 5xx, garbage, a refusal answered to the retry
+ *   after a 401): settled only by PAYON's positive evidence, never by sending it again.
+ * Anything else is not a PAYON fault (undefined).
+ */
+import {
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  ServiceUnavailableError,
+} from '#shared/errors.ts';
+
+export type PayonOutcome = 'refused' | 'not_sent' | 'unknown';
+
+export type PayonFault =
+  | PayonRejectedError
+  | PayonUnavailableError
+  | OutcomeUnknownError
+  | ServiceUnavailableError;
+
+export function payonOutcome(error: unknown): PayonOutcome | undefined {
+  if (error instanceof PayonRejectedError) return error.afterRetry ? 'unknown' : 'refused';
+  if (error instanceof ServiceUnavailableError) {
+    return error.code === 'payon_credentials_rejected' ? 'refused' : undefined;
+  }
+  if (error instanceof PayonUnavailableError)
+    return error.mayHaveMovedMoney ? 'unknown' : 'not_sent';
+  if (error instanceof OutcomeUnknownError) return 'unknown';
+  return undefined;
+}
+
+/** Whether `error` is PAYON failing (refused, not reached, or not answering). */
+export function isPayonFault(error: unknown): error is PayonFault {
+  return payonOutcome(error) !== undefined;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  OutcomeUnknownError,
+  PayonRejectedError,
+  PayonUnavailableError,
+  ServiceUnavailableError,
+} from '#shared/errors.ts';
+import { isPayonFault, payonOutcome } from '#shared/payon/outcome.ts';
+
+const afterRetry = () => {
+  const error = new PayonRejectedError('3003', 'duplicate', '/pg/refund');
+  error.afterRetry = true;
+  return error;
+};
+
+describe('what a failed PAYON call means for money (one place)', () => {
+  it.each([
+    ['a refusal', new PayonRejectedError('3003', 'no', '/pg/refund'), 'refused'],
+    ['a refusal answered to the retry after a 401', afterRetry(), 'unknown'],
+    [
+      '401 twice',
+      new ServiceUnavailableError('payon_credentials_rejected', 'check the secret'),
+      'refused',
+    ],
+    ['no connection made', new PayonUnavailableError('refused', '/pg/refund', false), 'not_sent'],
+    ['a 5xx or garbage', new PayonUnavailableError('5xx', '/pg/refund', true), 'unknown'],
+    ['no answer', new OutcomeUnknownError('timeout', '/pg/refund'), 'unknown'],
+    [
+      'settlement not known (nothing sent)',
+      new ServiceUnavailableError('settlement_unknown', 'later'),
+      undefined,
+    ],
+    ['a store conflict', new ConflictError('payment_state_conflict', 'moved'), undefined],
+    ['a bug', new TypeError('x is undefined'), undefined],
+  ] as const)('%s: %s', (_, error, outcome) => {
+    expect(payonOutcome(error)).toBe(outcome);
+    expect(isPayonFault(error)).toBe(outcome !== undefined);
+  });
+});
