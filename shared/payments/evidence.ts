@@ -15,7 +15,8 @@
  * ```
  */
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
-import type { OrderRecord } from '#shared/payon/types.ts';
+import { SUCCESS_CODE } from '#shared/payon/status.ts';
+import type { OrderRecord, ReconciliationResult } from '#shared/payon/types.ts';
 
 export interface OrderEvidence {
   readonly txId: string;
@@ -116,4 +117,15 @@ export function latestDecline(evidence: OrderEvidence): OrderRecord | undefined 
     }
   }
   return latest;
+}
+
+// Assumed (docs/payon-assumptions.md A58).
+/**
+ * What one merchant-reconciliation answer says of its item, read the same way by every caller:
+ * `true` for `0000` + `APPROVED`; undefined when it cannot tell (no `reconciliationDv`, which
+ * PAYON's examples always send and its docs do not promise); `false` for any other answer.
+ */
+export function reconciliationApproved(answer: ReconciliationResult): boolean | undefined {
+  if (answer.verdict === undefined) return undefined;
+  return answer.resultCode === SUCCESS_CODE && answer.verdict === 'APPROVED';
 }

@@ -29,6 +29,7 @@ import {
   latestDecline,
   type OrderEvidence,
   orderEvidence,
+  reconciliationApproved,
 } from '#shared/payments/evidence.ts';
 import { expiryOf } from '#shared/payments/schedule.ts';
 import { atLocalTime } from '#shared/payon/mappers.ts';
@@ -391,8 +392,7 @@ async function moveHappened(
     const answer = answers.find((a) => a.txId === payment.txId);
     const approved =
       answer !== undefined &&
-      answer.resultCode === '0000' &&
-      answer.verdict === 'APPROVED' &&
+      reconciliationApproved(answer) === true &&
       (answer.grandTotal === undefined || moneyEquals(answer.grandTotal, amount));
     return approved ? true : undefined;
   }

@@ -12,8 +12,12 @@
  */
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import type { KnownState, StateSnapshot } from '#shared/domain/payment-state.ts';
-import { acceptedAmounts, type OrderEvidence, orderEvidence } from '#shared/payments/evidence.ts';
-import { SUCCESS_CODE } from '#shared/payon/status.ts';
+import {
+  acceptedAmounts,
+  type OrderEvidence,
+  orderEvidence,
+  reconciliationApproved,
+} from '#shared/payments/evidence.ts';
 import type { OrderRecord, ReconciliationResult } from '#shared/payon/types.ts';
 
 /** Every difference the report names, with its reason. */
@@ -206,8 +210,14 @@ function compareWithReconciliation(answer: ReconciliationResult, submitted: Mone
       answer.resultCode,
     );
   }
-  if (answer.resultCode === SUCCESS_CODE && (answer.verdict ?? 'APPROVED') === 'APPROVED') {
-    return { kind: 'matched' };
+  const approved = reconciliationApproved(answer);
+  if (approved === true) return { kind: 'matched' };
+  if (approved === undefined) {
+    return exception(
+      'not_answered',
+      `PAYON's reconciliation answered ${answer.resultCode} without a verdict (reconciliationDv)`,
+      answer.resultCode,
+    );
   }
   return exception(
     'status_differs',

@@ -170,6 +170,16 @@ describe('compareTransaction', () => {
     expect(compareTransaction(evidence)).toMatchObject({ kind: 'exception', difference });
   });
 
+  it('cannot tell from a 0000 answer without a verdict: an exception, never matched', () => {
+    expect(
+      compareTransaction({
+        local: local({ state: 'SUCCEEDED' }),
+        orders: [order()],
+        reconciliation: { answer: answer({ resultCode: '0000', verdict: undefined }), submitted },
+      }),
+    ).toMatchObject({ kind: 'exception', difference: 'not_answered', payonCode: '0000' });
+  });
+
   it.each(['0001', '0002', '3003', '0006'])(
     'names a reconciliation refusal %s as rejected, with the code',
     (code) => {
