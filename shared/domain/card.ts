@@ -119,8 +119,14 @@ interface Span {
   readonly digits: string;
 }
 
+/** Fewer than 13 digits of any script: no card number can be in it (the common case, checked once). */
+function tooFewDigits(text: string): boolean {
+  return (text.match(/\p{Nd}/gu)?.length ?? 0) < 13;
+}
+
 /** Every card number in `text`, as spans that do not overlap (the longest from each start). */
 function cardSpans(text: string): Span[] {
+  if (tooFewDigits(text)) return [];
   const groups = digitGroups(text);
   // Runs: groups joined by one separator each.
   const runs: Group[][] = [];
