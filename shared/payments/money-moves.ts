@@ -107,50 +107,36 @@ export async function move(
     }
     throw error;
   }
-  const approved = changes(result);
   const settled = transition(
     inFlight,
     done,
     'payon',
     `PAYON approved the ${operation}`,
     deps.clock(),
-    approved,
+    changes(result),
   );
   try {
     await recordAnswer(payment, operation, () => deps.payments.update(settled));
     return settled;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    return settledMeanwhile(deps, payment, operation, done, approved);
+    return settledMeanwhile(deps, payment, operation, done);
   }
 }
 
 /**
- * PAYON approved the move, but a sync or a push wrote the payment first. Settled as this move
- * settles it: that is the answer (200, replayed for its Idempotency-Key). Still short of it (the
- * sync could not tell yet): PAYON's approval is written now.
+ * PAYON approved the move, but a sync or a push wrote the payment first (only a state change
+ * writes a new version). Settled as this move settles it: that is the answer (200, replayed for
+ * its Idempotency-Key); settled otherwise: an operator must look.
  */
 async function settledMeanwhile(
   deps: MoneyMoveDeps,
   payment: Payment,
   operation: Exclude<MoneyOperation, 'register'>,
   done: KnownState,
-  approved: Partial<Pick<Payment, 'capturedAmount' | 'approvalNo'>>,
 ): Promise<Payment> {
   const current = await loadPayment(deps, payment.txId);
   if (current.snapshot.state === done) return current;
-  if (current.snapshot.state === 'UNKNOWN' && current.snapshot.operation === operation) {
-    const settled = transition(
-      current,
-      done,
-      'payon',
-      `PAYON approved the ${operation}`,
-      deps.clock(),
-      approved,
-    );
-    await recordAnswer(payment, operation, () => deps.payments.update(settled));
-    return settled;
-  }
   throw new ConflictError(
     'payment_state_conflict',
     `PAYON approved the ${operation} of payment ${payment.txId}, but the payment is now ${current.snapshot.state}; an operator must check it`,

@@ -71,17 +71,10 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     skipped: false,
     events: { delivered: 0, failed: 0, errors: 0 },
     notifications: { confirmed: 0, failed: 0 },
-    payments: {
-      probed: 0,
-      changed: 0,
-      expired: 0,
-      escalated: 0,
-      unreachable: 0,
-      refused: 0,
-      failed: 0,
-      repeatedFailures: 0,
-      conflicts: 0,
-    },
+    payments: Object.fromEntries(SWEEP_PAYMENT_COUNTS.map((name) => [name, 0])) as Record<
+      SweepPaymentCount,
+      number
+    >,
     ms: { events: 0, notifications: 0, payments: 0 },
   };
   const holder = limits.holder ?? randomUUID();

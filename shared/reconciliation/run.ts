@@ -393,6 +393,22 @@ function historyIncomplete(walk: NonNullable<ReconciliationReport['walk']>): Ver
  * A payment of the day PAYON's history did not show: only a confirmed one is a difference, and
  * only if PAYON's status does not know it either (it may be in the history of another day).
  */
+/** PAYON's status of the payment, or undefined (counted `unanswered`) when PAYON fails the read. */
+async function statusOrNone(
+  deps: ReconcileDeps,
+  payment: Payment,
+  counts: ReconciliationCounts,
+): Promise<Awaited<ReturnType<ReconcileDeps['payon']['transactionStatus']>> | undefined> {
+  try {
+    return await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+  } catch (error) {
+    if (!isPayonFault(error)) throw error;
+    count(deps.metrics, 'reconciliation.unreadable');
+    counts.unanswered += 1;
+    return undefined;
+  }
+}
+
 async function confirmUnseen(
   deps: ReconcileDeps,
   payment: Payment,
@@ -401,17 +417,12 @@ async function confirmUnseen(
 ): Promise<Verdict> {
   const verdict = compareTransaction({ local: localRecord(payment) });
   if (verdict.kind !== 'exception') return verdict;
-  let status: Awaited<ReturnType<ReconcileDeps['payon']['transactionStatus']>>;
-  try {
-    status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
-  } catch (error) {
-    if (!isPayonFault(error)) throw error;
-    count(deps.metrics, 'reconciliation.unreadable');
-    counts.unanswered += 1;
+  const status = await statusOrNone(deps, payment, counts);
+  if (status === undefined) {
     return {
       kind: 'exception',
       difference: 'not_answered',
-      detail: `PAYON's history did not show it and its status could not be read (${error.name})`,
+      detail: "PAYON's history did not show it and its status could not be read",
     };
   }
   if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
@@ -491,15 +502,8 @@ async function askStatus(
   const state = payment.snapshot.state;
   const waiting =
     state === 'PENDING' || (state === 'UNKNOWN' && payment.snapshot.operation === 'register');
-  let status: Awaited<ReturnType<ReconcileDeps['payon']['transactionStatus']>>;
-  try {
-    status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
-  } catch (error) {
-    if (!isPayonFault(error)) throw error;
-    count(deps.metrics, 'reconciliation.unreadable');
-    counts.unanswered += 1;
-    return verdict;
-  }
+  const status = await statusOrNone(deps, payment, counts);
+  if (status === undefined) return verdict;
   if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
     return waiting
       ? { kind: 'heal', to: paid, reason: `PAYON status ${status.statusCode} for the same amount` }
