@@ -5,7 +5,7 @@
  * headers on every answer. It never logs bodies.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Route } from '#functions/routes.ts';
 import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
@@ -24,7 +24,8 @@ export interface EdgeOptions {
   readonly corsOrigins: readonly string[];
   /** API Gateway's payload limit is 10 MB; the local edge is stricter. */
   readonly maxBodyBytes?: number;
-  readonly port: number;
+  /** A port (0 = any free one), or a listener already bound (`holdPort`) to take over. */
+  readonly port: number | NetServer;
   readonly host?: string;
   /** One line per request: method, path, status, time. */
   readonly log?: (line: string) => void;
@@ -196,7 +197,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    if (typeof options.port === 'number') {
+      server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    } else server.listen(options.port, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

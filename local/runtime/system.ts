@@ -26,7 +26,7 @@ import { startSecretsFallback } from '#local/runtime/secrets-fallback.ts';
 import { type Edge, type LambdaHandler, startEdge } from '#local/runtime/server.ts';
 import {
   commandWorks,
-  freePort,
+  holdPort,
   portIsFree,
   type RunningService,
   startDynamoLocal,
@@ -179,8 +179,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     stops.length = 0;
   };
   try {
-    // A port of 0 means "any free one"; the API's is fixed now, since return URLs name it.
-    const apiPort = options.apiPort || (await freePort());
+    // A port of 0 means "any free one"; the API's is fixed now, since return URLs name it, and
+    // held until the API serves on it, so that no other process can take it meanwhile.
+    const apiHold = await holdPort(options.apiPort).catch(() => {
+      throw new LocalStartError(
+        `port ${options.apiPort} (API) is already in use: free it or set LOCAL_API_PORT to another port`,
+      );
+    });
+    stops.push(() => apiHold.release());
+    const apiPort = apiHold.port;
     // Settings are checked before anything starts; the sandbox's URL is known once it runs.
     const planned = functionConfig(
       options,
@@ -190,7 +197,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         : `http://127.0.0.1:${options.payon.port || 36_605}`,
     ).payon;
     await checkPorts([
-      ['API', 'LOCAL_API_PORT', apiPort],
       ['DynamoDB Local', 'LOCAL_DYNAMO_PORT', options.dynamoPort],
       ['Secrets Manager', 'LOCAL_AWS_PORT', options.awsPort],
       ...(options.payon.kind === 'sandbox'
@@ -386,7 +392,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       routes: ROUTES,
       handlers,
       corsOrigins: options.corsOrigins,
-      port: apiPort,
+      port: apiHold.listener,
       log: (line) => log(`  [api] ${line}`),
       statics: staticFiles(),
     });
