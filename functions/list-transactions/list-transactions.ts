@@ -1,6 +1,6 @@
 import { dayStart } from '#shared/domain/business-day.ts';
 import { toWireAmount } from '#shared/domain/money.ts';
-import { atLocalTime } from '#shared/payon/mappers.ts';
+import { atLocalTime } from '#shared/payon/answers.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
 export interface ListTransactionsInput {

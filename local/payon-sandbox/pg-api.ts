@@ -4,16 +4,6 @@
  * (401, body `1`), required fields (9999 naming the field), then the ledger's rules (3003).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type {
-  BindingListItem,
-  CreateBindingResponse,
-  MoneyMoveResponse,
-  OrderHistoryItem,
-  OrderRegisterResultData,
-  ReconciliationResponseItem,
-  TransactionStatusData,
-  WrappedResponse,
-} from '#shared/payon/wire.ts';
 import {
   cardBehaviour,
   isPayonCard,
@@ -38,6 +28,16 @@ import {
 } from './ledger.ts';
 import { cardMask } from './payments.ts';
 import { constantTimeEqual, verifySign } from './signing.ts';
+import type {
+  BindingListItem,
+  CreateBindingResponse,
+  MoneyMoveResponse,
+  OrderHistoryItem,
+  OrderRegisterResultData,
+  ReconciliationResponseItem,
+  TransactionStatusData,
+  WrappedResponse,
+} from './wire.ts';
 import {
   centsToText,
   centsToWireNumber,

@@ -32,7 +32,7 @@ import {
   reconciliationApproved,
 } from '#shared/payments/evidence.ts';
 import { expiryOf } from '#shared/payments/schedule.ts';
-import { atLocalTime } from '#shared/payon/mappers.ts';
+import { atLocalTime } from '#shared/payon/answers.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
 import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';

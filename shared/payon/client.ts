@@ -1,7 +1,7 @@
 /**
  * The PAYON client: one method per PAYON endpoint (SPEC §9–§11), each one call to the private
- * transport. Inputs and results are domain values; wire spellings stay in `./wire.ts` and the pure
- * mappers in `./mappers.ts`.
+ * transport. Inputs and results are domain values; wire spellings stay in `./wire.ts` (requests) and
+ * `./wire-answers.ts` (answers), the pure builders in `./requests.ts` and readers in `./answers.ts`.
  *
  * @example
  * ```ts
@@ -17,7 +17,8 @@ import type { PinEncryptor } from '#shared/crypto/rsa.ts';
 import type { RsaPadding } from '#shared/crypto/rsa-padding.ts';
 import type { Money } from '#shared/domain/money.ts';
 import { ConfigurationError, PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
-import * as map from '#shared/payon/mappers.ts';
+import * as answers from '#shared/payon/answers.ts';
+import * as requests from '#shared/payon/requests.ts';
 import type { Log } from '#shared/payon/status.ts';
 import {
   type BodyBuilder,
@@ -103,19 +104,19 @@ export class PayonClient {
     // A refusal (a duplicate txId, say) of the retry after a 401: the first may have registered.
     return this.#moneyAnswer(
       path,
-      (s) => map.orderRegisterRequest(s, input),
-      (json) => map.readRegisteredOrder(json, path, input.txId),
+      (s) => requests.orderRegisterRequest(s, input),
+      (json) => answers.readRegisteredOrder(json, path, input.txId),
     );
   }
 
   /** Cancels (reverses) a payment, identified by its own txId (DEFAULTS.md). */
   async reverse(txId: string): Promise<MoneyMoveResult> {
-    return this.#move(PAYON_PATHS.reversal, (s) => map.txRequest(s, txId), txId);
+    return this.#move(PAYON_PATHS.reversal, (s) => requests.txRequest(s, txId), txId);
   }
 
   /** Refunds a payment in full (PAYON's refund has no amount), identified by its own txId. */
   async refund(txId: string): Promise<MoneyMoveResult> {
-    return this.#move(PAYON_PATHS.refund, (s) => map.txRequest(s, txId), txId);
+    return this.#move(PAYON_PATHS.refund, (s) => requests.txRequest(s, txId), txId);
   }
 
   /** Completes (captures) a pre-authorisation for `amount`. */
@@ -125,7 +126,7 @@ export class PayonClient {
   }): Promise<MoneyMoveResult> {
     return this.#move(
       PAYON_PATHS.preAuthCompletion,
-      (s) => map.preAuthCompletionRequest(s, input),
+      (s) => requests.preAuthCompletionRequest(s, input),
       input.txId,
     );
   }
@@ -133,42 +134,48 @@ export class PayonClient {
   /** One page of PAYON's order history. */
   async listOrders(input: ListOrdersInput): Promise<OrderRecord[]> {
     const path = PAYON_PATHS.orders;
-    const { json } = await this.#post(path, (s) => map.ordersRequest(s, input));
-    return map.readOrders(json, path, input, this.#log);
+    const { json } = await this.#post(path, (s) => requests.ordersRequest(s, input));
+    return answers.readOrders(json, path, input, this.#log);
   }
 
   /** Pulls a transaction's status; amount and currency are part of PAYON's lookup key. */
   async transactionStatus(input: TransactionStatusInput): Promise<TransactionStatus> {
     const path = PAYON_PATHS.transactionStatus;
     const { status, json } = await this.#transport.post(path, (s) =>
-      map.transactionStatusRequest(s, input),
+      requests.transactionStatusRequest(s, input),
     );
-    return map.readTransactionStatus(status, json, path, input.txId, this.#log);
+    return answers.readTransactionStatus(status, json, path, input.txId, this.#log);
   }
 
   /** Saves a card without payment. The card data goes to PAYON and nowhere else. */
   async createBinding(input: CreateBindingInput): Promise<CreatedBinding> {
     const path = this.#config.paths.createBinding;
     const { json, secret } = await this.#post(path, (s) =>
-      map.createBindingRequest(s, input, this.#pinProtector(s, this.#config.bindingPinEncryption)),
+      requests.createBindingRequest(
+        s,
+        input,
+        this.#pinProtector(s, this.#config.bindingPinEncryption),
+      ),
     );
-    return map.readCreatedBinding(json, path, secret, input.clientId);
+    return answers.readCreatedBinding(json, path, secret, input.clientId);
   }
 
   /** The customer's active bindings. */
   async listBindings(clientId: string): Promise<BindingRecord[]> {
     const path = PAYON_PATHS.bindingList;
-    const { json, secret } = await this.#post(path, (s) => map.bindingListRequest(s, clientId));
-    return map.readBindings(json, path, secret, clientId);
+    const { json, secret } = await this.#post(path, (s) =>
+      requests.bindingListRequest(s, clientId),
+    );
+    return answers.readBindings(json, path, secret, clientId);
   }
 
   /** Sets the customer's binding passcode, RSA-encrypted with PAYON's public key. */
   async createPin(input: { readonly clientId: string; readonly pin: string }): Promise<void> {
     const path = PAYON_PATHS.createPin;
     const { json } = await this.#post(path, (s) =>
-      map.createPinRequest(s, input, this.#pinProtector(s, 'rsa')),
+      requests.createPinRequest(s, input, this.#pinProtector(s, 'rsa')),
     );
-    map.readAcknowledgement(json, path);
+    answers.readAcknowledgement(json, path);
   }
 
   /** Turns PIN verification on or off for a customer (undocumented endpoint, DEFAULTS.md). */
@@ -177,20 +184,20 @@ export class PayonClient {
     readonly enabled: boolean;
   }): Promise<void> {
     const path = this.#config.paths.pinVerification;
-    const { json } = await this.#post(path, (s) => map.pinVerificationRequest(s, input));
-    map.readAcknowledgement(json, path);
+    const { json } = await this.#post(path, (s) => requests.pinVerificationRequest(s, input));
+    answers.readAcknowledgement(json, path);
   }
 
   /** Submits a batch of the merchant's transactions to PAYON's reconciliation. */
   async reconcile(items: readonly ReconciliationItemInput[]): Promise<ReconciliationResult[]> {
     const path = PAYON_PATHS.reconciliation;
-    const { json } = await this.#post(path, (s) => map.reconciliationRequest(s, items));
-    return map.readReconciliation(json, path, items);
+    const { json } = await this.#post(path, (s) => requests.reconciliationRequest(s, items));
+    return answers.readReconciliation(json, path, items);
   }
 
   /** A reversal, refund or completion, read by `#moneyAnswer`. */
   #move(path: string, build: BodyBuilder, txId: string): Promise<MoneyMoveResult> {
-    return this.#moneyAnswer(path, build, (json) => map.readMoneyMove(json, path, txId));
+    return this.#moneyAnswer(path, build, (json) => answers.readMoneyMove(json, path, txId));
   }
 
   /**
@@ -220,7 +227,7 @@ export class PayonClient {
     return answer;
   }
 
-  #pinProtector(secret: MerchantSecret, mode: 'rsa' | 'plain'): map.PinProtector {
+  #pinProtector(secret: MerchantSecret, mode: 'rsa' | 'plain'): requests.PinProtector {
     if (mode === 'plain') return (pin) => pin;
     return (pin) => this.#encryptor(secret).encrypt(pin);
   }

@@ -14,7 +14,7 @@ import {
   PayonUnavailableError,
   ServiceUnavailableError,
 } from '#shared/errors.ts';
-import { readEnvelope } from '#shared/payon/mappers.ts';
+import { readEnvelope } from '#shared/payon/answers.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 
 export interface SecretSource {

@@ -94,7 +94,7 @@ export interface OrderRecord {
   readonly cancelled: boolean | undefined;
   readonly refunded: boolean | undefined;
   readonly approvalNo: string | undefined;
-  /** `apprDttm` read on the 12-hour clock (see `atLocalTime` of `./mappers.ts`). */
+  /** `apprDttm` read on the 12-hour clock (see `atLocalTime` of `./answers.ts`). */
   readonly approvedAt: Date | undefined;
   /** `apprDttm` as PAYON sent it (`dd/MM/yyyy hh:mm:ss`, no AM/PM). */
   readonly approvedAtText: string | undefined;

@@ -15,7 +15,7 @@ import { ConflictError, PayonRejectedError } from '#shared/errors.ts';
 import { reconciliationEvent } from '#shared/events/envelope.ts';
 import { groupByTxId } from '#shared/payments/evidence.ts';
 import { confirmedPayment, failureAfter } from '#shared/payments/sync.ts';
-import { atLocalTime } from '#shared/payon/mappers.ts';
+import { atLocalTime } from '#shared/payon/answers.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
 import { isPayonFault } from '#shared/payon/outcome.ts';
 import type {

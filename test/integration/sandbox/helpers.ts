@@ -12,7 +12,7 @@ import type {
   SandboxOptions,
 } from '#local/payon-sandbox/index.ts';
 import { startSandbox } from '#local/payon-sandbox/index.ts';
-import type { OrderRegisterResultData, WrappedResponse } from '#shared/payon/wire.ts';
+import type { OrderRegisterResultData, WrappedResponse } from '#local/payon-sandbox/wire.ts';
 
 export const MERCHANT_ID = 'C0000143';
 export const TERM_ID = 'CT03000003';

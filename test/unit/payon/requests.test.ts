@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSigner, signRequest } from '#shared/crypto/sign.ts';
 import { money } from '#shared/domain/money.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
-import * as map from '#shared/payon/mappers.ts';
+import * as map from '#shared/payon/requests.ts';
 import { exampleJson, hmacHex } from '#test/support/payon-fixtures.ts';
 
 // Every documented request example, rebuilt by the request builders: the same fields and values,
