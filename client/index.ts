@@ -17,16 +17,16 @@
  * ```
  */
 import type * as z from 'zod';
-import type { capturePaymentSchemas } from '#functions/capture-payment/schema.ts';
-import type { createBindingSchemas } from '#functions/create-binding/schema.ts';
-import type { createBindingPinSchemas } from '#functions/create-binding-pin/schema.ts';
-import type { getPaymentSchemas } from '#functions/get-payment/schema.ts';
-import type { listExceptionsSchemas } from '#functions/list-reconciliation-exceptions/schema.ts';
-import type { listTransactionsSchemas } from '#functions/list-transactions/schema.ts';
-import type { refundPaymentSchemas } from '#functions/refund-payment/schema.ts';
-import type { registerPaymentSchemas } from '#functions/register-payment/schema.ts';
-import type { setPinVerificationSchemas } from '#functions/set-pin-verification/schema.ts';
-import type { startReconciliationSchemas } from '#functions/start-reconciliation/schema.ts';
+import type { capturePaymentSchemas } from '#functions/capture-payment/route.ts';
+import type { createBindingSchemas } from '#functions/create-binding/route.ts';
+import type { createBindingPinSchemas } from '#functions/create-binding-pin/route.ts';
+import type { getPaymentSchemas } from '#functions/get-payment/route.ts';
+import type { listExceptionsSchemas } from '#functions/list-reconciliation-exceptions/route.ts';
+import type { listTransactionsSchemas } from '#functions/list-transactions/route.ts';
+import type { refundPaymentSchemas } from '#functions/refund-payment/route.ts';
+import type { registerPaymentSchemas } from '#functions/register-payment/route.ts';
+import type { setPinVerificationSchemas } from '#functions/set-pin-verification/route.ts';
+import type { startReconciliationSchemas } from '#functions/start-reconciliation/route.ts';
 import type { BindingView } from '#shared/domain/binding.ts';
 import type { PaymentView } from '#shared/domain/payment.ts';
 import type { reconciliationView } from '#shared/reconciliation/view.ts';

@@ -10,8 +10,11 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Subscription } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { BACKGROUND_FUNCTIONS, ROUTES, type RouteAccess } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
+import { reconcileDayFunction } from '#functions/reconcile-day/background.ts';
+import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
 import type { PayonFunction } from '#infra/constructs/payon-function.ts';
+import type { RouteAccess } from '#shared/runtime/descriptor.ts';
 
 /** What the suppressions point at: the parts of the stack they name (infra/stack.ts passes itself). */
 export interface NaggedStack extends IConstruct {
@@ -81,7 +84,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     reason:
       "GET /return is where PAYON sends the customer's browser back after paying: it carries no " +
       'credentials by design, reads one payment by id and only redirects to that payment’s own ' +
-      'allowlisted returnUrl (functions/routes.ts access "public").',
+      'allowlisted returnUrl (functions/payment-return/route.ts access "public").',
     targets: (stack) => routesOf(stack, 'public'),
   },
   {
@@ -114,7 +117,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'sync-payments is invoked by the one-minute schedule with an event that carries no data: a ' +
       'failed run has nothing to replay, the next run takes everything still due, and failures ' +
       'raise its Errors alarm and, if runs stop, SweepStoppedAlarm.',
-    targets: (stack) => [fn(stack, 'sync-payments')],
+    targets: (stack) => [fn(stack, syncPaymentsFunction.function)],
   },
   {
     id: 'Serverless-LambdaDLQ',
@@ -124,7 +127,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       '`failed` (GET /reconciliations/{day}), counts reconciliation.failed (alarmed) and raises its ' +
       'Errors alarm; the day is rerun with POST /reconciliations. A queue holding `{day}` would add ' +
       'nothing the report does not show.',
-    targets: (stack) => [fn(stack, 'reconcile-day')],
+    targets: (stack) => [fn(stack, reconcileDayFunction.function)],
   },
   {
     id: 'Serverless-EventBusDLQ',
@@ -148,7 +151,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'The sweep is invoked asynchronously only by its schedule, with an empty event and no Lambda ' +
       'retries: a failed run has nothing to send anywhere, the next run a minute later takes all ' +
       'that is still due, and its Errors alarm and SweepStoppedAlarm report failures.',
-    targets: (stack) => [fn(stack, 'sync-payments')],
+    targets: (stack) => [fn(stack, syncPaymentsFunction.function)],
   },
   {
     id: 'Serverless-LambdaAsyncFailureDestination',
@@ -156,7 +159,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'A failed reconcile-day run is recorded where an operator looks: its report says `failed`, ' +
       'reconciliation.failed and the Errors alarm fire, and ReconciliationMissingAlarm fires if no ' +
       'run completes in a day. The event holds only the day, which the report already names.',
-    targets: (stack) => [fn(stack, 'reconcile-day')],
+    targets: (stack) => [fn(stack, reconcileDayFunction.function)],
   },
   {
     id: 'Serverless-SQSRedrivePolicy',

@@ -44,8 +44,10 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Subscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
-import { accessOf } from '#infra/access.ts';
+import { confirmNotificationFunction } from '#functions/confirm-notification/background.ts';
+import { FUNCTIONS, ROUTES } from '#functions/index.ts';
+import { reconcileDayFunction } from '#functions/reconcile-day/background.ts';
+import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
 import { functionEnvironment, resourceNames, type StackConfig } from '#infra/config.ts';
 import {
   asIVpc,
@@ -63,8 +65,6 @@ import {
   CORS_EXPOSED_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
-import { SWEEP_LEASE_MS } from '#shared/payments/sweep.ts';
-import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
 
@@ -87,18 +87,10 @@ export const ACCESS_LOG_FIELDS = {
   authorizerError: '$context.authorizer.error',
 } as const;
 
-/** The sweep's timeout: a run stops starting work 10 s before it (shared/payments/sweep.ts). */
-export const SWEEP_TIMEOUT = Duration.millis(SWEEP_LEASE_MS);
-
 /** How often the status sweep runs. */
 export const SWEEP_RATE = Duration.minutes(1);
 
-/**
- * reconcile-day may run 15 minutes (Lambda's limit, and the lease a running report holds the day
- * for: `RUN_LEASE_MS`); daily at RECONCILIATION_HOUR_UTC (01:00 in Cambodia) for the day before.
- */
-export const RECONCILE_TIMEOUT = Duration.millis(RUN_LEASE_MS);
-
+/** reconcile-day runs daily at RECONCILIATION_HOUR_UTC (01:00 in Cambodia) for the day before. */
 /** Lambda's own retries of a failed asynchronous reconcile-day run (schedule or API). */
 export const RECONCILE_RETRIES = 2;
 
@@ -109,19 +101,21 @@ export const RECONCILE_RETRIES = 2;
 export const CONFIRM_MAX_RECEIVES = 5;
 
 /**
- * The functions that move money (at PAYON): with context moneyReservedConcurrency, each keeps that
- * much Lambda concurrency for itself, so nothing else in the account can starve them.
+ * The functions that move money at PAYON (their descriptors say `movesMoney`): with context
+ * moneyReservedConcurrency, each keeps that much Lambda concurrency for itself, so nothing else in
+ * the account can starve them.
  */
-export const MONEY_FUNCTIONS = [
-  'register-payment',
-  'capture-payment',
-  'cancel-payment',
-  'refund-payment',
-] as const;
+export const MONEY_FUNCTIONS: readonly string[] = FUNCTIONS.filter((f) => f.movesMoney).map(
+  (f) => f.function,
+);
+
+/** A function's Lambda timeout: its descriptor's, or the default for API functions. */
+const timeoutOf = (descriptor: { readonly timeoutMs?: number }) =>
+  descriptor.timeoutMs === undefined ? FUNCTION_TIMEOUT : Duration.millis(descriptor.timeoutMs);
 
 /**
  * The merchant's deployment of one stage: KMS key, table, merchant secret, one Lambda per route
- * of `#functions/routes.ts` behind an HTTP API and one per background function (the confirmation
+ * of `#functions/index.ts` behind an HTTP API and one per background function (the confirmation
  * queue's consumer, the scheduled sweep), the merchant's event bus, alarms and a dashboard;
  * optionally a fixed egress IP. Configuration comes from CDK context (infra/config.ts).
  */
@@ -246,7 +240,7 @@ export class PayonStack extends Stack {
       encryptionMasterKey: this.key,
       enforceSSL: true,
       // Six times the consumer's timeout (AWS's advice for Lambda event sources).
-      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(timeoutOf(confirmNotificationFunction).toSeconds() * 6),
       deadLetterQueue: { queue: this.confirmDeadLetters, maxReceiveCount: CONFIRM_MAX_RECEIVES },
     });
 
@@ -256,22 +250,15 @@ export class PayonStack extends Stack {
       busName: this.eventBus.eventBusName,
     });
     const functions = new Map<string, PayonFunction>();
-    const functionNames = [
-      ...new Set([
-        ...ROUTES.map((r) => r.function),
-        ...BACKGROUND_FUNCTIONS.map((b) => b.function),
-      ]),
-    ];
-    for (const name of functionNames) {
-      const access = accessOf(name);
+    for (const descriptor of FUNCTIONS) {
+      const name = descriptor.function;
+      const access = descriptor.aws;
       const fn = new PayonFunction(this, pascal(name), {
         operation: name,
         key: this.key,
         environment,
-        ...(name === 'sync-payments' ? { timeout: SWEEP_TIMEOUT } : {}),
-        ...(name === 'reconcile-day' ? { timeout: RECONCILE_TIMEOUT } : {}),
-        ...(config.moneyReservedConcurrency !== undefined &&
-        (MONEY_FUNCTIONS as readonly string[]).includes(name)
+        timeout: timeoutOf(descriptor),
+        ...(config.moneyReservedConcurrency !== undefined && descriptor.movesMoney
           ? { reservedConcurrency: config.moneyReservedConcurrency }
           : {}),
         ...(egress ? { vpc: egress.vpc, securityGroup: egress.securityGroup } : {}),
@@ -289,11 +276,13 @@ export class PayonStack extends Stack {
       functions.set(name, fn);
     }
     this.functions = functions;
-    const reconcile = functions.get('reconcile-day');
+    const reconcile = functions.get(reconcileDayFunction.function);
     if (!reconcile) throw new Error('reconcile-day is missing');
-    for (const [name, fn] of functions) {
-      if (accessOf(name).invokeReconcile) {
-        fn.useInvoke(reconcile.function, 'RECONCILE_FUNCTION_NAME');
+    for (const descriptor of FUNCTIONS) {
+      if (descriptor.aws.invokeReconcile) {
+        functions
+          .get(descriptor.function)
+          ?.useInvoke(reconcile.function, 'RECONCILE_FUNCTION_NAME');
       }
     }
     ({
@@ -341,12 +330,12 @@ export class PayonStack extends Stack {
 
   /** The queue feeds confirmation; a schedule runs the sweep. */
   private wireBackground() {
-    const confirm = this.functions.get('confirm-notification');
-    const sweep = this.functions.get('sync-payments');
+    const confirm = this.functions.get(confirmNotificationFunction.function);
+    const sweep = this.functions.get(syncPaymentsFunction.function);
     if (!confirm || !sweep) throw new Error('background functions are missing');
     // A plain mapping, not SqsEventSource: that one grants through the role's inline default
-    // policy. The consumer's grants are in its managed policy (`consumeConfirmQueue` in
-    // infra/access.ts); nothing else may read the queue.
+    // policy. The consumer's grants are in its managed policy (`consumeConfirmQueue` in its
+    // descriptor, functions/confirm-notification/background.ts); nothing else may read the queue.
     const confirmQueueSource = confirm.function.addEventSourceMapping('ConfirmQueueSource', {
       eventSourceArn: this.confirmQueue.queueArn,
       batchSize: 10,
@@ -362,7 +351,7 @@ export class PayonStack extends Stack {
     // so a run that overruns the next does no harm either.
     sweep.function.configureAsyncInvoke({ retryAttempts: 0 });
 
-    const reconcile = this.functions.get('reconcile-day');
+    const reconcile = this.functions.get(reconcileDayFunction.function);
     if (!reconcile) throw new Error('reconcile-day is missing');
     const reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
       description: `PAYON ${this.config.stage}: daily reconciliation of the Cambodian day before`,

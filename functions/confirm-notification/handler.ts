@@ -4,13 +4,14 @@ import { confirmNotification } from '#shared/notifications/confirm.ts';
 import { readRef } from '#shared/notifications/queue.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
+import { confirmNotificationFunction } from './background.ts';
 
 /**
  * Confirms pushes the webhook queued (SQS, partial batch responses). A message that fails is
  * retried by SQS and, whatever happens, the notification stays due in the sweep index.
  */
 export const handler = backgroundHandler<SQSEvent, SQSBatchResponse>(
-  'confirm-notification',
+  confirmNotificationFunction,
   dependencies,
   async (event, deps) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];

@@ -5,15 +5,10 @@ import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { createBindingFlow } from './create-binding.ts';
-import { createBindingSchemas } from './schema.ts';
+import { createBindingRoute } from './route.ts';
 
 export const handler = apiHandler(
-  {
-    operation: 'create-binding',
-    schemas: createBindingSchemas,
-    idempotent: true,
-    sensitive: true,
-  },
+  createBindingRoute,
   // It sends PINs: the one kind of function that carries the RSA layer (node-forge).
   dependenciesWith({ pinEncryption: createPinEncryptor }),
   async ({ path, body }, deps) => {

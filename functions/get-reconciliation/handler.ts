@@ -3,10 +3,8 @@ import { json } from '#shared/http/responses.ts';
 import { getReconciliation } from '#shared/reconciliation/reports.ts';
 import { reconciliationView } from '#shared/reconciliation/view.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
-import { getReconciliationSchemas } from './schema.ts';
+import { getReconciliationRoute } from './route.ts';
 
-export const handler = apiHandler(
-  { operation: 'get-reconciliation', schemas: getReconciliationSchemas, idempotent: false },
-  dependencies,
-  async ({ path }, deps) => json(200, reconciliationView(await getReconciliation(deps, path.day))),
+export const handler = apiHandler(getReconciliationRoute, dependencies, async ({ path }, deps) =>
+  json(200, reconciliationView(await getReconciliation(deps, path.day))),
 );

@@ -3,18 +3,14 @@ import { json } from '#shared/http/responses.ts';
 import { listExceptions } from '#shared/reconciliation/reports.ts';
 import { exceptionsCsv, exceptionView } from '#shared/reconciliation/view.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
-import { listExceptionsSchemas } from './schema.ts';
+import { listReconciliationExceptionsRoute } from './route.ts';
 
 /**
  * A page of a day's exceptions. JSON carries `nextCursor`; CSV carries it in `x-next-cursor` (and
  * a `link` to the next page), with the column names on the first page only, so pages concatenate.
  */
 export const handler = apiHandler(
-  {
-    operation: 'list-reconciliation-exceptions',
-    schemas: listExceptionsSchemas,
-    idempotent: false,
-  },
+  listReconciliationExceptionsRoute,
   dependencies,
   async ({ path, query }, deps) => {
     const page = await listExceptions(deps, path.day, query);

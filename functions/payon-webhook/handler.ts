@@ -2,15 +2,12 @@ import { apiHandler, json } from '#shared/http/api.ts';
 import { sqsConfirmQueue } from '#shared/notifications/sqs-queue.ts';
 import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { authorizePush, receiveNotification } from './receive-notification.ts';
-import { payonWebhookSchemas } from './schema.ts';
+import { payonWebhookRoute } from './route.ts';
 
 /** PAYON documents no answer body; this one is in PAYON's own envelope (assumption A32). */
 export const handler = apiHandler(
   {
-    operation: 'payon-webhook',
-    schemas: payonWebhookSchemas,
-    idempotent: false,
-    anyContentType: true,
+    ...payonWebhookRoute,
     // Source and token before the body: a wrong token is a 404 whatever the body says.
     authorize: (event, deps) =>
       authorizePush(deps, event.pathParameters?.token ?? '', event.requestContext.http.sourceIp),

@@ -5,6 +5,7 @@ import { dayToReconcile, type ReconcileRequest } from '#shared/reconciliation/st
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
 import type { ReconciliationReport } from '#shared/store/reconciliations.ts';
+import { reconcileDayFunction } from './background.ts';
 
 /**
  * Reconciles one Cambodian business day: daily from the EventBridge schedule (the day before), or
@@ -14,7 +15,7 @@ import type { ReconciliationReport } from '#shared/store/reconciliations.ts';
 export const handler = backgroundHandler<
   ScheduledEvent | ReconcileRequest,
   ReconciliationReport | undefined
->('reconcile-day', dependencies, async (event, deps) => {
+>(reconcileDayFunction, dependencies, async (event, deps) => {
   const day = dayToReconcile(event, deps.clock());
   try {
     const report = await reconcileDay(deps, day, {

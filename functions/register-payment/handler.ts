@@ -3,23 +3,19 @@ import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { registerPayment } from '#shared/payments/registration.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
-import { registerPaymentSchemas } from './schema.ts';
+import { registerPaymentRoute } from './route.ts';
 
-export const handler = apiHandler(
-  { operation: 'register-payment', schemas: registerPaymentSchemas, idempotent: true },
-  dependencies,
-  async ({ body }, deps) => {
-    const payment = await registerPayment(deps, {
-      kind: body.kind,
-      amount: body.amount,
-      paymentMethod: body.paymentMethod,
-      returnUrl: body.returnUrl,
-      ...(body.payDvCd ? { payDvCd: body.payDvCd } : {}),
-      ...(body.reference ? { reference: body.reference } : {}),
-      ...(body.savedCard
-        ? { clientId: body.savedCard.clientId, bindingId: body.savedCard.bindingId }
-        : {}),
-    });
-    return json(201, paymentView(payment), { location: `/payments/${payment.txId}` });
-  },
-);
+export const handler = apiHandler(registerPaymentRoute, dependencies, async ({ body }, deps) => {
+  const payment = await registerPayment(deps, {
+    kind: body.kind,
+    amount: body.amount,
+    paymentMethod: body.paymentMethod,
+    returnUrl: body.returnUrl,
+    ...(body.payDvCd ? { payDvCd: body.payDvCd } : {}),
+    ...(body.reference ? { reference: body.reference } : {}),
+    ...(body.savedCard
+      ? { clientId: body.savedCard.clientId, bindingId: body.savedCard.bindingId }
+      : {}),
+  });
+  return json(201, paymentView(payment), { location: `/payments/${payment.txId}` });
+});

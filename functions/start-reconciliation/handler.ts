@@ -2,11 +2,11 @@ import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { lambdaReconciliationStarter } from '#shared/reconciliation/lambda-starter.ts';
 import { dependenciesWith } from '#shared/runtime/dependencies.ts';
-import { startReconciliationSchemas } from './schema.ts';
+import { startReconciliationRoute } from './route.ts';
 import { startReconciliation } from './start-reconciliation.ts';
 
 export const handler = apiHandler(
-  { operation: 'start-reconciliation', schemas: startReconciliationSchemas, idempotent: false },
+  startReconciliationRoute,
   // It starts runs: the one function that carries the Lambda client.
   dependenciesWith({ reconciliationStarter: lambdaReconciliationStarter }),
   async ({ body }, deps) => {

@@ -2,10 +2,11 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { runSweep, type SweepReport } from '#shared/payments/sweep.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import { dependencies } from '#shared/runtime/dependencies.ts';
+import { syncPaymentsFunction } from './background.ts';
 
 /** The status sweep, run by an EventBridge schedule every minute. */
 export const handler = backgroundHandler<ScheduledEvent, SweepReport>(
-  'sync-payments',
+  syncPaymentsFunction,
   dependencies,
   async (_event, deps, context) => {
     const report = await runSweep(deps, {

@@ -13,8 +13,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-
-export type TableAccess = 'read' | 'readWrite';
+import type { TableAccess } from '#shared/runtime/descriptor.ts';
 
 /**
  * DynamoDB actions per access level, on the table ARN only (no index ARN): a function that
@@ -106,10 +105,10 @@ export class PayonFunction extends Construct {
     // Our own role, without the AWS managed basic-execution policy.
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `PAYON ${props.operation}: least privilege (infra/access.ts)`,
+      description: `PAYON ${props.operation}: least privilege (functions/${props.operation}/, its descriptor's aws)`,
     });
     this.policy = new ManagedPolicy(this, 'Policy', {
-      description: `PAYON ${props.operation}: least privilege (infra/access.ts)`,
+      description: `PAYON ${props.operation}: least privilege (functions/${props.operation}/, its descriptor's aws)`,
       roles: [this.role],
     });
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn]);

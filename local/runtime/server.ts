@@ -7,11 +7,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Route } from '#functions/routes.ts';
 import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import { corsHeaders, preflightHeaders } from '#shared/http/cors.ts';
 import { SECURITY_HEADERS } from '#shared/http/responses.ts';
+import type { RouteDescriptor as Route } from '#shared/runtime/descriptor.ts';
 
 export type LambdaHandler = (
   event: unknown,

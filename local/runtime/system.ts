@@ -9,7 +9,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ROUTES } from '#functions/routes.ts';
+import { ROUTES } from '#functions/index.ts';
 import { type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import {

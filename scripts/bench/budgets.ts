@@ -5,30 +5,18 @@
  * each operation makes.
  * Times are reported by `npm run bench`, never asserted.
  */
+import bundleBudgets from './bundle-budgets.json' with { type: 'json' };
 
-/** Largest minified bundle allowed per function, bytes (measured 2026-11-22, commit in bench results). */
-export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
-  'cancel-payment': 730_000,
-  'capture-payment': 730_000,
-  'confirm-notification': 730_000,
-  'create-binding': 1_055_000,
-  'create-binding-pin': 1_045_000,
-  'get-payment': 730_000,
-  'get-reconciliation': 725_000,
-  'list-bindings': 730_000,
-  'list-reconciliation-exceptions': 730_000,
-  'list-transactions': 730_000,
-  'payment-return': 725_000,
-  'payon-webhook': 760_000,
-  'reconcile-day': 730_000,
-  'refund-payment': 730_000,
-  'register-payment': 735_000,
-  'resolve-payment': 725_000,
-  'set-pin-verification': 730_000,
-  'start-reconciliation': 805_000,
-  'sync-payments': 730_000,
-  'unbind-binding': 730_000,
-};
+/**
+ * Largest minified bundle allowed per function, bytes: `bundle-budgets.json`, which
+ * `npm run generate` keeps (scripts/generate.ts): a new function gets its measure + 5 %, a function
+ * that is gone loses its budget, and a budget is never raised by the command — growth past one is a
+ * hand edit of the file, reviewed as such.
+ */
+export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = bundleBudgets;
+
+/** Headroom a new function's first budget gets over its measure. */
+export const NEW_BUDGET_HEADROOM = 0.05;
 
 /** The only functions whose bundle may contain node-forge (RSA PIN encryption). */
 export const RSA_FUNCTIONS: readonly string[] = ['create-binding', 'create-binding-pin'];

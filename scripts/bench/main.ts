@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { constants, createHmac, createSign, publicEncrypt, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { BASELINE_ENTRY, type BundleMeasure, bundle, handlerEntry } from '#scripts/bench/bundle.ts';
 import { costOfPayments } from '#scripts/bench/cost.ts';
 import { createPinEncryptor } from '#shared/crypto/rsa.ts';

@@ -6,7 +6,9 @@
  *
  * @example
  * ```ts
- * export const handler = apiHandler(refundRoute, async ({ path }, deps) => refund(deps, path.id));
+ * export const handler = apiHandler(refundPaymentRoute, dependencies, async ({ path, body }, deps) =>
+ *   json(200, paymentView(await refundPayment(deps, path.id, body.amount))),
+ * );
  * ```
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -30,14 +32,9 @@ import {
 } from '#shared/http/responses.ts';
 import { zodIssues } from '#shared/http/validation.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type { RouteDescriptor, RouteSchemas } from '#shared/runtime/descriptor.ts';
 import { count } from '#shared/runtime/metrics.ts';
 import { type IdempotencyRecordKey, idempotencyRecordKey } from '#shared/store/idempotency.ts';
-
-export interface RouteSchemas {
-  readonly body?: z.ZodType;
-  readonly query?: z.ZodType;
-  readonly path?: z.ZodType;
-}
 
 type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -50,24 +47,12 @@ export interface ApiInput<S extends RouteSchemas> {
   readonly rawBody: string | undefined;
 }
 
-export interface ApiSpec<S extends RouteSchemas> {
-  /** Operation name: metrics dimension and log key. */
-  readonly operation: string;
-  readonly schemas: S;
-  /** Money-moving POST: requires an `Idempotency-Key`. */
-  readonly idempotent: boolean;
-  /**
-   * Read the body as JSON whatever its content type says (PAYON's push documents none); the raw
-   * text is kept on the event as `rawBody`.
-   */
-  readonly anyContentType?: boolean;
-  /**
-   * The body carries card data or a PIN: its Idempotency-Key fingerprint is an HMAC keyed with the
-   * merchant secret's `idempotencySecret`, so what is stored cannot be reversed to the card (a plain
-   * hash of a card number can be brute-forced). Not the notification token: rotating that must not
-   * turn an in-flight retry into a 422 (docs/payon-assumptions.md A45).
-   */
-  readonly sensitive?: boolean;
+/** What the wiring reads of a route's descriptor, and the check a route may run first. */
+export interface ApiSpec<S extends RouteSchemas>
+  extends Pick<
+    RouteDescriptor<S>,
+    'function' | 'schemas' | 'idempotent' | 'sensitive' | 'anyContentType'
+  > {
   /**
    * Checked before the body is read or anything is validated (the webhook's token and source):
    * a caller who may not use the route learns nothing from how its body is refused.
@@ -319,19 +304,20 @@ export function apiHandler<S extends RouteSchemas>(
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(httpResponse(logger, metrics, spec.operation));
+    .use(httpResponse(logger, metrics, spec.function));
   const { authorize } = spec;
   if (authorize) chain.use({ before: ({ event }) => authorize(event, deps()) });
   chain.use(jsonBody(spec.anyContentType === true)).use(validate(spec.schemas));
   if (spec.idempotent) chain.use(idempotency(deps, spec.sensitive === true));
   return chain.handler(async (event) => {
     if (event.replay) return event.replay;
-    logger.appendKeys({ operation: spec.operation });
+    logger.appendKeys({ operation: spec.function });
     const input = { ...event.parsed, event, rawBody: event.rawBody } as ApiInput<S>;
     const response = await run(input, deps());
-    count(metrics, `${spec.operation}.${response.statusCode < 400 ? 'ok' : 'refused'}`);
+    count(metrics, `${spec.function}.${response.statusCode < 400 ? 'ok' : 'refused'}`);
     return response;
   });
 }
 
+export type { RouteSchemas };
 export { json };

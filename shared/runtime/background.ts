@@ -8,14 +8,16 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type { BackgroundDescriptor } from '#shared/runtime/descriptor.ts';
 import { count } from '#shared/runtime/metrics.ts';
 
 export function backgroundHandler<E, R>(
-  operation: string,
+  descriptor: Pick<BackgroundDescriptor, 'function'>,
   deps: () => Dependencies,
   run: (event: E, deps: Dependencies, context: Context) => Promise<R>,
 ) {
   const { logger, metrics, tracer } = deps();
+  const operation = descriptor.function;
   return middy<E, R, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))

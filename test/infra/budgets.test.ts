@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { BUNDLE_BUDGET_BYTES, PACKAGE_OWNERS } from '#scripts/bench/budgets.ts';
 import { bundle, handlerEntry } from '#scripts/bench/bundle.ts';
 

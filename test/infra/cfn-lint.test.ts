@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/routes.ts';
+import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { readStackConfig } from '#infra/config.ts';
 import { ESM_REQUIRE_BANNER } from '#infra/constructs/payon-function.ts';
 import { PayonStack } from '#infra/stack.ts';

@@ -22,7 +22,7 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { inject } from 'vitest';
-import { ROUTES } from '#functions/routes.ts';
+import { ROUTES } from '#functions/index.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '#local/payon-sandbox/index.ts';
 import { lambdaContext, matchRoute, toEvent } from '#local/runtime/apigw.ts';
 import {

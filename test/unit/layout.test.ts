@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BACKGROUND_FUNCTIONS, FUNCTIONS, ROUTES } from '#functions/index.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const ALIASES: Record<string, string> = {
@@ -38,7 +39,6 @@ describe('the import graph', () => {
       if (own === undefined) return [];
       return targets
         .filter((t) => t.startsWith('functions/') && !t.startsWith(`functions/${own}/`))
-        .filter((t) => t !== 'functions/routes.ts')
         .map((t) => `${file} -> ${t}`);
     });
     expect(crossing).toEqual([]);
@@ -58,5 +58,44 @@ describe('the import graph', () => {
     };
     for (const file of graph.keys()) if (!state.has(file)) visit(file, []);
     expect(cycles).toEqual([]);
+  });
+});
+
+describe('the function folders', () => {
+  const folders = readdirSync(join(root, 'functions'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const files = (folder: string) => readdirSync(join(root, 'functions', folder)).sort();
+
+  it('are each listed once in functions/index.ts, under their own name', () => {
+    expect(FUNCTIONS.map((f) => f.function).sort()).toEqual(folders);
+    expect(new Set(FUNCTIONS.map((f) => f.function)).size).toBe(FUNCTIONS.length);
+  });
+
+  it('hold a handler and one descriptor: route.ts for a route, background.ts otherwise', () => {
+    for (const route of ROUTES) {
+      expect(files(route.function), route.function).toContain('handler.ts');
+      expect(files(route.function), route.function).toContain('route.ts');
+      expect(files(route.function), route.function).not.toContain('background.ts');
+    }
+    for (const fn of BACKGROUND_FUNCTIONS) {
+      expect(files(fn.function), fn.function).toContain('handler.ts');
+      expect(files(fn.function), fn.function).toContain('background.ts');
+      expect(files(fn.function), fn.function).not.toContain('route.ts');
+    }
+  });
+
+  it('have no two routes on one method and path', () => {
+    const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("are named by their descriptors: each handler wires its own folder's descriptor", () => {
+    for (const fn of FUNCTIONS) {
+      const handler = readFileSync(join(root, 'functions', fn.function, 'handler.ts'), 'utf8');
+      const own = ROUTES.includes(fn as (typeof ROUTES)[number]) ? './route.ts' : './background.ts';
+      expect(handler, fn.function).toContain(`from '${own}'`);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#functions/routes.ts';
+import { ROUTES } from '#functions/index.ts';
 import { type Edge, startEdge } from '#local/runtime/server.ts';
 
 // Issue 21 item 5: the local edge's request log masks card numbers after percent-decoding the path.

@@ -2,12 +2,12 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { cancelPaymentSchemas } from '#functions/cancel-payment/schema.ts';
-import { capturePaymentSchemas } from '#functions/capture-payment/schema.ts';
-import { getPaymentSchemas } from '#functions/get-payment/schema.ts';
-import { listTransactionsSchemas } from '#functions/list-transactions/schema.ts';
-import { refundPaymentSchemas } from '#functions/refund-payment/schema.ts';
-import { registerPaymentSchemas } from '#functions/register-payment/schema.ts';
+import { cancelPaymentSchemas } from '#functions/cancel-payment/route.ts';
+import { capturePaymentSchemas } from '#functions/capture-payment/route.ts';
+import { getPaymentSchemas } from '#functions/get-payment/route.ts';
+import { listTransactionsSchemas } from '#functions/list-transactions/route.ts';
+import { refundPaymentSchemas } from '#functions/refund-payment/route.ts';
+import { registerPaymentSchemas } from '#functions/register-payment/route.ts';
 import { type LocalSystem, startLocal } from '#local/runtime/system.ts';
 import { invalidValue, jsonSchemaOf } from '#test/support/schema-arbitraries.ts';
 

@@ -3,7 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#functions/routes.ts';
+import { ROUTES } from '#functions/index.ts';
 import { luhnValid, maskPan } from '#shared/domain/card.ts';
 import { type LocalProcess, spawnLocal } from '#test/support/local-process.ts';
 

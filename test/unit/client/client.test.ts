@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
 import { PayonServerlessClient, PayonServerlessError } from '#client/index.ts';
-import { ROUTES } from '#functions/routes.ts';
+import { ROUTES } from '#functions/index.ts';
 
 interface Seen {
   method: string;

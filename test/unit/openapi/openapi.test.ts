@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument, ROUTE_DOCS, ROUTE_SCHEMAS } from '#functions/openapi.ts';
-import { ROUTES } from '#functions/routes.ts';
+import { ROUTES } from '#functions/index.ts';
+import { openApiDocument } from '#functions/openapi.ts';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
@@ -45,12 +45,12 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it.each(Object.entries(ROUTE_DOCS).filter(([, d]) => d.example !== undefined))(
+  it.each(ROUTES.filter((r) => r.doc.example !== undefined).map((r) => [r.function, r] as const))(
     'has a %s example the handler accepts',
-    (fn, routeDoc) => {
-      const schema = ROUTE_SCHEMAS[fn]?.body;
+    (_fn, route) => {
+      const schema = route.schemas.body;
       expect(schema).toBeDefined();
-      const parsed = schema?.safeParse(routeDoc.example);
+      const parsed = schema?.safeParse(route.doc.example);
       expect(parsed?.success ? [] : parsed?.error.issues).toEqual([]);
     },
   );

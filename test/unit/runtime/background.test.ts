@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -41,7 +42,7 @@ describe('backgroundHandler', () => {
       tracer: new Tracer({ serviceName, enabled: false }),
     } as unknown as Dependencies;
     const handler = backgroundHandler(
-      'sync-payments',
+      syncPaymentsFunction,
       () => deps,
       async () => 'nothing due',
     );

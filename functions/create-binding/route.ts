@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { card, cardNumberProblem, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
 import { BINDING_METHODS } from '#shared/domain/payment-method.ts';
 import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
 
 /** POST /customers/{clientId}/bindings (with `payment`: bind and pay in one call) */
 export const createBindingSchemas = {
@@ -46,3 +47,35 @@ export const createBindingSchemas = {
       }
     }),
 };
+
+export const createBindingRoute = defineRoute({
+  function: 'create-binding',
+  method: 'POST',
+  path: '/customers/{clientId}/bindings',
+  access: 'merchant',
+  idempotent: true,
+  sensitive: true,
+  schemas: createBindingSchemas,
+  doc: {
+    summary: 'Save a card (masked copy kept); with `payment`, bind and pay in one call',
+    status: 201,
+    tag: 'Saved cards',
+    example: {
+      card: { number: '4111111111111111', cvv: '123', expiry: '2030-12', holderName: 'Sok Chan' },
+      pin: '482916',
+      requestedAt: '2026-11-22T10:15:00+07:00',
+      payment: {
+        amount: { value: '12.50', currency: 'USD' },
+        returnUrl: 'https://shop.example.com/done',
+      },
+    },
+  },
+  // Saved cards: PAYON's binding calls, the customer's items (bindings, PIN settings, rate
+  // counter; the list by Query on the customer's partition), and their events.
+  aws: {
+    table: 'readWrite',
+    queryTable: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
+});

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { containsCardNumber } from '#shared/domain/card.ts';
 import { paymentPath } from '#shared/http/schemas.ts';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
 
 /**
  * POST /payments/{id}/resolve — an operator settles a payment whose money move has an unknown
@@ -22,3 +23,25 @@ export const resolvePaymentSchemas = {
     })
     .strict(),
 };
+
+export const resolvePaymentRoute = defineRoute({
+  function: 'resolve-payment',
+  method: 'POST',
+  path: '/payments/{id}/resolve',
+  access: 'operator',
+  idempotent: true,
+  schemas: resolvePaymentSchemas,
+  doc: {
+    summary:
+      'Operators only (IAM): settle a payment whose money move has an unknown outcome, with a reason',
+    status: 200,
+    tag: 'Payments',
+    example: {
+      outcome: 'did_not_happen',
+      reason: 'Checked with PAYON support (ticket 4521): the capture was never processed',
+    },
+  },
+  // An operator's verdict on an unknown outcome: the payment and its event; never calls PAYON. It
+  // reads the secret for its `idempotencySecret` alone: its Idempotency-Keys are stored as HMACs.
+  aws: { table: 'readWrite', merchantSecret: true, publishEvents: true },
+});

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
 
 const day = z.iso.date('must be a date such as 2026-11-22');
 /** Range checks only once both days are real dates (their own errors are reported otherwise). */
@@ -22,3 +23,20 @@ export const listTransactionsSchemas = {
       path: ['to'],
     }),
 };
+
+export const listTransactionsRoute = defineRoute({
+  function: 'list-transactions',
+  method: 'GET',
+  path: '/transactions',
+  access: 'merchant',
+  idempotent: false,
+  schemas: listTransactionsSchemas,
+  doc: {
+    summary: "PAYON's order history for Cambodian days",
+    status: 200,
+    tag: 'Payments',
+  },
+  // PAYON's order history; the page's payments are read in one batch (never written) for their
+  // creation times, which settle PAYON's 12-hour clock (DEFAULTS.md "Dates").
+  aws: { table: 'read', batchRead: true, merchantSecret: true },
+});

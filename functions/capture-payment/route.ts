@@ -1,0 +1,28 @@
+import * as z from 'zod';
+import { paymentPath, positiveMoney } from '#shared/http/schemas.ts';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
+
+/** POST /payments/{id}/capture — without an amount, the whole authorised amount. */
+export const capturePaymentSchemas = {
+  path: paymentPath,
+  body: z.object({ amount: positiveMoney.optional() }).strict(),
+};
+
+export const capturePaymentRoute = defineRoute({
+  function: 'capture-payment',
+  method: 'POST',
+  path: '/payments/{id}/capture',
+  access: 'merchant',
+  idempotent: true,
+  movesMoney: true,
+  schemas: capturePaymentSchemas,
+  doc: {
+    summary: 'Complete a pre-authorisation (once, at most the authorised amount)',
+    status: 200,
+    tag: 'Payments',
+    example: { amount: { value: '10.00', currency: 'USD' } },
+  },
+  // A money move: the payment and its conditional idempotency record, the PAYON call, and the
+  // transition's event (outbox in the same transaction, then EventBridge).
+  aws: { table: 'readWrite', merchantSecret: true, publishEvents: true },
+});

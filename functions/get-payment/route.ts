@@ -1,0 +1,25 @@
+import * as z from 'zod';
+import { paymentPath } from '#shared/http/schemas.ts';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
+
+/** GET /payments/{id}?sync=true */
+export const getPaymentSchemas = {
+  path: paymentPath,
+  query: z.object({ sync: z.enum(['true', 'false']).optional() }).strict(),
+};
+
+export const getPaymentRoute = defineRoute({
+  function: 'get-payment',
+  method: 'GET',
+  path: '/payments/{id}',
+  access: 'merchant',
+  idempotent: false,
+  schemas: getPaymentSchemas,
+  doc: {
+    summary: 'The payment; `sync=true` asks PAYON first',
+    status: 200,
+    tag: 'Payments',
+  },
+  // Reads the payment; `?sync=true` asks PAYON and writes the settled state back.
+  aws: { table: 'readWrite', merchantSecret: true, publishEvents: true },
+});

@@ -1,0 +1,34 @@
+import * as z from 'zod';
+import { reconciliationDay } from '#shared/http/schemas.ts';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
+
+/** GET /reconciliations/{day}/exceptions?limit=100&cursor=<txId>&format=csv */
+export const listExceptionsSchemas = {
+  path: z.object({ day: reconciliationDay }).strict(),
+  query: z
+    .object({
+      limit: z.coerce.number().int().min(1).max(1_000).default(100),
+      cursor: z
+        .string()
+        .regex(/^[A-Za-z0-9]{1,64}$/, 'must be the nextCursor of the previous page')
+        .optional(),
+      format: z.enum(['json', 'csv']).default('json'),
+    })
+    .strict(),
+};
+
+export const listReconciliationExceptionsRoute = defineRoute({
+  function: 'list-reconciliation-exceptions',
+  method: 'GET',
+  path: '/reconciliations/{day}/exceptions',
+  access: 'merchant',
+  idempotent: false,
+  schemas: listExceptionsSchemas,
+  doc: {
+    summary: 'The differences of the latest run, paged, JSON or CSV',
+    status: 200,
+    tag: 'Reconciliation',
+  },
+  // Reads the latest run's exceptions by Query on the day's partition.
+  aws: { table: 'read', queryTable: true, merchantSecret: false },
+});

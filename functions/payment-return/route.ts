@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
+
+/**
+ * GET /return?txId=... — where PAYON sends the customer's browser back (DEFAULTS.md). Any query is
+ * accepted: a txId that is malformed, unknown or too old gets the same neutral answer as any other,
+ * so the route tells a guesser nothing (the handler reads `txId` itself).
+ */
+export const paymentReturnSchemas = {
+  query: z.looseObject({ txId: z.string().optional() }),
+};
+
+export const paymentReturnRoute = defineRoute({
+  function: 'payment-return',
+  method: 'GET',
+  path: '/return',
+  access: 'public',
+  idempotent: false,
+  schemas: paymentReturnSchemas,
+  doc: {
+    summary: "Where PAYON sends the customer back: redirects to the payment's returnUrl",
+    status: 303,
+    tag: 'Payments',
+  },
+  // Public: reads one payment's returnUrl; must never reach PAYON's credentials.
+  aws: { table: 'read', merchantSecret: false },
+});

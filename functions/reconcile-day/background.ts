@@ -1,0 +1,22 @@
+import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
+import { defineBackground } from '#shared/runtime/descriptor.ts';
+
+export const reconcileDayFunction = defineBackground({
+  function: 'reconcile-day',
+  trigger: 'schedule',
+  summary:
+    'Daily reconciliation (EventBridge schedule); also invoked asynchronously by start-reconciliation',
+  // 15 minutes: Lambda's limit, and the lease a running report holds the day for.
+  timeoutMs: RUN_LEASE_MS,
+  // Pages of PAYON's history joined with batched reads of payments, the day's own payments through
+  // the day index, exceptions and markers written in batches, heals (which move payments, so it
+  // delivers their events) and the `reconciliation.completed` event.
+  aws: {
+    table: 'readWrite',
+    dayIndex: true,
+    queryTable: true,
+    batchTable: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
+});

@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { defineRoute } from '#shared/runtime/descriptor.ts';
+
+/** POST /reconciliations {"day":"2026-11-21"} */
+export const startReconciliationSchemas = {
+  body: z.object({ day: z.string() }).strict(),
+};
+
+export const startReconciliationRoute = defineRoute({
+  function: 'start-reconciliation',
+  method: 'POST',
+  path: '/reconciliations',
+  access: 'merchant',
+  idempotent: false,
+  schemas: startReconciliationSchemas,
+  doc: {
+    summary: 'Reconcile a Cambodian day again (runs after the 202)',
+    status: 202,
+    tag: 'Reconciliation',
+    example: { day: '2026-11-21' },
+  },
+  // Reads the day's report (a run already going refuses another), then invokes reconcile-day.
+  aws: { table: 'read', merchantSecret: false, invokeReconcile: true },
+});

@@ -1,0 +1,12 @@
+import { SWEEP_LEASE_MS } from '#shared/payments/sweep.ts';
+import { defineBackground } from '#shared/runtime/descriptor.ts';
+
+export const syncPaymentsFunction = defineBackground({
+  function: 'sync-payments',
+  trigger: 'schedule',
+  summary: 'The status sweep, every minute (EventBridge schedule)',
+  // A run stops starting work 10 s before its timeout, which is the sweep lease's length.
+  timeoutMs: SWEEP_LEASE_MS,
+  // Queries what is due, probes PAYON, transitions, redelivers events.
+  aws: { table: 'readWrite', syncIndex: true, merchantSecret: true, publishEvents: true },
+});

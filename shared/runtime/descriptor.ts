@@ -1,0 +1,116 @@
+/**
+ * What a function is, said once in its own folder (`functions/<op>/route.ts` or `background.ts`)
+ * and read by everything that needs it: the handler wiring (`apiHandler`), the OpenAPI generator,
+ * the stack (routes, IAM grants, timeouts, reserved concurrency), the local runtime and the tests.
+ * The list of them is `functions/index.ts`; nothing else names a function by a string key.
+ */
+import type * as z from 'zod';
+
+/** What a route validates before its function runs: body, query string and path parameters. */
+export interface RouteSchemas {
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly path?: z.ZodType;
+}
+
+export type RouteAccess =
+  /** The merchant's backend or frontend (JWT or IAM in AWS). */
+  | 'merchant'
+  /** The customer's browser, sent back by PAYON (no credentials). */
+  | 'public'
+  /** PAYON's servers: no credentials; a secret token in the path (and an optional IP allowlist). */
+  | 'payon'
+  /**
+   * The merchant's operators: in AWS always IAM (SigV4), whatever `auth` the merchant routes use,
+   * and nobody is granted it by default (the stack outputs the route's ARN for an operator policy).
+   */
+  | 'operator';
+
+/** Access to the payments table. */
+export type TableAccess = 'read' | 'readWrite';
+
+/**
+ * Least privilege: what the function may touch in AWS. The stack grants exactly this and the infra
+ * tests assert it against the synthesized IAM policies.
+ */
+export interface AwsAccess {
+  /** Access to the payments table, or none. */
+  readonly table?: TableAccess;
+  /** Query on the sweep index (`gsi1-sync`): payments, notifications and events that are due. */
+  readonly syncIndex?: boolean;
+  /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
+  readonly dayIndex?: boolean;
+  /** Query on the table itself: a day's reconciliation items, a customer's bindings. */
+  readonly queryTable?: boolean;
+  /** BatchGetItem and BatchWriteItem on the table: reconciliation reads and writes by the page. */
+  readonly batchTable?: boolean;
+  /** BatchGetItem only: a page of PAYON's history joined with the payments it names. */
+  readonly batchRead?: boolean;
+  /** lambda:InvokeFunction on reconcile-day (`POST /reconciliations` starts a run). */
+  readonly invokeReconcile?: boolean;
+  /** Whether the function reads the merchant's PAYON secret (to sign calls to PAYON). */
+  readonly merchantSecret: boolean;
+  /** events:PutEvents on the stage's bus: it moves payments, so it delivers their events. */
+  readonly publishEvents?: boolean;
+  /** sqs:SendMessage on the confirmation queue (the webhook's hand-off). */
+  readonly sendToConfirmQueue?: boolean;
+  /** Receive and delete on the confirmation queue: its SQS event source polls with this role. */
+  readonly consumeConfirmQueue?: boolean;
+}
+
+export type ApiTag = 'Payments' | 'Saved cards' | 'Reconciliation' | 'PAYON';
+
+/** The route's page in openapi.json. */
+export interface RouteDoc {
+  readonly summary: string;
+  /** The success status. */
+  readonly status: number;
+  readonly tag: ApiTag;
+  /** A request body that the route accepts (a test validates it with the route's body schema). */
+  readonly example?: Record<string, unknown>;
+  /** The success body's schema; without one the document says only `object`. */
+  readonly response?: z.ZodType;
+}
+
+/** What every function has, routed or not. */
+interface FunctionDescriptor {
+  /** Its folder under functions/ (which holds handler.ts): the Lambda's name and metric dimension. */
+  readonly function: string;
+  readonly aws: AwsAccess;
+  /** Lambda timeout; the API functions' default (`FUNCTION_TIMEOUT`, 25 s) when absent. */
+  readonly timeoutMs?: number;
+  /**
+   * It moves money at PAYON: with the stack context `moneyReservedConcurrency` it keeps that much
+   * Lambda concurrency for itself, so that nothing else in the account can starve it.
+   */
+  readonly movesMoney?: boolean;
+}
+
+export interface RouteDescriptor<S extends RouteSchemas = RouteSchemas> extends FunctionDescriptor {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path syntax: `{id}` for a path parameter. */
+  readonly path: string;
+  readonly access: RouteAccess;
+  /** Money-moving (or otherwise not safely repeatable): requires an Idempotency-Key. */
+  readonly idempotent: boolean;
+  readonly schemas: S;
+  /**
+   * The body carries card data or a PIN: its Idempotency-Key fingerprint is an HMAC keyed with the
+   * merchant secret's `idempotencySecret` (docs/security.md).
+   */
+  readonly sensitive?: boolean;
+  /** Read the body as JSON whatever its content type says (PAYON's push documents none). */
+  readonly anyContentType?: boolean;
+  readonly doc: RouteDoc;
+}
+
+export interface BackgroundDescriptor extends FunctionDescriptor {
+  /** What invokes it instead of a route. */
+  readonly trigger: 'queue' | 'schedule';
+  readonly summary: string;
+}
+
+/** A route's descriptor, its schemas' types kept for the handler. */
+export const defineRoute = <S extends RouteSchemas>(route: RouteDescriptor<S>) => route;
+
+export const defineBackground = (fn: BackgroundDescriptor) => fn;
