@@ -16,7 +16,7 @@
  */
 import { type Money, moneyEquals } from '#shared/domain/money.ts';
 import { SUCCESS_CODE } from '#shared/payon/status.ts';
-import type { OrderRecord, ReconciliationResult } from '#shared/payon/types.ts';
+import type { OrderRecord, ReconciliationResult, TransactionStatus } from '#shared/payon/types.ts';
 
 export interface OrderEvidence {
   readonly txId: string;
@@ -128,4 +128,33 @@ export function latestDecline(evidence: OrderEvidence): OrderRecord | undefined 
 export function reconciliationApproved(answer: ReconciliationResult): boolean | undefined {
   if (answer.verdict === undefined) return undefined;
   return answer.resultCode === SUCCESS_CODE && answer.verdict === 'APPROVED';
+}
+
+/**
+ * What one status pull says of a payment, read the same way by every caller (DEFAULTS.md
+ * "Deciding a payment's state", A19):
+ * - `confirmed`: `COMPLETE` for the payment's amount (positive evidence);
+ * - `other_amount`: `COMPLETE` for another amount or currency (a difference, never a confirmation);
+ * - `not_successful`: HTTP 302 / `9999`, "not found or not successful" (one signal, never a failure
+ *   on its own);
+ * - `cannot_tell`: a `txStCd` this product does not know: nothing may be concluded from it.
+ */
+export type StatusEvidence =
+  | { readonly kind: 'confirmed'; readonly statusCode: string; readonly approvalNo?: string }
+  | { readonly kind: 'other_amount'; readonly statusCode: string; readonly amount: Money }
+  | { readonly kind: 'not_successful' }
+  | { readonly kind: 'cannot_tell'; readonly statusCode: string };
+
+export function statusEvidence(status: TransactionStatus, amount: Money): StatusEvidence {
+  if (!status.found) return { kind: 'not_successful' };
+  const { statusCode } = status;
+  if (status.signal !== 'confirmed') return { kind: 'cannot_tell', statusCode };
+  if (!moneyEquals(status.amount, amount)) {
+    return { kind: 'other_amount', statusCode, amount: status.amount };
+  }
+  return {
+    kind: 'confirmed',
+    statusCode,
+    ...(status.approvalNo === undefined ? {} : { approvalNo: status.approvalNo }),
+  };
 }

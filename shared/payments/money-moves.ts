@@ -87,22 +87,18 @@ export async function move(
       });
       throw error;
     }
-    if (error instanceof PayonRejectedError) {
-      // Refused on the retry after a 401: the first attempt may have been processed. UNKNOWN,
-      // settled only by PAYON's positive evidence, never sent again (DEFAULTS.md "401").
-      throw new OutcomeUnknownError(
-        `PAYON refused the ${operation} of payment ${payment.txId} (${error.payonCode}) on the retry after a 401; the first attempt may have gone through, so the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`,
-        error.path,
-        { cause: error },
-        502,
-      );
-    }
     if (outcome === 'unknown') {
+      // No answer, a 5xx, garbage, or a refusal of the retry after a 401 (the first attempt may
+      // have been processed): UNKNOWN, settled only by PAYON's positive evidence, never sent again
+      // (DEFAULTS.md "401").
+      const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       throw new OutcomeUnknownError(
-        `the ${operation} of payment ${payment.txId} has an unknown outcome; the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`,
-        (error as OutcomeUnknownError | PayonUnavailableError).path,
+        fault instanceof PayonRejectedError
+          ? `PAYON refused the ${operation} of payment ${payment.txId} (${fault.payonCode}) on the retry after a 401; the first attempt may have gone through, so the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`
+          : `the ${operation} of payment ${payment.txId} has an unknown outcome; the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`,
+        fault.path,
         { cause: error },
-        error instanceof OutcomeUnknownError ? error.statusCode : 502,
+        fault instanceof OutcomeUnknownError ? fault.statusCode : 502,
       );
     }
     throw error;

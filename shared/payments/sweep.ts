@@ -22,7 +22,7 @@ import {
   SCHEDULE_SPAN_MS,
 } from '#shared/payments/schedule.ts';
 import { SharedOrderLookup, syncPayment } from '#shared/payments/sync.ts';
-import { payonOutcome } from '#shared/payon/outcome.ts';
+import { payonReadOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { count, SWEEP_PAYMENT_COUNTS, type SweepPaymentCount } from '#shared/runtime/metrics.ts';
 
@@ -186,8 +186,7 @@ type Failure = 'unreachable' | 'refused' | 'failed';
 
 function kindOf(error: unknown): Failure {
   // A read moves no money: a refusal is a refusal, after a 401 retry too.
-  if (error instanceof PayonRejectedError) return 'refused';
-  const outcome = payonOutcome(error);
+  const outcome = payonReadOutcome(error);
   if (outcome === undefined) return 'failed';
   return outcome === 'refused' ? 'refused' : 'unreachable';
 }

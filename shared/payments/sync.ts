@@ -22,7 +22,7 @@ import {
   transition,
 } from '#shared/domain/payment.ts';
 import { CONCLUDED_UNPAID, canTransition, type KnownState } from '#shared/domain/payment-state.ts';
-import { PayonRejectedError, PayonUnavailableError } from '#shared/errors.ts';
+import { PayonRejectedError } from '#shared/errors.ts';
 import {
   acceptedAmounts,
   groupByTxId,
@@ -30,10 +30,12 @@ import {
   type OrderEvidence,
   orderEvidence,
   reconciliationApproved,
+  statusEvidence,
 } from '#shared/payments/evidence.ts';
 import { expiryOf } from '#shared/payments/schedule.ts';
 import { atLocalTime } from '#shared/payon/answers.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
+import { isPayonFault } from '#shared/payon/outcome.ts';
 import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -165,24 +167,27 @@ async function confirmByStatus(
   payment: Payment,
   options: SyncOptions,
 ): Promise<SyncOutcome> {
-  const status = await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
-  if (status.found) {
-    if (status.signal !== 'confirmed') {
-      return {
-        payment,
-        changed: false,
-        note: `PAYON status ${status.statusCode} is not a confirmation`,
-      };
-    }
-    if (!moneyEquals(status.amount, payment.amount)) {
-      deps.logger.warn('PAYON confirmed another amount; the payment is left as it is', {
-        txId: payment.txId,
-        expectedMinor: payment.amount.minor,
-        confirmedMinor: status.amount.minor,
-      });
-      count(deps.metrics, 'payon.amountMismatch');
-      return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
-    }
+  const status = statusEvidence(
+    await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount }),
+    payment.amount,
+  );
+  if (status.kind === 'cannot_tell') {
+    return {
+      payment,
+      changed: false,
+      note: `PAYON status ${status.statusCode} is not a confirmation`,
+    };
+  }
+  if (status.kind === 'other_amount') {
+    deps.logger.warn('PAYON confirmed another amount; the payment is left as it is', {
+      txId: payment.txId,
+      expectedMinor: payment.amount.minor,
+      confirmedMinor: status.amount.minor,
+    });
+    count(deps.metrics, 'payon.amountMismatch');
+    return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
+  }
+  if (status.kind === 'confirmed') {
     return save(
       deps,
       confirmedPayment(
@@ -220,9 +225,8 @@ async function readEvidence(
     const { rows, complete } = await (orders ?? new SingleOrderLookup(deps)).find(payment);
     return { ...orderEvidence(rows, acceptedAmounts(payment)), complete };
   } catch (error) {
-    if (!(error instanceof PayonUnavailableError || error instanceof PayonRejectedError)) {
-      throw error;
-    }
+    // A read PAYON refused or did not answer (whichever way) says nothing: cannot tell.
+    if (!isPayonFault(error)) throw error;
     count(deps.metrics, 'payon.ordersUnreadable');
     deps.logger.warn("PAYON's orders list could not be read; nothing is concluded from it", {
       txId: payment.txId,

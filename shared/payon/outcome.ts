@@ -4,7 +4,8 @@
  * - `not_sent`: the request never reached PAYON (no connection was made);
  * - `unknown`: PAYON may have acted (no answer, a 5xx, garbage, a refusal answered to the retry
  *   after a 401): settled only by PAYON's positive evidence, never by sending it again.
- * Anything else is not a PAYON fault (undefined).
+ * Anything else is not a PAYON fault (undefined). A read (a call that moves no money) is sorted
+ * by {@link payonReadOutcome}.
  */
 import {
   OutcomeUnknownError,
@@ -35,4 +36,18 @@ export function payonOutcome(error: unknown): PayonOutcome | undefined {
 /** Whether `error` is PAYON failing (refused, not reached, or not answering). */
 export function isPayonFault(error: unknown): error is PayonFault {
   return payonOutcome(error) !== undefined;
+}
+
+/** What a failed read means: PAYON refused it, or gave no answer to read (not sent or unknown). */
+export type PayonReadOutcome = 'refused' | 'unanswered';
+
+/**
+ * A read moves no money, so a refusal is a refusal even on the retry after a 401 (where a money
+ * move's would be `unknown`); every other PAYON fault is "no answer". Undefined: not PAYON.
+ */
+export function payonReadOutcome(error: unknown): PayonReadOutcome | undefined {
+  if (error instanceof PayonRejectedError) return 'refused';
+  const outcome = payonOutcome(error);
+  if (outcome === undefined) return undefined;
+  return outcome === 'refused' ? 'refused' : 'unanswered';
 }

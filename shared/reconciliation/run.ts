@@ -8,12 +8,12 @@
  */
 import { dayNoon } from '#shared/domain/business-day.ts';
 import { maskCardNumbers } from '#shared/domain/card.ts';
-import { type Money, moneyEquals } from '#shared/domain/money.ts';
+import type { Money } from '#shared/domain/money.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
 import type { KnownState } from '#shared/domain/payment-state.ts';
 import { ConflictError, PayonRejectedError } from '#shared/errors.ts';
 import { reconciliationEvent } from '#shared/events/envelope.ts';
-import { groupByTxId } from '#shared/payments/evidence.ts';
+import { groupByTxId, type StatusEvidence, statusEvidence } from '#shared/payments/evidence.ts';
 import { confirmedPayment, failureAfter } from '#shared/payments/sync.ts';
 import { atLocalTime } from '#shared/payon/answers.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
@@ -390,17 +390,19 @@ function historyIncomplete(walk: NonNullable<ReconciliationReport['walk']>): Ver
 }
 
 /**
- * A payment of the day PAYON's history did not show: only a confirmed one is a difference, and
- * only if PAYON's status does not know it either (it may be in the history of another day).
+ * What PAYON's status says of the payment ({@link statusEvidence}, as sync reads it), or undefined
+ * (counted `unanswered`) when PAYON fails the read.
  */
-/** PAYON's status of the payment, or undefined (counted `unanswered`) when PAYON fails the read. */
 async function statusOrNone(
   deps: ReconcileDeps,
   payment: Payment,
   counts: ReconciliationCounts,
-): Promise<Awaited<ReturnType<ReconcileDeps['payon']['transactionStatus']>> | undefined> {
+): Promise<StatusEvidence | undefined> {
   try {
-    return await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount });
+    return statusEvidence(
+      await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount }),
+      payment.amount,
+    );
   } catch (error) {
     if (!isPayonFault(error)) throw error;
     count(deps.metrics, 'reconciliation.unreadable');
@@ -409,6 +411,10 @@ async function statusOrNone(
   }
 }
 
+/**
+ * A payment of the day PAYON's history did not show: only a confirmed one is a difference, and
+ * only if PAYON's status does not know it either (it may be in the history of another day).
+ */
 async function confirmUnseen(
   deps: ReconcileDeps,
   payment: Payment,
@@ -425,9 +431,7 @@ async function confirmUnseen(
       detail: "PAYON's history did not show it and its status could not be read",
     };
   }
-  if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
-    return { kind: 'matched' };
-  }
+  if (status.kind === 'confirmed') return { kind: 'matched' };
   // Not in the part of the history that was read: it may be on a page that was not.
   return historyComplete ? verdict : { kind: 'pending' };
 }
@@ -489,8 +493,10 @@ async function act(
 
 /**
  * PAYON's history lists only declined attempts for a payment: its status pull decides
- * (DEFAULTS.md). A read PAYON refuses or cannot answer leaves the payment pending (one failed
- * probe of that payment; the run goes on).
+ * (DEFAULTS.md), read as sync reads it ({@link statusEvidence}): only 302/9999 can make a waiting
+ * payment FAILED (past its expiry and grace); a `txStCd` this product does not know cannot tell,
+ * and `COMPLETE` for another amount is an `amount_differs`. A read PAYON refuses or cannot answer
+ * leaves the payment pending (one failed probe of that payment; the run goes on).
  */
 async function askStatus(
   deps: ReconcileDeps,
@@ -504,10 +510,28 @@ async function askStatus(
     state === 'PENDING' || (state === 'UNKNOWN' && payment.snapshot.operation === 'register');
   const status = await statusOrNone(deps, payment, counts);
   if (status === undefined) return verdict;
-  if (status.found && status.signal === 'confirmed' && moneyEquals(status.amount, payment.amount)) {
+  if (status.kind === 'confirmed') {
     return waiting
       ? { kind: 'heal', to: paid, reason: `PAYON status ${status.statusCode} for the same amount` }
       : { kind: 'matched' };
+  }
+  if (status.kind === 'other_amount') {
+    // Never a confirmation, and never a failure: a difference for an operator.
+    return {
+      kind: 'exception',
+      difference: 'amount_differs',
+      detail: `${verdict.reason}; its status confirms ${status.amount.minor} ${status.amount.currency}, the payment is ${payment.amount.minor} ${payment.amount.currency}`,
+    };
+  }
+  if (status.kind === 'cannot_tell') {
+    // A txStCd this product does not know says nothing: never FAILED on it.
+    return waiting
+      ? { kind: 'pending' }
+      : {
+          kind: 'exception',
+          difference: 'status_differs',
+          detail: `${verdict.reason}; its status answers ${status.statusCode}, which does not confirm it`,
+        };
   }
   if (waiting) {
     return deps.clock() >= failureAfter(deps, payment)

@@ -6,7 +6,7 @@ import {
   PayonUnavailableError,
   ServiceUnavailableError,
 } from '#shared/errors.ts';
-import { isPayonFault, payonOutcome } from '#shared/payon/outcome.ts';
+import { isPayonFault, payonOutcome, payonReadOutcome } from '#shared/payon/outcome.ts';
 
 const afterRetry = () => {
   const error = new PayonRejectedError('3003', 'duplicate', '/pg/refund');
@@ -35,6 +35,26 @@ describe('what a failed PAYON call means for money (one place)', () => {
     ['a bug', new TypeError('x is undefined'), undefined],
   ] as const)('%s: %s', (_, error, outcome) => {
     expect(payonOutcome(error)).toBe(outcome);
+    expect(isPayonFault(error)).toBe(outcome !== undefined);
+  });
+});
+
+describe('what a failed PAYON read means (it moves no money)', () => {
+  it.each([
+    ['a refusal', new PayonRejectedError('3003', 'no', '/pg/orders'), 'refused'],
+    ['a refusal answered to the retry after a 401', afterRetry(), 'refused'],
+    [
+      '401 twice',
+      new ServiceUnavailableError('payon_credentials_rejected', 'check the secret'),
+      'refused',
+    ],
+    ['no connection made', new PayonUnavailableError('refused', '/pg/orders', false), 'unanswered'],
+    ['a 5xx or garbage', new PayonUnavailableError('5xx', '/pg/orders', true), 'unanswered'],
+    ['no answer', new OutcomeUnknownError('timeout', '/pg/orders'), 'unanswered'],
+    ['a store conflict', new ConflictError('payment_state_conflict', 'moved'), undefined],
+    ['a bug', new TypeError('x is undefined'), undefined],
+  ] as const)('%s: %s', (_, error, outcome) => {
+    expect(payonReadOutcome(error)).toBe(outcome);
     expect(isPayonFault(error)).toBe(outcome !== undefined);
   });
 });
