@@ -39,13 +39,20 @@ import type {
 } from '#shared/payon/types.ts';
 import type { MerchantTerminal } from '#shared/payon/wire.ts';
 import {
+  type BindingAnswer,
   bindingSchema,
+  type CreatedBindingAnswer,
   createdBindingSchema,
   envelopeSchema,
+  type MoneyMoveAnswer,
   moneyMoveSchema,
+  type OrderRowAnswer,
   orderRowSchema,
+  type ReconciliationItemAnswer,
+  type RegistrationAnswer,
   reconciliationItemSchema,
   registrationSchema,
+  type StatusAnswer,
   statusSchema,
 } from '#shared/payon/wire-answers.ts';
 
@@ -165,7 +172,11 @@ export function shortClientId(clientId: string, ids: MerchantTerminal): string {
 // Assumed (docs/payon-assumptions.md A12).
 export function readRegisteredOrder(json: unknown, path: string, txId: string): RegisteredOrder {
   // Assumed shape (DEFAULTS.md "Order registration"): PAYON documents no response.
-  const data = parseWith(registrationSchema, payload(successObject(json, path)), path);
+  const data: RegistrationAnswer = parseWith(
+    registrationSchema,
+    payload(successObject(json, path)),
+    path,
+  );
   if (data.txId !== undefined && data.txId !== txId) {
     throw garbage(path, `txId ${data.txId} is not the one registered`);
   }
@@ -184,7 +195,11 @@ export function readRegisteredOrder(json: unknown, path: string, txId: string): 
 // Assumed (docs/payon-assumptions.md A23).
 /** Reversal, refund and (undocumented, read alike) pre-auth completion answers. */
 export function readMoneyMove(json: unknown, path: string, txId: string): MoneyMoveResult {
-  const data = parseWith(moneyMoveSchema, payload(successObject(json, path)), path);
+  const data: MoneyMoveAnswer = parseWith(
+    moneyMoveSchema,
+    payload(successObject(json, path)),
+    path,
+  );
   const { amount, approvalDate } = data;
   return {
     // The documented example echoes another txId ("2435", SPEC §20.12): the request's is kept.
@@ -222,7 +237,7 @@ export function readTransactionStatus(
   }
   const body = successObject(json, path);
   if (!isObject(body.resultData)) throw garbage(path, 'resultData is missing');
-  const data = parseWith(statusSchema, body.resultData, path);
+  const data: StatusAnswer = parseWith(statusSchema, body.resultData, path);
   if (data.tracNo !== undefined && data.tracNo !== txId) {
     throw garbage(path, `tracNo ${data.tracNo} is not the txId asked for`);
   }
@@ -270,7 +285,7 @@ export function readOrders(
 }
 
 function readOrder(item: unknown, path: string, input: ListOrdersInput, log?: Log): OrderRecord {
-  const o = parseWith(orderRowSchema, item, path);
+  const o: OrderRowAnswer = parseWith(orderRowSchema, item, path);
   const { apprDttm, tracNo } = o;
   const resultCode = o.resultCd ?? o.resultCode;
   return {
@@ -322,7 +337,11 @@ export function readCreatedBinding(
   ids: MerchantTerminal,
   clientId: string,
 ): CreatedBinding {
-  const data = parseWith(createdBindingSchema, payload(successObject(json, path)), path);
+  const data: CreatedBindingAnswer = parseWith(
+    createdBindingSchema,
+    payload(successObject(json, path)),
+    path,
+  );
   if (data.clientId !== undefined && shortClientId(data.clientId, ids) !== clientId) {
     throw garbage(path, 'clientId is not the customer asked for');
   }
@@ -343,7 +362,7 @@ export function readBindings(
 ): BindingRecord[] {
   return successArray(json, path).map((item) => {
     // `pin` (an opaque stored blob, SPEC §9.8) is deliberately not read.
-    const b = parseWith(bindingSchema, item, path);
+    const b: BindingAnswer = parseWith(bindingSchema, item, path);
     const { txDt } = b;
     return {
       bindingId: b.bindingId,
@@ -375,7 +394,7 @@ export function readReconciliation(
 ): ReconciliationResult[] {
   const currencyByTx = new Map(items.map((i) => [i.txId, i.grandTotal.currency]));
   return successArray(json, path).map((item) => {
-    const r = parseWith(reconciliationItemSchema, item, path);
+    const r: ReconciliationItemAnswer = parseWith(reconciliationItemSchema, item, path);
     const { code, message } = readEnvelope(item as Json);
     if (code === undefined) throw garbage(path, `item ${r.txId} has no resultCode`);
     const { grandToTAmt } = r;
