@@ -113,7 +113,14 @@ function list(context: Context, key: ContextKey): string[] {
     .filter(Boolean);
 }
 
-function integer(context: Context, key: ContextKey, min: number, max: number, fallback: number) {
+/** The range an integer context value must be in, and its value when not given. */
+interface IntegerRange {
+  readonly min: number;
+  readonly max: number;
+  readonly fallback: number;
+}
+
+function integer(context: Context, key: ContextKey, { min, max, fallback }: IntegerRange) {
   const value = text(context, key);
   if (value === undefined) return fallback;
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
@@ -146,19 +153,28 @@ export const DEFAULT_THROTTLES = {
 /** A rate and burst pair from two context keys, each within API Gateway's account limits. */
 function throttle(
   context: Context,
-  rateKey: ContextKey,
-  burstKey: ContextKey,
+  keys: { readonly rate: ContextKey; readonly burst: ContextKey },
   fallback: Throttle,
 ): Throttle {
   return {
-    rateLimit: integer(context, rateKey, 1, MAX_RATE, fallback.rateLimit),
-    burstLimit: integer(context, burstKey, 1, MAX_BURST, fallback.burstLimit),
+    rateLimit: integer(context, keys.rate, { min: 1, max: MAX_RATE, fallback: fallback.rateLimit }),
+    burstLimit: integer(context, keys.burst, {
+      min: 1,
+      max: MAX_BURST,
+      fallback: fallback.burstLimit,
+    }),
   };
 }
 
 /** An integer context value, or undefined when not given (the function's own default applies). */
-function optionalInteger(context: Context, key: ContextKey, min: number, max: number) {
-  return text(context, key) === undefined ? undefined : integer(context, key, min, max, min);
+function optionalInteger(
+  context: Context,
+  key: ContextKey,
+  range: { readonly min: number; readonly max: number },
+) {
+  return text(context, key) === undefined
+    ? undefined
+    : integer(context, key, { ...range, fallback: range.min });
 }
 
 function origin(key: ContextKey, value: string, allowLocalHttp: boolean): string {
@@ -260,31 +276,31 @@ export function readStackConfig(context: Context): StackConfig {
       origin('returnUrlOrigins', o, !production),
     ),
     notifySourceCidrs: list(context, 'notifySourceCidrs'),
-    bindingRateLimit: optionalInteger(context, 'bindingRateLimit', 1, 1_000),
-    reconcileBatchSize: optionalInteger(context, 'reconcileBatchSize', 1, 1_000),
-    failureGraceMinutes: optionalInteger(context, 'failureGraceMinutes', 0, 1_440),
-    txIdLeadingDigit: optionalInteger(context, 'txIdLeadingDigit', 1, 9),
+    bindingRateLimit: optionalInteger(context, 'bindingRateLimit', { min: 1, max: 1_000 }),
+    reconcileBatchSize: optionalInteger(context, 'reconcileBatchSize', { min: 1, max: 1_000 }),
+    failureGraceMinutes: optionalInteger(context, 'failureGraceMinutes', { min: 0, max: 1_440 }),
+    txIdLeadingDigit: optionalInteger(context, 'txIdLeadingDigit', { min: 1, max: 9 }),
     throttle: throttle(
       context,
-      'throttleRateLimit',
-      'throttleBurstLimit',
+      { rate: 'throttleRateLimit', burst: 'throttleBurstLimit' },
       DEFAULT_THROTTLES.merchant,
     ),
     routeThrottles: {
       webhook: throttle(
         context,
-        'webhookThrottleRate',
-        'webhookThrottleBurst',
+        { rate: 'webhookThrottleRate', burst: 'webhookThrottleBurst' },
         DEFAULT_THROTTLES.webhook,
       ),
       return: throttle(
         context,
-        'returnThrottleRate',
-        'returnThrottleBurst',
+        { rate: 'returnThrottleRate', burst: 'returnThrottleBurst' },
         DEFAULT_THROTTLES.return,
       ),
     },
-    moneyReservedConcurrency: optionalInteger(context, 'moneyReservedConcurrency', 1, 1_000),
+    moneyReservedConcurrency: optionalInteger(context, 'moneyReservedConcurrency', {
+      min: 1,
+      max: 1_000,
+    }),
     fixedEgress: flag(context, 'fixedEgress'),
     khrEnabled: flag(context, 'khrEnabled'),
     alarmEmail,

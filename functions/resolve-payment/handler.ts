@@ -6,5 +6,5 @@ import { resolvePayment } from './resolve-payment.ts';
 import { resolvePaymentRoute } from './route.ts';
 
 export const handler = apiHandler(resolvePaymentRoute, dependencies, async ({ path, body }, deps) =>
-  json(200, paymentView(await resolvePayment(deps, path.id, body.outcome, body.reason))),
+  json(200, paymentView(await resolvePayment(deps, path.id, body))),
 );

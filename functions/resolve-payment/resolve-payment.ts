@@ -15,9 +15,9 @@ export type ResolveDeps = Pick<Dependencies, 'payments' | 'clock' | 'logger' | '
 export async function resolvePayment(
   deps: ResolveDeps,
   txId: string,
-  outcome: Resolution,
-  reason: string,
+  verdict: { readonly outcome: Resolution; readonly reason: string },
 ): Promise<Payment> {
+  const { outcome, reason } = verdict;
   const payment = await loadPayment(deps, txId);
   const { snapshot } = payment;
   if (snapshot.state !== 'UNKNOWN') {
@@ -26,7 +26,11 @@ export async function resolvePayment(
       `only a payment whose outcome is UNKNOWN is resolved by an operator; payment ${txId} is ${snapshot.state}`,
     );
   }
-  const resolved = resolveByOperator(payment, outcome, reason.trim(), deps.clock());
+  const resolved = resolveByOperator(payment, {
+    outcome,
+    reason: reason.trim(),
+    now: deps.clock(),
+  });
   await deps.payments.update(resolved);
   count(deps.metrics, 'payments.resolvedByOperator');
   // The audit line: what was resolved and how; the reason stays in the payment's history.

@@ -84,7 +84,11 @@ export async function createBinding(
   const deactivated =
     after === undefined
       ? []
-      : await deactivateMissing(deps, clientId, after, before, binding.bindingId);
+      : await deactivateMissing(deps, clientId, {
+          listed: after,
+          before,
+          keep: binding.bindingId,
+        });
   return { binding, deactivated };
 }
 
@@ -97,7 +101,7 @@ export async function listBindings(
   clientId: string,
 ): Promise<{ bindings: Binding[]; pinVerification: boolean | undefined }> {
   const listed = await deps.payon.listBindings(clientId);
-  await deactivateMissing(deps, clientId, listed, undefined, undefined);
+  await deactivateMissing(deps, clientId, { listed });
   const pinVerification = listed.find((b) => b.pinVerification !== undefined)?.pinVerification;
   return { bindings: await deps.bindings.list(clientId), pinVerification };
 }
@@ -135,7 +139,11 @@ export async function unbind(
   const binding = await deps.bindings.get(clientId, bindingId);
   if (!binding) throw new NotFoundError(`customer ${clientId} has no binding ${bindingId}`);
   if (binding.status === 'unbound') return binding;
-  const next = withStatus(binding, 'unbound', 'unbound by the merchant', deps.clock());
+  const next = withStatus(binding, {
+    status: 'unbound',
+    reason: 'unbound by the merchant',
+    at: deps.clock(),
+  });
   await deps.bindings.save(next, bindingEvent(next, 'binding.unbound', deps.events.stage));
   const others = (await deps.bindings.list(clientId)).filter((b) => b.status === 'active');
   const customer = await deps.bindings.customer(clientId);
@@ -195,13 +203,21 @@ async function payonList(
   }
 }
 
+/**
+ * Deactivates the customer's active bindings that PAYON's list (`listed`) no longer shows, except
+ * `keep` (the one just created); one that `before` (the list read before creating) still showed
+ * was replaced by the new card (PAYON keeps one per card).
+ */
 async function deactivateMissing(
   deps: BindingDeps,
   clientId: string,
-  listed: readonly BindingRecord[],
-  before: readonly BindingRecord[] | undefined,
-  keep: string | undefined,
+  lists: {
+    readonly listed: readonly BindingRecord[];
+    readonly before?: readonly BindingRecord[] | undefined;
+    readonly keep?: string | undefined;
+  },
 ): Promise<Binding[]> {
+  const { listed, before, keep } = lists;
   const present = new Set(listed.map((b) => b.bindingId));
   const wasListed = new Set((before ?? []).map((b) => b.bindingId));
   const gone = (await deps.bindings.list(clientId)).filter(
@@ -213,7 +229,7 @@ async function deactivateMissing(
       keep !== undefined && wasListed.has(binding.bindingId)
         ? DEACTIVATION_REASONS.rebound
         : DEACTIVATION_REASONS.unlisted;
-    const next = withStatus(binding, 'deactivated', reason, deps.clock());
+    const next = withStatus(binding, { status: 'deactivated', reason, at: deps.clock() });
     await deps.bindings.save(next, bindingEvent(next, 'binding.deactivated', deps.events.stage));
     deactivated.push(next);
   }

@@ -181,9 +181,7 @@ class Reader {
 
   integer(
     name: EnvironmentVariable,
-    min: number,
-    max: number,
-    fallback: number,
+    { min, max, fallback }: { min: number; max: number; fallback: number },
   ): number | undefined {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -264,10 +262,14 @@ export function loadConfig(env: Env): Config {
   const override = read.url('PAYON_BASE_URL', environment !== 'TEST');
   const badPort = override === undefined ? undefined : badPortProblem('PAYON_BASE_URL', override);
   if (badPort !== undefined) read.problems.push(badPort);
-  const timeoutMs = read.integer('PAYON_TIMEOUT_MS', 500, 30_000, 8_000);
+  const timeoutMs = read.integer('PAYON_TIMEOUT_MS', { min: 500, max: 30_000, fallback: 8_000 });
   const rsaPadding = read.oneOf('PAYON_RSA_PADDING', RSA_PADDINGS, 'pkcs1');
   const authHeader = read.optionalString('PAYON_AUTH_HEADER', /^[A-Za-z0-9-]{1,64}$/);
-  const ttlSeconds = read.integer('SECRET_CACHE_TTL_SECONDS', 0, 3_600, 300);
+  const ttlSeconds = read.integer('SECRET_CACHE_TTL_SECONDS', {
+    min: 0,
+    max: 3_600,
+    fallback: 300,
+  });
   const createBinding = read.oneOf(
     'PAYON_CREATE_BINDING_PATH',
     CREATE_BINDING_PATHS,
@@ -277,10 +279,22 @@ export function loadConfig(env: Env): Config {
     read.optionalString('PAYON_PIN_VERIFICATION_PATH', /^\/pg(\/[A-Za-z0-9_-]+)+$/) ??
     '/pg/binding/pinVerification';
   const tableName = read.string('TABLE_NAME', /^[A-Za-z0-9_.-]{3,255}$/);
-  const idempotencyTtlHours = read.integer('IDEMPOTENCY_TTL_HOURS', 24, 744, 24);
-  const orderExpiryMinutes = read.integer('ORDER_EXPIRY_MINUTES', 1, 1_440, 15);
-  const failureGraceMinutes = read.integer('FAILURE_GRACE_MINUTES', 0, 1_440, 10);
-  const txIdLeadingDigit = read.integer('TXID_LEADING_DIGIT', 1, 9, 1);
+  const idempotencyTtlHours = read.integer('IDEMPOTENCY_TTL_HOURS', {
+    min: 24,
+    max: 744,
+    fallback: 24,
+  });
+  const orderExpiryMinutes = read.integer('ORDER_EXPIRY_MINUTES', {
+    min: 1,
+    max: 1_440,
+    fallback: 15,
+  });
+  const failureGraceMinutes = read.integer('FAILURE_GRACE_MINUTES', {
+    min: 0,
+    max: 1_440,
+    fallback: 10,
+  });
+  const txIdLeadingDigit = read.integer('TXID_LEADING_DIGIT', { min: 1, max: 9, fallback: 1 });
   const returnUrlOrigins = read.origins('RETURN_URL_ORIGINS');
   const khrEnabled = read.oneOf('KHR_ENABLED', ['true', 'false'] as const, 'false');
   const returnFallbackUrl =
@@ -293,8 +307,12 @@ export function loadConfig(env: Env): Config {
     /^[A-Za-z0-9_:-]{1,170}$/,
   );
   const sourceCidrs = read.cidrs('NOTIFY_SOURCE_CIDRS');
-  const reconcileBatchSize = read.integer('RECONCILE_BATCH_SIZE', 1, 1_000, 100);
-  const bindingRateLimit = read.integer('BINDING_RATE_LIMIT', 1, 1_000, 10);
+  const reconcileBatchSize = read.integer('RECONCILE_BATCH_SIZE', {
+    min: 1,
+    max: 1_000,
+    fallback: 100,
+  });
+  const bindingRateLimit = read.integer('BINDING_RATE_LIMIT', { min: 1, max: 1_000, fallback: 10 });
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
     ['rsa', 'plain'] as const,

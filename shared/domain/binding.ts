@@ -71,7 +71,10 @@ export function bindingView(b: Binding): BindingView {
 }
 
 /** The binding moved to `status` (a new version). */
-export function withStatus(b: Binding, status: BindingStatus, reason: string, at: Date): Binding {
+export function withStatus(
+  b: Binding,
+  { status, reason, at }: { status: BindingStatus; reason: string; at: Date },
+): Binding {
   return {
     ...b,
     status,

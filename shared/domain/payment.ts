@@ -153,14 +153,19 @@ type Changes = Partial<
 /** First status-sync probe after a payment starts waiting on PAYON (Hyperswitch: +60 s). */
 export const FIRST_SYNC_DELAY_MS = 60_000;
 
+/** A change of state, as the payment's history records it. */
+interface StateChange {
+  readonly next: StateSnapshot;
+  readonly source: ChangeSource;
+  readonly reason: string;
+  readonly now: Date;
+  readonly changes?: Changes;
+  readonly resolvedBy?: HistoryEntry['resolvedBy'];
+}
+
 function withState(
   payment: Payment,
-  next: StateSnapshot,
-  source: ChangeSource,
-  reason: string,
-  now: Date,
-  changes: Changes,
-  extra: Pick<HistoryEntry, 'resolvedBy'> = {},
+  { next, source, reason, now, changes = {}, resolvedBy }: StateChange,
 ): Payment {
   const at = now.toISOString();
   // A FAILED payment concluded from PAYON's answers is still asked until its schedule ends: PAYON
@@ -183,7 +188,14 @@ function withState(
     escalatedAt: undefined,
     history: [
       ...payment.history,
-      { at, from: payment.snapshot.state, to: next.state, source, reason, ...extra },
+      {
+        at,
+        from: payment.snapshot.state,
+        to: next.state,
+        source,
+        reason,
+        ...(resolvedBy ? { resolvedBy } : {}),
+      },
     ],
   };
 }
@@ -205,7 +217,7 @@ export function transition(
   changes: Changes = {},
 ): Payment {
   assertTransition(payment.snapshot, to);
-  return withState(payment, { state: to }, source, reason, now, changes);
+  return withState(payment, { next: { state: to }, source, reason, now, changes });
 }
 
 /** Our money move's outcome is unknown: the payment waits for PAYON to tell (never re-sent). */
@@ -216,14 +228,13 @@ export function markUnknown(
   now: Date,
   changes: Changes = {},
 ): Payment {
-  return withState(
-    payment,
-    enterUnknown(payment.snapshot, operation),
-    'payon',
+  return withState(payment, {
+    next: enterUnknown(payment.snapshot, operation),
+    source: 'payon',
     reason,
     now,
     changes,
-  );
+  });
 }
 
 /**
@@ -281,10 +292,9 @@ export function resolutionTarget(
  */
 export function resolveByOperator(
   payment: Payment,
-  outcome: Resolution,
-  reason: string,
-  now: Date,
+  verdict: { readonly outcome: Resolution; readonly reason: string; readonly now: Date },
 ): Payment {
+  const { outcome, reason, now } = verdict;
   const { snapshot } = payment;
   if (snapshot.state !== 'UNKNOWN') {
     throw new InvalidTransitionError(
@@ -294,15 +304,14 @@ export function resolveByOperator(
   const to = resolutionTarget(snapshot, outcome);
   assertTransition(snapshot, to);
   const undoCapture = snapshot.operation === 'capture' && outcome === 'did_not_happen';
-  return withState(
-    payment,
-    { state: to },
-    'operator',
+  return withState(payment, {
+    next: { state: to },
+    source: 'operator',
     reason,
     now,
-    undoCapture ? { capturedAmount: undefined } : {},
-    { resolvedBy: 'operator' },
-  );
+    changes: undoCapture ? { capturedAmount: undefined } : {},
+    resolvedBy: 'operator',
+  });
 }
 
 /** The payment as the merchant's API shows it. */

@@ -21,11 +21,7 @@ import { isPayonFault } from '#shared/payon/outcome.ts';
 import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { count } from '#shared/runtime/metrics.ts';
-import type {
-  Notification,
-  NotificationRef,
-  NotificationStatus,
-} from '#shared/store/notifications.ts';
+import type { NotificationRef, NotificationStatus } from '#shared/store/notifications.ts';
 
 export type ConfirmDeps = SyncDeps & Pick<Dependencies, 'notifications'>;
 
@@ -45,6 +41,36 @@ export const UNCONFIRMED_CLAIM_CHECKS = 3;
 export type ConfirmResult =
   | { readonly status: NotificationStatus; readonly note: string }
   | { readonly status: 'skipped'; readonly note: string };
+
+/**
+ * What to do with a push: settle it with a status, or look again later (and, once its schedule is
+ * over, settle it as `giveUpAs`).
+ */
+type Decision =
+  | { readonly kind: 'settle'; readonly status: NotificationStatus; readonly note: string }
+  | {
+      readonly kind: 'again';
+      readonly status: NotificationStatus;
+      readonly note: string;
+      readonly giveUpAs: NotificationStatus;
+    };
+
+const settle = (status: NotificationStatus, note: string): Decision => ({
+  kind: 'settle',
+  status,
+  note,
+});
+
+const again = (
+  status: NotificationStatus,
+  note: string,
+  giveUpAs: NotificationStatus,
+): Decision => ({
+  kind: 'again',
+  status,
+  note,
+  giveUpAs,
+});
 
 const PAID: readonly PaymentState[] = ['AUTHORIZED', 'SUCCEEDED', 'CANCELLED', 'REFUNDED'];
 
@@ -88,14 +114,21 @@ export async function confirmNotification(
         notificationId: notification.id,
       });
     }
-    await deps.notifications.record(notification, status, note, undefined);
+    await deps.notifications.record(notification, { status, note });
     return { status, note };
   };
-  const later = async (status: NotificationStatus, note: string, give: NotificationStatus) => {
+  /** Carries out a decision: settles the push, or leaves it due again on its schedule. */
+  const apply = async (decision: Decision): Promise<ConfirmResult> => {
+    if (decision.kind === 'settle') return finish(decision.status, decision.note);
     const at = retryAt(notification.attempts);
-    if (at === undefined)
-      return finish(give, `${note}; gave up after ${notification.attempts + 1} attempts`);
-    await deps.notifications.record(notification, status, note, at);
+    if (at === undefined) {
+      return finish(
+        decision.giveUpAs,
+        `${decision.note}; gave up after ${notification.attempts + 1} attempts`,
+      );
+    }
+    const { status, note } = decision;
+    await deps.notifications.record(notification, { status, note, retryAt: at });
     return { status, note };
   };
 
@@ -105,19 +138,19 @@ export async function confirmNotification(
   try {
     const payment = await deps.payments.get(notification.txId);
     if (payment === undefined) {
-      return await later('waiting_payment', 'no payment with this txId yet', 'orphaned');
+      return await apply(again('waiting_payment', 'no payment with this txId yet', 'orphaned'));
     }
     const state = payment.snapshot.state;
     if (!awaitsPayon(state) && !CONCLUDED_UNPAID.includes(state as KnownState)) {
-      return await judgeSettled(deps, payment, claim, finish);
+      return await apply(await judgeSettled(deps, payment, claim));
     }
     const outcome = await syncPayment(deps, payment, { push: claim });
-    return await judge(outcome.payment, outcome.changed, claim, notification, later, finish);
+    return await apply(judge({ ...outcome, claim, attempts: notification.attempts }));
   } catch (error) {
     // PAYON refused or did not answer (a refused read tells nothing), or a writer came first.
     if (isPayonFault(error) || error instanceof ConflictError) {
       count(deps.metrics, 'notifications.retried');
-      return later('received', `could not confirm yet (${error.name})`, 'no_change');
+      return apply(again('received', `could not confirm yet (${error.name})`, 'no_change'));
     }
     // Anything else (an answer nothing could read, a store fault): counted and backed off like
     // the rest, so that one push never blocks the others. If the store is down, this throws.
@@ -129,7 +162,7 @@ export async function confirmNotification(
       message: error instanceof Error ? maskCardNumbers(error.message).slice(0, 300) : '',
     });
     try {
-      return await later('received', `could not confirm (${name})`, 'no_change');
+      return await apply(again('received', `could not confirm (${name})`, 'no_change'));
     } catch {
       throw error;
     }
@@ -146,49 +179,49 @@ async function judgeSettled(
   deps: ConfirmDeps,
   payment: Payment,
   claim: PushClaim,
-  finish: (s: NotificationStatus, note: string) => Promise<ConfirmResult>,
-): Promise<ConfirmResult> {
+): Promise<Decision> {
   const state = payment.snapshot.state;
   const verdict = verdictOnSettled(claim, state);
-  if (verdict !== 'disagreed') return finish(verdict, `the payment is already ${state}`);
+  if (verdict !== 'disagreed') return settle(verdict, `the payment is already ${state}`);
   const status = await deps.payon.transactionStatus({
     txId: payment.txId,
     amount: payment.amount,
   });
   const confirmed = status.found && status.signal === 'confirmed';
   if (claim === 'claims_failure' && confirmed) {
-    return finish(
+    return settle(
       'no_change',
       `the payment is already ${state}; PAYON's status confirms it, so the 9999 was an earlier declined attempt`,
     );
   }
-  return finish(
+  return settle(
     'disagreed',
     `the payment is ${state}; PAYON's status ${confirmed ? 'confirms it' : 'finds no successful transaction'}`,
   );
 }
 
-async function judge(
-  payment: Payment,
-  changed: boolean,
-  claim: PushClaim,
-  notification: Notification,
-  later: (s: NotificationStatus, note: string, give: NotificationStatus) => Promise<ConfirmResult>,
-  finish: (s: NotificationStatus, note: string) => Promise<ConfirmResult>,
-): Promise<ConfirmResult> {
+/** What a push means once its payment has been synced with PAYON. */
+function judge(synced: {
+  readonly payment: Payment;
+  readonly changed: boolean;
+  readonly claim: PushClaim;
+  /** How often this push was looked at before. */
+  readonly attempts: number;
+}): Decision {
+  const { payment, changed, claim, attempts } = synced;
   const state = payment.snapshot.state;
-  if (claim === 'not_confirmed') return finish('no_change', `unknown resultCode; payment ${state}`);
+  if (claim === 'not_confirmed') return settle('no_change', `unknown resultCode; payment ${state}`);
   if (changed && !awaitsPayon(state)) {
-    return finish(verdictOnSettled(claim, state), `PAYON's answer made the payment ${state}`);
+    return settle(verdictOnSettled(claim, state), `PAYON's answer made the payment ${state}`);
   }
   if (claim === 'claims_failure' && (state === 'FAILED' || state === 'EXPIRED')) {
-    return finish('agreed', `the payment is already ${state}`);
+    return settle('agreed', `the payment is already ${state}`);
   }
-  if (claim === 'claims_success' && notification.attempts + 1 >= UNCONFIRMED_CLAIM_CHECKS) {
-    return finish(
+  if (claim === 'claims_success' && attempts + 1 >= UNCONFIRMED_CLAIM_CHECKS) {
+    return settle(
       'disagreed',
       `PAYON's status does not confirm the claimed success (payment ${state})`,
     );
   }
-  return later('received', `PAYON does not confirm it yet (payment ${state})`, 'no_change');
+  return again('received', `PAYON does not confirm it yet (payment ${state})`, 'no_change');
 }

@@ -163,10 +163,13 @@ export class NotificationStore {
    */
   async record(
     seen: Notification,
-    status: NotificationStatus,
-    note: string,
-    retryAt: Date | undefined,
+    result: {
+      readonly status: NotificationStatus;
+      readonly note: string;
+      readonly retryAt?: Date | undefined;
+    },
   ): Promise<boolean> {
+    const { status, note, retryAt } = result;
     const settled = isSettled(status);
     try {
       await this.db.send(
