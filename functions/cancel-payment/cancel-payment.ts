@@ -1,15 +1,10 @@
 import type { Payment } from '#shared/domain/payment.ts';
 import { canStart } from '#shared/domain/payment-state.ts';
-import {
-  ConflictError,
-  OutcomeUnknownError,
-  PayonRejectedError,
-  PayonUnavailableError,
-  ServiceUnavailableError,
-} from '#shared/errors.ts';
+import { ConflictError, ServiceUnavailableError } from '#shared/errors.ts';
 import { acceptedAmounts, orderEvidence } from '#shared/payments/evidence.ts';
 import { loadPayment, type MoneyMoveDeps, move } from '#shared/payments/money-moves.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
+import { payonReadOutcome } from '#shared/payon/outcome.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 
 /** How far the settlement look-up reads PAYON's orders list before giving up (DEFAULTS.md). */
@@ -97,13 +92,11 @@ async function settlementRows(
     );
     return { rows, complete };
   } catch (error) {
-    if (
-      error instanceof PayonUnavailableError ||
-      error instanceof PayonRejectedError ||
-      error instanceof OutcomeUnknownError
-    ) {
-      return undefined;
+    // A read PAYON refused or did not answer tells nothing: "cannot tell", never "not settled".
+    // Credentials PAYON rejects twice are the merchant's to fix, and the answer says so.
+    if (payonReadOutcome(error) === undefined || error instanceof ServiceUnavailableError) {
+      throw error;
     }
-    throw error;
+    return undefined;
   }
 }

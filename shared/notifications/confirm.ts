@@ -16,6 +16,7 @@ import {
   type PaymentState,
 } from '#shared/domain/payment-state.ts';
 import { ConflictError } from '#shared/errors.ts';
+import { type StatusEvidence, statusEvidence } from '#shared/payments/evidence.ts';
 import { type SyncDeps, syncPayment } from '#shared/payments/sync.ts';
 import { isPayonFault } from '#shared/payon/outcome.ts';
 import { type PushClaim, pushClaim } from '#shared/payon/status.ts';
@@ -71,6 +72,14 @@ const again = (
   note,
   giveUpAs,
 });
+
+/** A status answer, as the note of a disagreeing push puts it. */
+const STATUS_SAYS: Readonly<Record<StatusEvidence['kind'], string>> = {
+  confirmed: 'confirms it',
+  other_amount: 'confirms another amount',
+  not_successful: 'finds no successful transaction',
+  cannot_tell: 'does not tell',
+};
 
 const PAID: readonly PaymentState[] = ['AUTHORIZED', 'SUCCEEDED', 'CANCELLED', 'REFUNDED'];
 
@@ -183,11 +192,11 @@ async function judgeSettled(
   const state = payment.snapshot.state;
   const verdict = verdictOnSettled(claim, state);
   if (verdict !== 'disagreed') return settle(verdict, `the payment is already ${state}`);
-  const status = await deps.payon.transactionStatus({
-    txId: payment.txId,
-    amount: payment.amount,
-  });
-  const confirmed = status.found && status.signal === 'confirmed';
+  const evidence = statusEvidence(
+    await deps.payon.transactionStatus({ txId: payment.txId, amount: payment.amount }),
+    payment.amount,
+  );
+  const confirmed = evidence.kind === 'confirmed';
   if (claim === 'claims_failure' && confirmed) {
     return settle(
       'no_change',
@@ -196,7 +205,7 @@ async function judgeSettled(
   }
   return settle(
     'disagreed',
-    `the payment is ${state}; PAYON's status ${confirmed ? 'confirms it' : 'finds no successful transaction'}`,
+    `the payment is ${state}; PAYON's status ${STATUS_SAYS[evidence.kind]}`,
   );
 }
 

@@ -70,6 +70,47 @@ describe('money moves settled only by PAYON positive evidence', () => {
       expect(sent('/pg/reversal')).toBe(1);
     });
 
+    it('refuses as unavailable (503, nothing sent) when PAYON refuses the orders read with a code of its own', async () => {
+      const id = await paid();
+      api.sandbox.addFault({
+        path: '/pg/orders',
+        kind: 'answer',
+        json: { resultCode: '0001', resultMsg: 'Invalid request' },
+      });
+
+      const refused = await api.call('POST', `/payments/${id}/cancel`, {
+        idempotencyKey: key(),
+        body: {},
+      });
+
+      expect(refused.status, refused.text).toBe(503);
+      expect((refused.body as { error: Body }).error.code).toBe('settlement_unknown');
+      expect(sent('/pg/reversal')).toBe(0);
+      expect((await item(id))?.state).toBe('SUCCEEDED');
+    });
+
+    it('says the credentials are rejected (503, nothing sent) when PAYON answers the orders read 401 twice', async () => {
+      const id = await paid();
+      api.sandbox.addFault({
+        path: '/pg/orders',
+        kind: 'answer',
+        status: 401,
+        text: '1',
+        times: 2,
+      });
+
+      const refused = await api.call('POST', `/payments/${id}/cancel`, {
+        idempotencyKey: key(),
+        body: {},
+      });
+
+      expect(refused.status, refused.text).toBe(503);
+      expect((refused.body as { error: Body }).error.code).toBe('payon_credentials_rejected');
+      expect(sent('/pg/orders')).toBe(2);
+      expect(sent('/pg/reversal')).toBe(0);
+      expect((await item(id))?.state).toBe('SUCCEEDED');
+    });
+
     it('refuses as unavailable when the orders list does not list the payment', async () => {
       const id = await paid();
       api.sandbox.addFault({ path: '/pg/orders', kind: 'answer', json: [] });

@@ -142,6 +142,45 @@ describe('webhook and confirmation', () => {
     expect(await api.events()).toEqual([]);
   });
 
+  it('a late 9999 for a SUCCEEDED payment whose status confirms another amount is a disagreement, never an earlier attempt', async () => {
+    const payment = await register();
+    api.sandbox.pay(payment.txId, 'approve');
+    await api.push({ txId: payment.txId, resultCode: '0000', resultMsg: 'Success' });
+    await api.settle();
+    const before = await api.deps.payments.get(payment.txId);
+    await api.events();
+    // PAYON's status, as its example spells it, for the same txId at 2.00 instead of 25.00.
+    api.sandbox.addFault({
+      path: '/pg/transaction/status',
+      kind: 'answer',
+      times: 1,
+      json: {
+        resultMsg: 'Success',
+        resultCode: '0000',
+        resultData: {
+          txDt: '20261122',
+          txStCd: 'COMPLETE',
+          trt: 'PURCHASE',
+          paymentMethod: 'CREDIT_DEBIT',
+          tracNo: payment.txId,
+          amount: 2,
+          currencyCode: 'USD',
+          apprNo: '763647',
+          apprDttm: '20261122120000',
+        },
+      },
+    });
+
+    await api.push({ txId: payment.txId, resultCode: '9999', resultMsg: 'Error' });
+    await api.settle();
+
+    expect(await api.deps.payments.get(payment.txId)).toEqual(before);
+    const late = (await notificationsOf(payment.txId)).find((n) => n.resultCode === '9999');
+    expect(late).toMatchObject({ status: 'disagreed' });
+    expect(String(late?.note)).toContain('confirms another amount');
+    expect(await api.events()).toEqual([]);
+  });
+
   it('a forged 0000 for an unpaid payment changes nothing and ends as a disagreement', async () => {
     const payment = await register();
     const before = await api.deps.payments.get(payment.txId);
