@@ -7,13 +7,16 @@ import { walkOrders } from '#shared/payon/orders-walk.ts';
 import { payonReadOutcome } from '#shared/payon/outcome.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 
-/** How far the settlement look-up reads PAYON's orders list before giving up (DEFAULTS.md). */
+/**
+ * How far the settlement look-up reads PAYON's orders list before giving up
+ * (docs/payon-assumptions.md A50).
+ */
 export const SETTLEMENT_LOOKUP = { pages: 5, pageSize: 500, ms: 5_000 } as const;
 
 /**
  * Reverses a payment before settlement (PAYON's reversal). PAYON's orders list of the payment's own
  * Cambodian day is read first (bounded): settled → refused (refund instead), not readable → refused
- * as unavailable; nothing is sent to `/pg/reversal` in either case (DEFAULTS.md "Money moves").
+ * as unavailable; nothing is sent to `/pg/reversal` in either case (docs/payon-assumptions.md A50).
  */
 export async function cancelPayment(deps: MoneyMoveDeps, txId: string): Promise<Payment> {
   const payment = await loadPayment(deps, txId);

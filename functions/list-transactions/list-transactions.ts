@@ -24,8 +24,9 @@ export async function listTransactions(
     limit: input.limit,
     ...(input.kind ? { kind: input.kind } : {}),
   });
-  // PAYON's 12-hour times are read against each payment's own creation time (DEFAULTS.md
-  // "Dates"): one batched read of the page's payments. Rows stay as PAYON listed them.
+  // PAYON's 12-hour times are read against each payment's own creation time
+  // (docs/payon-assumptions.md "Dates"): one batched read of the page's payments. Rows stay as
+  // PAYON listed them.
   const payments = await deps.payments.getMany([...new Set(rows.map((o) => o.txId))]);
   const orders = rows.map((o) => {
     const payment = payments.get(o.txId);

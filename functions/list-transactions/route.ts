@@ -37,6 +37,6 @@ export const listTransactionsRoute = defineRoute({
     tag: 'Payments',
   },
   // PAYON's order history; the page's payments are read in one batch (never written) for their
-  // creation times, which settle PAYON's 12-hour clock (DEFAULTS.md "Dates").
+  // creation times, which settle PAYON's 12-hour clock (docs/payon-assumptions.md A18).
   aws: { table: 'read', batchRead: true, merchantSecret: true },
 });

@@ -3,9 +3,9 @@ import { paymentId } from '#shared/http/schemas.ts';
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 
 /**
- * POST /payon/notifications/{token}: PAYON's push (SPEC §10), `{"txId","resultCode","resultMsg"}`.
- * Fields PAYON may add are allowed (and stored with card-like runs masked); the three it documents
- * are checked.
+ * POST /payon/notifications/{token}: PAYON's push (docs/payon-api.md#push-notification),
+ * `{"txId","resultCode","resultMsg"}`. Fields PAYON may add are allowed (and stored with card-like
+ * runs masked); the three it documents are checked.
  */
 export const payonWebhookSchemas = {
   path: z

@@ -3,7 +3,7 @@ import type { Payment } from '#shared/domain/payment.ts';
 import { UnprocessableError } from '#shared/errors.ts';
 import { loadPayment, type MoneyMoveDeps, move } from '#shared/payments/money-moves.ts';
 
-/** Refunds a payment in full; PAYON's refund has no amount (DEFAULTS.md). */
+/** Refunds a payment in full; PAYON's refund has no amount (docs/payon-assumptions.md A52). */
 export async function refundPayment(
   deps: MoneyMoveDeps,
   txId: string,

@@ -7,10 +7,10 @@ import { count } from '#shared/runtime/metrics.ts';
 export type ResolveDeps = Pick<Dependencies, 'payments' | 'clock' | 'logger' | 'metrics'>;
 
 /**
- * An operator's verdict on an UNKNOWN money move (DEFAULTS.md: what the product cannot settle from
- * PAYON's evidence is escalated, and settled by a person): `happened` takes the move's done state,
- * `did_not_happen` the state before it. Nothing is sent to PAYON; the history keeps the operator's
- * reason and the transition's event says `resolvedBy: "operator"`.
+ * An operator's verdict on an UNKNOWN money move (docs/payon-assumptions.md A49: what the product
+ * cannot settle from PAYON's evidence is escalated, and settled by a person): `happened` takes the
+ * move's done state, `did_not_happen` the state before it. Nothing is sent to PAYON; the history
+ * keeps the operator's reason and the transition's event says `resolvedBy: "operator"`.
  */
 export async function resolvePayment(
   deps: ResolveDeps,

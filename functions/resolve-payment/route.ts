@@ -5,8 +5,8 @@ import { defineRoute } from '#shared/runtime/descriptor.ts';
 
 /**
  * POST /payments/{id}/resolve — an operator settles a payment whose money move has an unknown
- * outcome, after checking with PAYON (DEFAULTS.md "UNKNOWN"). The reason is kept in the payment's
- * history: 1–500 printable characters (any script), never card data.
+ * outcome, after checking with PAYON (docs/payon-assumptions.md A49). The reason is kept in the
+ * payment's history: 1–500 printable characters (any script), never card data.
  */
 export const resolvePaymentSchemas = {
   path: paymentPath,

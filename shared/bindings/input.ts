@@ -9,11 +9,15 @@ import { containsCardNumber, luhnValid } from '#shared/domain/card.ts';
 import type { BindingMethod } from '#shared/domain/payment-method.ts';
 import { InvalidRequestError } from '#shared/errors.ts';
 
-/** How old a binding or PIN request may be, and how far ahead of our clock (ZaloPay: 15 minutes). */
+/**
+ * How old a binding or PIN request may be, and how far ahead of our clock (ZaloPay: 15 minutes).
+ */
 export const REQUEST_MAX_AGE_MS = 15 * 60_000;
 export const REQUEST_MAX_SKEW_MS = 2 * 60_000;
 
-/** A customer id; one that looks like a card number is refused before it can be echoed or stored. */
+/**
+ * A customer id; one that looks like a card number is refused before it can be echoed or stored.
+ */
 export const clientId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
@@ -79,10 +83,14 @@ export const card = z
   });
 export type CardRequest = z.output<typeof card>;
 
-/** PAYON's own cards: 16 digits, BIN 101049, and not Luhn numbers (SPEC §13). */
+/**
+ * PAYON's own cards: 16 digits, BIN 101049, and not Luhn numbers (docs/payon-api.md#test-cards).
+ */
 export const PAYON_CARD = /^101049\d{10}$/;
 
-/** The card number's check for its payment method: Luhn for credit/debit, PAYON's form for PAYON. */
+/**
+ * The card number's check for its payment method: Luhn for credit/debit, PAYON's form for PAYON.
+ */
 export function cardNumberProblem(
   number: string,
   paymentMethod: BindingMethod,

@@ -2,7 +2,8 @@
  * Saved cards (PAYON "binding"): create (optionally paying at once), list, PIN, PIN verification,
  * unbind. Card data goes to PAYON and nowhere else; the product keeps each binding's status itself
  * because PAYON has no unbind and silently deactivates an older binding of the same card
- * (DEFAULTS.md: detected by comparing PAYON's list before and after). Every change is an event.
+ * (docs/payon-assumptions.md A42: detected by comparing PAYON's list before and after). Every
+ * change is an event.
  */
 
 import type { CardRequest } from '#shared/bindings/input.ts';

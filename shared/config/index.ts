@@ -16,19 +16,24 @@ import { ConfigurationError } from '#shared/errors.ts';
 import { badPortProblem } from '#shared/payon/bad-ports.ts';
 
 // Assumed (docs/payon-assumptions.md A5): the ports of PAYON's links.
-/** PAYON's environments and their base URLs (SPEC §3.1; the ports are those of PAYON's links). */
+/** PAYON's environments and their base URLs (docs/payon-api.md#environments; A5). */
 export const PAYON_BASE_URLS = {
   TEST: 'http://pgtest.payon.com.kh:36605',
   PRODUCTION: 'https://pg.payon.com.kh:35505',
 } as const;
 export type PayonEnvironment = keyof typeof PAYON_BASE_URLS;
 
-/** Create Binding's documented path, and the one its own example posts to (SPEC §20.1). */
+/**
+ * Create Binding's documented path, and the one its own example posts to
+ * (docs/payon-api.md#create-binding; A13).
+ */
 export const CREATE_BINDING_PATHS = ['/pg/binding/register', '/pg/createBinding'] as const;
 export type CreateBindingPath = (typeof CREATE_BINDING_PATHS)[number];
 
 export interface Config {
-  /** Deployment stage (`dev`, `prod`, ...): names the secret and the resources of one deployment. */
+  /**
+   * Deployment stage (`dev`, `prod`, ...): names the secret and the resources of one deployment.
+   */
   readonly stage: string;
   readonly payon: {
     readonly environment: PayonEnvironment;
@@ -36,11 +41,17 @@ export interface Config {
     readonly baseUrl: string;
     /** Time allowed for one HTTP call to PAYON, in milliseconds. */
     readonly timeoutMs: number;
-    /** Padding of RSA-encrypted PINs (DEFAULTS.md: PKCS#1 v1.5 unless PAYON says otherwise). */
+    /**
+     * Padding of RSA-encrypted PINs (docs/payon-assumptions.md A4: PKCS#1 v1.5 unless PAYON says
+     * otherwise).
+     */
     readonly rsaPadding: RsaPadding;
-    /** Header that carries the API key on every call, or undefined for none (DEFAULTS.md). */
+    /**
+     * Header that carries the API key on every call, or undefined for none
+     * (docs/payon-assumptions.md A6).
+     */
     readonly authHeader: string | undefined;
-    /** Paths PAYON documents ambiguously or not at all (DEFAULTS.md). */
+    /** Paths PAYON documents ambiguously or not at all (docs/payon-assumptions.md A13, A15). */
     readonly paths: {
       readonly createBinding: CreateBindingPath;
       readonly pinVerification: string;
@@ -55,11 +66,13 @@ export interface Config {
   readonly payments: {
     /** How long an Idempotency-Key is remembered. */
     readonly idempotencyTtlSeconds: number;
-    /** An order not paid within this time is expired (DEFAULTS.md: 15 minutes). */
+    /**
+     * An order not paid within this time is expired (docs/payon-assumptions.md A31: 15 minutes).
+     */
     readonly orderExpiryMinutes: number;
     /**
-     * How long past its expiry a declined payment waits before it is FAILED (DEFAULTS.md: 10
-     * minutes): PAYON's late answers land in between.
+     * How long past its expiry a declined payment waits before it is FAILED
+     * (docs/payon-assumptions.md A35: 10 minutes): PAYON's late answers land in between.
      */
     readonly failureGraceMinutes: number;
     /** The first digit of every txId this stage makes (1–9): one per stage sharing a terminal. */
@@ -73,7 +86,8 @@ export interface Config {
      */
     readonly returnFallbackUrl: string;
     /**
-     * Currencies the API takes (DEFAULTS.md: only USD, as PAYON says; KHR behind `KHR_ENABLED`).
+     * Currencies the API takes (docs/payon-assumptions.md A8: only USD, as PAYON says; KHR behind
+     * `KHR_ENABLED`).
      */
     readonly currencies: readonly Currency[];
   };
@@ -84,7 +98,10 @@ export interface Config {
   readonly notifications: {
     /** The SQS queue a received push is handed to for confirmation (the webhook only). */
     readonly confirmQueueUrl: string | undefined;
-    /** Source addresses PAYON's pushes may come from (CIDRs); empty = any (the URL token still applies). */
+    /**
+     * Source addresses PAYON's pushes may come from (CIDRs); empty = any (the URL token still
+     * applies).
+     */
     readonly sourceCidrs: readonly string[];
   };
   readonly bindings: {

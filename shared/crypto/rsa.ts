@@ -1,14 +1,15 @@
 /**
  * RSA encryption of PINs with PAYON's public key ("Encrypted string using RSA algorithm with PUBLIC
- * KEY", Create Binding PIN). Key size, padding and encoding are not documented (SPEC §11); assumed
- * base64 output and a configurable padding, see docs/payon-assumptions.md.
+ * KEY", Create Binding PIN). Key size, padding and encoding are not documented
+ * (docs/payon-api.md#security); assumed base64 output and a configurable padding, see
+ * docs/payon-assumptions.md.
  *
  * This module loads node-forge: it can do every padding PAYON may use, including OAEP with SHA-256
  * and MGF1 with SHA-1 (Java's default), which Node's `publicEncrypt` cannot (it ties MGF1 to the
  * OAEP hash); and it does not depend on which paddings the runtime's OpenSSL still allows (Node
  * already refuses PKCS#1 v1.5 for private decryption). node:crypto is 6–7 × faster per encryption,
- * but forge's 2–3 ms per PIN is under 2 % of a PIN request (docs/performance.md). ./sign.ts does not
- * load forge, so code that only signs stays lean.
+ * but forge's 2–3 ms per PIN is under 2 % of a PIN request (docs/performance.md). ./sign.ts does
+ * not load forge, so code that only signs stays lean.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';

@@ -1,10 +1,9 @@
 /**
  * The `sign` field of requests to PAYON: the canonical string and the three schemes.
  *
- * PAYON does not document its signature (SPEC §11). Assumed, not documented: the canonical string
- * and the schemes below are the product's decision (DEFAULTS.md, "Requests to PAYON", `sign`); see
- * docs/payon-assumptions.md.
- * Only node:crypto is used, so code that signs does not load node-forge (see ./rsa.ts).
+ * PAYON does not document its signature (docs/payon-api.md#security). Assumed, not documented: the
+ * canonical string and the schemes below are the product's decision (docs/payon-assumptions.md A1,
+ * A2). Only node:crypto is used, so code that signs does not load node-forge (see ./rsa.ts).
  */
 import {
   createHmac,
@@ -51,8 +50,8 @@ export type SignerSpec =
   | { readonly scheme: 'none' };
 
 /**
- * Computes `sign` for a request body. Built once (at cold start) by {@link createSigner}; the key is
- * parsed there, so a bad key fails the deployment, not a payment.
+ * Computes `sign` for a request body. Built once (at cold start) by {@link createSigner}; the key
+ * is parsed there, so a bad key fails the deployment, not a payment.
  *
  * @example
  * ```ts
@@ -61,7 +60,9 @@ export type SignerSpec =
  */
 export interface Signer {
   readonly scheme: SignatureScheme;
-  /** The `sign` value for `body` (any `sign` in it is ignored), or `undefined` for scheme `none`. */
+  /**
+   * The `sign` value for `body` (any `sign` in it is ignored), or `undefined` for scheme `none`.
+   */
   sign(body: Readonly<Record<string, unknown>>): string | undefined;
 }
 

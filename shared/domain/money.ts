@@ -2,8 +2,9 @@
  * Money in integer minor units. No floating point is used for arithmetic anywhere: amounts are
  * parsed from their decimal text digit by digit and stored as safe integers of minor units.
  *
- * PAYON spells amounts three ways (SPEC §4): request strings (`"1"`), response numbers (`1.00`,
- * `2.3`) and, by the product's decision, two-decimal strings on the wire (`"2.30"`).
+ * PAYON spells amounts three ways (docs/payon-api.md#conventions): request strings (`"1"`),
+ * response numbers (`1.00`, `2.3`) and, by the product's decision, two-decimal strings on the wire
+ * (`"2.30"`).
  *
  * @example
  * ```ts
@@ -117,7 +118,8 @@ export function parsePayonAmount(value: unknown, currency: Currency): Money {
 
 // Assumed (docs/payon-assumptions.md A7).
 /**
- * The wire form DEFAULTS.md decides on: a decimal string with exactly the currency's decimals.
+ * The wire form decided on (docs/payon-assumptions.md A7): a decimal string with exactly the
+ * currency's decimals.
  *
  * @example
  * ```ts

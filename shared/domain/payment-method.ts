@@ -1,6 +1,6 @@
 /**
- * How a customer pays (SPEC §9: Order Registration's `paymentMethod` and `payDvCd`), as the
- * product's own vocabulary: the API's schemas, the stored payment and the PAYON client all take
+ * How a customer pays (docs/payon-api.md#order-registration: its `paymentMethod` and `payDvCd`), as
+ * the product's own vocabulary: the API's schemas, the stored payment and the PAYON client all take
  * these; the wire module only spells them for PAYON.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The payment state vocabulary (DEFAULTS.md "Deciding a payment's state") and every transition the
+ * The payment state vocabulary (docs/payon-assumptions.md A9, A35) and every transition the
  * product allows, in one place. Nothing else decides whether a payment may move.
  *
  * States only move forward. UNKNOWN is special: it records that the outcome of one of *our* money
@@ -8,9 +8,9 @@
  *
  * @example
  * ```ts
- * canTransition({ state: 'PENDING' }, 'SUCCEEDED');           // true
- * canTransition({ state: 'SUCCEEDED' }, 'FAILED');            // false: a late failure never downgrades
- * canTransition({ state: 'UNKNOWN', operation: 'refund', priorState: 'SUCCEEDED' }, 'REFUNDED'); // true
+ * canTransition({ state: 'PENDING' }, 'SUCCEEDED');           // true canTransition({ state:
+ * 'SUCCEEDED' }, 'FAILED');            // false: a late failure never downgrades canTransition({
+ * state: 'UNKNOWN', operation: 'refund', priorState: 'SUCCEEDED' }, 'REFUNDED'); // true
  * ```
  */
 import { InvalidTransitionError } from '#shared/errors.ts';
@@ -47,8 +47,8 @@ export type StateSnapshot =
  * - CREATED: stored locally, PAYON not yet answered the registration.
  * - PENDING: registered at PAYON, waiting for the customer.
  * - EXPIRED and FAILED may still become AUTHORIZED or SUCCEEDED: both are our conclusions from
- *   PAYON's silence or declines, and PAYON's later confirmation for the same amount means it took
- *   the money, which must never be lost (a late confirmation, DEFAULTS.md; alarmed).
+ * PAYON's silence or declines, and PAYON's later confirmation for the same amount means it took the
+ * money, which must never be lost (a late confirmation, docs/payon-assumptions.md A9; alarmed).
  * - CANCELLED and REFUNDED are final.
  */
 const KNOWN_TRANSITIONS: { readonly [S in KnownState]: readonly PaymentState[] } = {
@@ -62,7 +62,7 @@ const KNOWN_TRANSITIONS: { readonly [S in KnownState]: readonly PaymentState[] }
   REFUNDED: [],
 };
 
-/** States a late confirmation moves forward from (DEFAULTS.md "Late confirmation"). */
+/** States a late confirmation moves forward from (docs/payon-assumptions.md A9). */
 export const CONCLUDED_UNPAID: readonly KnownState[] = ['FAILED', 'EXPIRED'];
 
 /** The states each money move starts from (a payment enters UNKNOWN only from these). */

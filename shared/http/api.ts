@@ -1,14 +1,13 @@
 /**
- * The one way an API Lambda is put together (STYLE.md): middy with Powertools logger, metrics and
+ * The one way an API Lambda is put together : middy with Powertools logger, metrics and
  * tracer (never logging the event), JSON body parsing, zod validation with field-level errors,
  * idempotency for money-moving POSTs, one error mapper and the security headers. Handler files
  * only name their route and business function.
  *
  * @example
  * ```ts
- * export const handler = apiHandler(refundPaymentRoute, dependencies, async ({ path, body }, deps) =>
- *   json(200, paymentView(await refundPayment(deps, path.id, body.amount))),
- * );
+ * export const handler = apiHandler(refundPaymentRoute, dependencies, async ({ path, body }, deps)
+ * => json(200, paymentView(await refundPayment(deps, path.id, body.amount))), );
  * ```
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -121,7 +120,9 @@ function parse(schema: z.ZodType | undefined, value: unknown, prefix: string) {
   return result.data;
 }
 
-/** Validates body, query and path before anything else happens (nothing is written for bad input). */
+/**
+ * Validates body, query and path before anything else happens (nothing is written for bad input).
+ */
 function validate(schemas: RouteSchemas): MiddlewareObj<Event, HttpResponse> {
   return {
     before: ({ event }) => {

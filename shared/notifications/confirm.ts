@@ -1,5 +1,5 @@
 /**
- * Confirming a stored push (DEFAULTS.md "Deciding a payment's state"): a push never changes a
+ * Confirming a stored push (docs/payon-assumptions.md A34, A35, A48): a push never changes a
  * payment by itself. It triggers the same status sync the sweep runs (a `9999` push only makes the
  * product look sooner: a decline is recorded from PAYON's orders list, and FAILED needs the order
  * to be past its expiry and grace period). A push that disagrees with a settled payment triggers a
@@ -29,14 +29,16 @@ export type ConfirmDeps = SyncDeps & Pick<Dependencies, 'notifications'>;
 /**
  * Waits before asking again about a push for a payment not stored yet (the registration may still
  * be writing it) or one PAYON could not be asked about: about 24 h in all, then it is kept as
- * orphaned (REFERENCE.md: retry later, never drop).
+ * orphaned (retried later, never dropped).
  */
 export const RETRY_DELAYS_MS: readonly number[] = [
   5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000,
   28_800_000,
 ];
 
-/** How often a success claim PAYON does not (yet) confirm is re-checked before it is a disagreement. */
+/**
+ * How often a success claim PAYON does not (yet) confirm is re-checked before it is a disagreement.
+ */
 export const UNCONFIRMED_CLAIM_CHECKS = 3;
 
 export type ConfirmResult =

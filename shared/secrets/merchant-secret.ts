@@ -19,7 +19,9 @@ import * as z from 'zod';
 import { SIGNATURE_SCHEMES } from '#shared/crypto/sign.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9]{1,32}$/);
-/** 32 to 128 random URL-safe characters (e.g. `openssl rand -base64 48 | tr '+/' '-_' | tr -d =`). */
+/**
+ * 32 to 128 random URL-safe characters (e.g. `openssl rand -base64 48 | tr '+/' '-_' | tr -d =`).
+ */
 const token = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/);
 
 export const merchantSecretSchema = z
@@ -30,7 +32,10 @@ export const merchantSecretSchema = z
     termId: id,
     /** The API key PAYON issued; also the HMAC key unless `signingKey` is given. */
     apiKey: z.string().min(1),
-    /** How requests are signed (DEFAULTS.md); `hmac-sha256` unless PAYON says otherwise. */
+    /**
+     * How requests are signed (docs/payon-assumptions.md A2); `hmac-sha256` unless PAYON says
+     * otherwise.
+     */
     signingScheme: z.enum(SIGNATURE_SCHEMES).default('hmac-sha256'),
     /** HMAC key (defaults to `apiKey`) or, for `rsa-sha256`, the merchant's RSA private key. */
     signingKey: z.string().min(1).optional(),
