@@ -28,13 +28,12 @@ const paymentOf = (txId: string): Payment => {
     },
     created,
   );
-  return transition(
-    transition(p, 'PENDING', 'payon', 'r', created),
-    'SUCCEEDED',
-    'status_pull',
-    'p',
-    created,
-  );
+  return transition(transition(p, { to: 'PENDING', source: 'payon', reason: 'r', now: created }), {
+    to: 'SUCCEEDED',
+    source: 'status_pull',
+    reason: 'p',
+    now: created,
+  });
 };
 
 const orderOf = (txId: string): OrderRecord => ({

@@ -200,33 +200,49 @@ function withState(
   };
 }
 
+/** A move to a known state: where to, what caused it, why, when, and the fields it sets. */
+export interface Transition {
+  readonly to: KnownState;
+  readonly source: ChangeSource;
+  readonly reason: string;
+  readonly now: Date;
+  readonly changes?: Changes;
+}
+
 /**
  * The payment moved to `to`. Throws `InvalidTransitionError` when the state machine forbids it.
  *
  * @example
  * ```ts
- * transition(payment, 'PENDING', 'payon', 'registered at PAYON', new Date(), { checkoutUrl });
+ * transition(payment, {
+ *   to: 'PENDING',
+ *   source: 'payon',
+ *   reason: 'registered at PAYON',
+ *   now: new Date(),
+ *   changes: { checkoutUrl },
+ * });
  * ```
  */
 export function transition(
   payment: Payment,
-  to: KnownState,
-  source: ChangeSource,
-  reason: string,
-  now: Date,
-  changes: Changes = {},
+  { to, source, reason, now, changes = {} }: Transition,
 ): Payment {
   assertTransition(payment.snapshot, to);
   return withState(payment, { next: { state: to }, source, reason, now, changes });
 }
 
+/** A money move sent to PAYON with no answer yet: which move, why, when, and the fields it sets. */
+export interface UnknownMove {
+  readonly operation: MoneyOperation;
+  readonly reason: string;
+  readonly now: Date;
+  readonly changes?: Changes;
+}
+
 /** Our money move's outcome is unknown: the payment waits for PAYON to tell (never re-sent). */
 export function markUnknown(
   payment: Payment,
-  operation: MoneyOperation,
-  reason: string,
-  now: Date,
-  changes: Changes = {},
+  { operation, reason, now, changes = {} }: UnknownMove,
 ): Payment {
   return withState(payment, {
     next: enterUnknown(payment.snapshot, operation),

@@ -54,13 +54,12 @@ export async function move(
   const prior = payment.snapshot.state;
   // A secret or key problem must surface before the payment is marked as sent.
   await deps.payon.prepare();
-  const inFlight = markUnknown(
-    payment,
+  const inFlight = markUnknown(payment, {
     operation,
-    `${operation} sent to PAYON`,
-    deps.clock(),
-    pending,
-  );
+    reason: `${operation} sent to PAYON`,
+    now: deps.clock(),
+    changes: pending,
+  });
   await deps.payments.update(inFlight);
   let result: MoneyMoveResult;
   try {
@@ -77,8 +76,14 @@ export async function move(
             : 'PAYON could not be reached';
       await recordAnswer(payment, operation, () =>
         deps.payments.update(
-          transition(inFlight, prior, 'payon', why, now, {
-            capturedAmount: payment.capturedAmount,
+          transition(inFlight, {
+            to: prior,
+            source: 'payon',
+            reason: why,
+            now,
+            changes: {
+              capturedAmount: payment.capturedAmount,
+            },
           }),
         ),
       ).catch((recordError: unknown) => {
@@ -103,14 +108,13 @@ export async function move(
     }
     throw error;
   }
-  const settled = transition(
-    inFlight,
-    done,
-    'payon',
-    `PAYON approved the ${operation}`,
-    deps.clock(),
-    changes(result),
-  );
+  const settled = transition(inFlight, {
+    to: done,
+    source: 'payon',
+    reason: `PAYON approved the ${operation}`,
+    now: deps.clock(),
+    changes: changes(result),
+  });
   try {
     await recordAnswer(payment, operation, () => deps.payments.update(settled));
     return settled;

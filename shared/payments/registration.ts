@@ -105,7 +105,13 @@ async function savePending(
   checkout: Pick<Payment, 'checkoutUrl' | 'qrString' | 'expiresAt'>,
   now: Date,
 ): Promise<Payment> {
-  const pending = transition(created, 'PENDING', 'payon', 'registered at PAYON', now, checkout);
+  const pending = transition(created, {
+    to: 'PENDING',
+    source: 'payon',
+    reason: 'registered at PAYON',
+    now,
+    changes: checkout,
+  });
   try {
     await deps.payments.update(pending);
     return pending;
@@ -118,7 +124,13 @@ async function savePending(
     snapshot.state === 'CREATED' ||
     (snapshot.state === 'UNKNOWN' && snapshot.operation === 'register')
   ) {
-    const next = transition(current, 'PENDING', 'payon', 'registered at PAYON', now, checkout);
+    const next = transition(current, {
+      to: 'PENDING',
+      source: 'payon',
+      reason: 'registered at PAYON',
+      now,
+      changes: checkout,
+    });
     await deps.payments.update(next);
     return next;
   }
@@ -173,7 +185,9 @@ export async function registerPayment(
             ? 'PAYON refused our credentials'
             : 'PAYON could not be reached';
       await recorded(created.txId, () =>
-        deps.payments.update(transition(created, 'FAILED', 'payon', why, now)),
+        deps.payments.update(
+          transition(created, { to: 'FAILED', source: 'payon', reason: why, now }),
+        ),
       ).catch(unlessRecordingFailed);
       throw error;
     }
@@ -182,7 +196,7 @@ export async function registerPayment(
       // the payment stays CREATED: the sweep asks PAYON after its grace.
       const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       await deps.payments
-        .update(markUnknown(created, 'register', fault.message, now))
+        .update(markUnknown(created, { operation: 'register', reason: fault.message, now }))
         .catch(() => undefined);
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,

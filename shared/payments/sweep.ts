@@ -282,13 +282,13 @@ async function afterProbe(
   if (neverConfirmed && now >= expiry && syncFailures === 0) {
     try {
       await deps.payments.update(
-        transition(
-          payment,
-          'EXPIRED',
-          'sweep',
-          'PAYON confirmed nothing within the 24 h status schedule and the order is past its expiry',
+        transition(payment, {
+          to: 'EXPIRED',
+          source: 'sweep',
+          reason:
+            'PAYON confirmed nothing within the 24 h status schedule and the order is past its expiry',
           now,
-        ),
+        }),
       );
       report.payments.expired += 1;
     } catch (error) {

@@ -109,7 +109,11 @@ export async function syncPayment(
       return { payment, changed: false, note: 'the registration call may still be running' };
     }
     // Stored, but our registration call never reported back (the function died): unknown.
-    payment = markUnknown(payment, 'register', 'registration was not answered; asking PAYON', now);
+    payment = markUnknown(payment, {
+      operation: 'register',
+      reason: 'registration was not answered; asking PAYON',
+      now,
+    });
     await deps.payments.update(payment);
   }
   const current = payment.snapshot;
@@ -152,14 +156,13 @@ export function confirmedPayment(
       { txId: payment.txId, from, to },
     );
   }
-  return transition(
-    payment,
+  return transition(payment, {
     to,
     source,
-    late ? `late confirmation: ${reason} (the payment was ${from})` : reason,
+    reason: late ? `late confirmation: ${reason} (the payment was ${from})` : reason,
     now,
-    { approvalNo: approvalNo ?? payment.approvalNo },
-  );
+    changes: { approvalNo: approvalNo ?? payment.approvalNo },
+  });
 }
 
 async function confirmByStatus(
@@ -285,7 +288,7 @@ async function decideUnconfirmed(
       evidence.declined.length > 0
         ? `PAYON declined the attempt (${latestDecline(evidence)?.resultCode ?? '?'}), its status finds no successful transaction, and the order expired`
         : 'PAYON pushed 9999, its status finds no successful transaction, its orders list shows no approval, and the order expired';
-    return save(deps, transition(next, 'FAILED', 'status_pull', why, now));
+    return save(deps, transition(next, { to: 'FAILED', source: 'status_pull', reason: why, now }));
   }
   if (next !== payment) return { payment: next, changed: true };
   return {
@@ -420,7 +423,15 @@ async function resolveMoneyMove(
   if (happened === true) {
     const to: KnownState =
       operation === 'refund' ? 'REFUNDED' : operation === 'cancel' ? 'CANCELLED' : 'SUCCEEDED';
-    return save(deps, transition(payment, to, 'orders_list', `PAYON shows the ${operation}`, now));
+    return save(
+      deps,
+      transition(payment, {
+        to,
+        source: 'orders_list',
+        reason: `PAYON shows the ${operation}`,
+        now,
+      }),
+    );
   }
   const lastChange = payment.history.at(-1)?.at ?? payment.updatedAt;
   if (
@@ -430,7 +441,12 @@ async function resolveMoneyMove(
   ) {
     return save(
       deps,
-      transition(payment, priorState, 'orders_list', `PAYON shows no ${operation}`, now),
+      transition(payment, {
+        to: priorState,
+        source: 'orders_list',
+        reason: `PAYON shows no ${operation}`,
+        now,
+      }),
     );
   }
   return { payment, changed: false, note: `PAYON does not show the ${operation} yet` };

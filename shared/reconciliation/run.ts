@@ -461,7 +461,12 @@ async function act(
         // Paid from PENDING, an unanswered registration, or (late) from FAILED / EXPIRED.
         const healed = paid
           ? confirmedPayment(deps, payment, 'reconciliation', verdict.reason, now, undefined)
-          : transition(payment, verdict.to, 'reconciliation', verdict.reason, now);
+          : transition(payment, {
+              to: verdict.to,
+              source: 'reconciliation',
+              reason: verdict.reason,
+              now,
+            });
         await deps.payments.update(healed);
         counts.healed += 1;
       } catch (error) {

@@ -81,9 +81,12 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     }
     return current;
   }
-  const authorized = (p: Payment) => transition(p, 'AUTHORIZED', 'status_pull', 'ok', T0);
-  const succeeded = (p: Payment) => transition(p, 'SUCCEEDED', 'status_pull', 'ok', T0);
-  const pending = (p: Payment) => transition(p, 'PENDING', 'payon', 'registered', T0);
+  const authorized = (p: Payment) =>
+    transition(p, { to: 'AUTHORIZED', source: 'status_pull', reason: 'ok', now: T0 });
+  const succeeded = (p: Payment) =>
+    transition(p, { to: 'SUCCEEDED', source: 'status_pull', reason: 'ok', now: T0 });
+  const pending = (p: Payment) =>
+    transition(p, { to: 'PENDING', source: 'payon', reason: 'registered', now: T0 });
   const status = (txId: string, amount: number, txStCd = 'COMPLETE') => ({
     json: {
       resultCode: '0000',
@@ -170,7 +173,12 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
 
   it('settles an unknown capture through reconciliation: APPROVED means captured', async () => {
     const payment = await stored('preauth', pending, authorized, (p) =>
-      markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
+      markUnknown(p, {
+        operation: 'capture',
+        reason: 'sent',
+        now: T0,
+        changes: { capturedAmount: money(600, 'USD') },
+      }),
     );
     payon.script('/pg/merchant/reconcilation', {
       json: [
@@ -211,7 +219,12 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     ],
   ])('never concludes an unknown capture did not happen from %s', async (_, answer) => {
     const payment = await stored('preauth', pending, authorized, (p) =>
-      markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
+      markUnknown(p, {
+        operation: 'capture',
+        reason: 'sent',
+        now: T0,
+        changes: { capturedAmount: money(600, 'USD') },
+      }),
     );
     payon.script('/pg/merchant/reconcilation', {
       json: [{ txId: payment.txId, resultMsg: 'System Error', ...answer }],
@@ -237,7 +250,7 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     ['null', null],
   ])('reads a refundYn of %s as "cannot tell", never as "no refund"', async (_, flag) => {
     const payment = await stored('purchase', pending, succeeded, (p) =>
-      markUnknown(p, 'refund', 'sent', T0),
+      markUnknown(p, { operation: 'refund', reason: 'sent', now: T0 }),
     );
     payon.script('/pg/orders', {
       json: [
@@ -268,7 +281,7 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     'never reads refundYn N as "no refund" when the orders walk stops early: %s',
     async (_, pages, requests) => {
       const payment = await stored('purchase', pending, succeeded, (p) =>
-        markUnknown(p, 'refund', 'sent', T0),
+        markUnknown(p, { operation: 'refund', reason: 'sent', now: T0 }),
       );
       const row = (txId: string) => ({
         txDt: '20261120',
@@ -304,7 +317,7 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
 
   it("reads a refund as done when any of the txId's rows says refundYn Y", async () => {
     const payment = await stored('purchase', pending, succeeded, (p) =>
-      markUnknown(p, 'refund', 'sent', T0),
+      markUnknown(p, { operation: 'refund', reason: 'sent', now: T0 }),
     );
     const row = (over: Record<string, unknown>) => ({
       txDt: '20261120',
@@ -333,7 +346,7 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
 
   it('never reads a refundYn PAYON left out as "no refund"', async () => {
     const payment = await stored('purchase', pending, succeeded, (p) =>
-      markUnknown(p, 'refund', 'sent', T0),
+      markUnknown(p, { operation: 'refund', reason: 'sent', now: T0 }),
     );
     payon.script('/pg/orders', {
       json: [
@@ -355,7 +368,12 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
 
   it('reads a bare 9999 or another txId in reconciliation as "cannot tell" for a capture', async () => {
     const payment = await stored('preauth', pending, authorized, (p) =>
-      markUnknown(p, 'capture', 'sent', T0, { capturedAmount: money(600, 'USD') }),
+      markUnknown(p, {
+        operation: 'capture',
+        reason: 'sent',
+        now: T0,
+        changes: { capturedAmount: money(600, 'USD') },
+      }),
     );
     payon.script(
       '/pg/merchant/reconcilation',
@@ -374,7 +392,7 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
 
   it('waits when the orders list does not show the payment at all', async () => {
     const payment = await stored('purchase', pending, succeeded, (p) =>
-      markUnknown(p, 'refund', 'sent', T0),
+      markUnknown(p, { operation: 'refund', reason: 'sent', now: T0 }),
     );
     payon.script('/pg/orders', { json: [] });
     now = new Date(T0.getTime() + 3_600_000);
@@ -399,9 +417,23 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
 
   it('refuses a write based on a stale read', async () => {
     const payment = await stored('purchase', pending);
-    await store.update(transition(payment, 'SUCCEEDED', 'status_pull', 'first writer', T0));
+    await store.update(
+      transition(payment, {
+        to: 'SUCCEEDED',
+        source: 'status_pull',
+        reason: 'first writer',
+        now: T0,
+      }),
+    );
 
-    const second = store.update(transition(payment, 'FAILED', 'status_pull', 'second writer', T0));
+    const second = store.update(
+      transition(payment, {
+        to: 'FAILED',
+        source: 'status_pull',
+        reason: 'second writer',
+        now: T0,
+      }),
+    );
 
     await expect(second).rejects.toBeInstanceOf(ConflictError);
     expect((await store.get(payment.txId))?.snapshot).toEqual({ state: 'SUCCEEDED' });

@@ -91,13 +91,12 @@ describe('reconciling a planted day', () => {
     );
     ids.ghost = ghost.txId;
     await api.deps.payments.create(
-      transition(
-        transition(ghost, 'PENDING', 'payon', 'planted', now),
-        'SUCCEEDED',
-        'status_pull',
-        'planted',
+      transition(transition(ghost, { to: 'PENDING', source: 'payon', reason: 'planted', now }), {
+        to: 'SUCCEEDED',
+        source: 'status_pull',
+        reason: 'planted',
         now,
-      ),
+      }),
     );
     // Amount differs; status differs (REFUNDED here, PAYON shows no refund); a late confirmation
     // (FAILED here, approved at PAYON: healed forward, DEFAULTS.md "Late confirmation").

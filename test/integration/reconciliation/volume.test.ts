@@ -60,11 +60,8 @@ describe('reconciliation volume', () => {
         now,
       );
       const paid = transition(
-        transition(created, 'PENDING', 'payon', 'seeded', now),
-        'SUCCEEDED',
-        'status_pull',
-        'seeded',
-        now,
+        transition(created, { to: 'PENDING', source: 'payon', reason: 'seeded', now }),
+        { to: 'SUCCEEDED', source: 'status_pull', reason: 'seeded', now },
       );
       const item = toItem(paid);
       dayJsonBytes += Buffer.byteLength(JSON.stringify(item));

@@ -16,7 +16,8 @@ const start = (kind: 'purchase' | 'preauth' = 'purchase') =>
     },
     T,
   );
-const to = (p: Payment, state: KnownState) => transition(p, state, 'status_pull', 'test', T);
+const to = (p: Payment, state: KnownState) =>
+  transition(p, { to: state, source: 'status_pull', reason: 'test', now: T });
 const type = (p: Payment) => eventFor(p, 'test')?.type;
 
 describe('eventFor', () => {
@@ -44,7 +45,11 @@ describe('eventFor', () => {
 
   it('tells a capture from a purchase, also when the capture was unanswered first', () => {
     const authorized = to(to(start('preauth'), 'PENDING'), 'AUTHORIZED');
-    const unknownCapture = markUnknown(authorized, 'capture', 'sent', T);
+    const unknownCapture = markUnknown(authorized, {
+      operation: 'capture',
+      reason: 'sent',
+      now: T,
+    });
 
     expect(type(authorized)).toBe('payment.authorized');
     expect(type(to(authorized, 'SUCCEEDED'))).toBe('payment.captured');
@@ -56,15 +61,29 @@ describe('eventFor', () => {
     const paid = to(to(start(), 'PENDING'), 'SUCCEEDED');
     const authorized = to(to(start('preauth'), 'PENDING'), 'AUTHORIZED');
 
-    expect(type(to(markUnknown(paid, 'refund', 'sent', T), 'SUCCEEDED'))).toBeUndefined();
-    expect(type(to(markUnknown(paid, 'cancel', 'sent', T), 'SUCCEEDED'))).toBeUndefined();
-    expect(type(to(markUnknown(authorized, 'capture', 'sent', T), 'AUTHORIZED'))).toBeUndefined();
-    expect(type(to(markUnknown(paid, 'refund', 'sent', T), 'REFUNDED'))).toBe('payment.refunded');
+    expect(
+      type(to(markUnknown(paid, { operation: 'refund', reason: 'sent', now: T }), 'SUCCEEDED')),
+    ).toBeUndefined();
+    expect(
+      type(to(markUnknown(paid, { operation: 'cancel', reason: 'sent', now: T }), 'SUCCEEDED')),
+    ).toBeUndefined();
+    expect(
+      type(
+        to(markUnknown(authorized, { operation: 'capture', reason: 'sent', now: T }), 'AUTHORIZED'),
+      ),
+    ).toBeUndefined();
+    expect(
+      type(to(markUnknown(paid, { operation: 'refund', reason: 'sent', now: T }), 'REFUNDED')),
+    ).toBe('payment.refunded');
   });
 
   it('announces an unanswered registration PAYON later confirms as a success or authorisation', () => {
-    const unknown = markUnknown(start(), 'register', 'lost', T);
-    const unknownPreauth = markUnknown(start('preauth'), 'register', 'lost', T);
+    const unknown = markUnknown(start(), { operation: 'register', reason: 'lost', now: T });
+    const unknownPreauth = markUnknown(start('preauth'), {
+      operation: 'register',
+      reason: 'lost',
+      now: T,
+    });
 
     expect(type(to(unknown, 'SUCCEEDED'))).toBe('payment.succeeded');
     expect(type(to(unknownPreauth, 'AUTHORIZED'))).toBe('payment.authorized');
