@@ -17,6 +17,8 @@ export const cancelPaymentRoute = defineRoute({
   movesMoney: true,
   schemas: cancelPaymentSchemas,
   doc: {
+    readme:
+      "reverse a payment before settlement (PAYON's order history is checked first: 409 `payment_settled` after settlement)",
     summary: 'Reverse a payment before settlement',
     status: 200,
     tag: 'Payments',

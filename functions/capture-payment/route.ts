@@ -17,6 +17,7 @@ export const capturePaymentRoute = defineRoute({
   movesMoney: true,
   schemas: capturePaymentSchemas,
   doc: {
+    readme: 'complete a pre-authorisation (once, ≤ the authorised amount)',
     summary: 'Complete a pre-authorisation (once, at most the authorised amount)',
     status: 200,
     tag: 'Payments',

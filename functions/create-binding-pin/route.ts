@@ -17,6 +17,7 @@ export const createBindingPinRoute = defineRoute({
   sensitive: true,
   schemas: createBindingPinSchemas,
   doc: {
+    readme: "set the customer's saved-card passcode (RSA-encrypted for PAYON, never kept)",
     summary: "Set the customer's saved-card passcode (RSA-encrypted for PAYON)",
     status: 200,
     tag: 'Saved cards',

@@ -57,6 +57,8 @@ export const createBindingRoute = defineRoute({
   sensitive: true,
   schemas: createBindingSchemas,
   doc: {
+    readme:
+      'save a card at PAYON (masked copy kept; `requestedAt` ≤ 15 min old; rate-limited per customer); with `payment`, bind and pay in one call',
     summary: 'Save a card (masked copy kept); with `payment`, bind and pay in one call',
     status: 201,
     tag: 'Saved cards',

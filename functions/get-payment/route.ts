@@ -16,6 +16,7 @@ export const getPaymentRoute = defineRoute({
   idempotent: false,
   schemas: getPaymentSchemas,
   doc: {
+    readme: 'the payment as stored; `?sync=true` asks PAYON first',
     summary: 'The payment; `sync=true` asks PAYON first',
     status: 200,
     tag: 'Payments',

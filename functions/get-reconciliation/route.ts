@@ -15,6 +15,7 @@ export const getReconciliationRoute = defineRoute({
   idempotent: false,
   schemas: getReconciliationSchemas,
   doc: {
+    readme: "the day's latest reconciliation report: status, counts, amounts",
     summary: "The day's latest reconciliation report",
     status: 200,
     tag: 'Reconciliation',

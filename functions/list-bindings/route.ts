@@ -15,6 +15,8 @@ export const listBindingsRoute = defineRoute({
   idempotent: false,
   schemas: listBindingsSchemas,
   doc: {
+    readme:
+      "the customer's saved cards: status (`active` / `deactivated` / `unbound`), PIN verification, age",
     summary: "The customer's saved cards with status, PIN verification and age",
     status: 200,
     tag: 'Saved cards',

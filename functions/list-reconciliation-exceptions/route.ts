@@ -25,6 +25,8 @@ export const listReconciliationExceptionsRoute = defineRoute({
   idempotent: false,
   schemas: listExceptionsSchemas,
   doc: {
+    readme:
+      'its differences, each with its reason, paged (`limit`, `cursor`), JSON or `?format=csv`',
     summary: 'The differences of the latest run, paged, JSON or CSV',
     status: 200,
     tag: 'Reconciliation',

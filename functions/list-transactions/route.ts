@@ -32,6 +32,8 @@ export const listTransactionsRoute = defineRoute({
   idempotent: false,
   schemas: listTransactionsSchemas,
   doc: {
+    readme: "PAYON's order history for Cambodian days",
+    readmeQuery: '?from=&to=&page=&limit=',
     summary: "PAYON's order history for Cambodian days",
     status: 200,
     tag: 'Payments',

@@ -18,6 +18,9 @@ export const paymentReturnRoute = defineRoute({
   idempotent: false,
   schemas: paymentReturnSchemas,
   doc: {
+    readme:
+      "where PAYON sends the customer back; redirects to the payment's `returnUrl` with `paymentId` while the payment is recent (its expiry plus an hour); any other txId gets the same redirect to a neutral page (`RETURN_FALLBACK_URL`)",
+    readmeQuery: '?txId=',
     summary: "Where PAYON sends the customer back: redirects to the payment's returnUrl",
     status: 303,
     tag: 'Payments',

@@ -27,6 +27,8 @@ export const payonWebhookRoute = defineRoute({
   anyContentType: true,
   schemas: payonWebhookSchemas,
   doc: {
+    readme:
+      "PAYON's push: token (constant time) and optional source allowlist checked, stored once, answered at once, confirmed by a status pull",
     summary: "PAYON's push notification (secret token in the path)",
     status: 200,
     tag: 'PAYON',

@@ -17,6 +17,7 @@ export const refundPaymentRoute = defineRoute({
   movesMoney: true,
   schemas: refundPaymentSchemas,
   doc: {
+    readme: 'refund in full (PAYON has no partial refund: a partial amount gets 422)',
     summary: 'Refund a payment in full',
     status: 200,
     tag: 'Payments',

@@ -28,6 +28,8 @@ export const registerPaymentRoute = defineRoute({
   movesMoney: true,
   schemas: registerPaymentSchemas,
   doc: {
+    readme:
+      'register a purchase or pre-authorisation (any PAYON method, optionally a saved card) with its `returnUrl`; answers the checkout URL (and KHQR string)',
     summary: 'Register a purchase or pre-authorisation; answers the checkout URL',
     status: 201,
     tag: 'Payments',

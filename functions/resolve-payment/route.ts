@@ -32,6 +32,8 @@ export const resolvePaymentRoute = defineRoute({
   idempotent: true,
   schemas: resolvePaymentSchemas,
   doc: {
+    readme:
+      'operators only (IAM in AWS, whatever `auth` is): settle an `UNKNOWN` payment with `{"outcome":"happened"\\|"did_not_happen","reason":"…"}`; nothing is sent to PAYON',
     summary:
       'Operators only (IAM): settle a payment whose money move has an unknown outcome, with a reason',
     status: 200,

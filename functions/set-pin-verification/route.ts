@@ -16,6 +16,7 @@ export const setPinVerificationRoute = defineRoute({
   idempotent: true,
   schemas: setPinVerificationSchemas,
   doc: {
+    readme: "turn PAYON's passcode check on or off",
     summary: "Turn PAYON's passcode check on or off for the customer",
     status: 200,
     tag: 'Saved cards',

@@ -14,6 +14,8 @@ export const startReconciliationRoute = defineRoute({
   idempotent: false,
   schemas: startReconciliationSchemas,
   doc: {
+    readme:
+      'reconcile a Cambodian day again (`{"day":"2026-11-21"}`); 202, the run happens in `reconcile-day`; 409 while the day is being reconciled',
     summary: 'Reconcile a Cambodian day again (runs after the 202)',
     status: 202,
     tag: 'Reconciliation',

@@ -16,6 +16,7 @@ export const unbindBindingRoute = defineRoute({
   idempotent: true,
   schemas: unbindBindingSchemas,
   doc: {
+    readme: 'soft-unbind (PAYON has none): the card is refused from then on',
     summary: 'Soft-unbind a saved card: it is never charged again',
     status: 200,
     tag: 'Saved cards',

@@ -70,6 +70,10 @@ export interface RouteDoc {
   readonly example?: Record<string, unknown>;
   /** The success body's schema; without one the document says only `object`. */
   readonly response?: z.ZodType;
+  /** What the route does, as the README's API table says it (Markdown, one line). */
+  readonly readme: string;
+  /** The query string the README shows after the path (`?txId=`), when the route takes one. */
+  readonly readmeQuery?: string;
 }
 
 /** What every function has, routed or not. */

@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/index.ts';
 import { openApiDocument } from '#functions/openapi.ts';
+import { routeTable, withRouteTable } from '#functions/route-table.ts';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
@@ -60,5 +61,23 @@ describe('the OpenAPI document', () => {
       readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8'),
     );
     expect(committed).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+});
+
+describe("the README's API table", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+  it('is the one the routes make (regenerate with npm run generate)', () => {
+    expect(withRouteTable(readme)).toBe(readme);
+  });
+
+  it('lists every route once, with its function', () => {
+    const table = routeTable();
+    for (const route of ROUTES) {
+      expect(table).toContain(
+        `| \`${route.method} ${route.path}${route.doc.readmeQuery ?? ''}\` | ${route.function} |`,
+      );
+    }
+    expect(table.split('\n')).toHaveLength(ROUTES.length + 2);
   });
 });
