@@ -118,13 +118,21 @@ export class PayonUnavailableError extends AppError {
   readonly statusCode = 502;
   override readonly name = 'PayonUnavailableError';
 
+  /** The PAYON path that failed. */
+  readonly path: string;
+  readonly mayHaveMovedMoney: boolean;
+
   constructor(
     message: string,
-    readonly path: string,
-    readonly mayHaveMovedMoney: boolean,
-    options?: ErrorOptions,
+    {
+      path,
+      mayHaveMovedMoney,
+      cause,
+    }: { readonly path: string; readonly mayHaveMovedMoney: boolean; readonly cause?: unknown },
   ) {
-    super(message, options);
+    super(message, cause === undefined ? undefined : { cause });
+    this.path = path;
+    this.mayHaveMovedMoney = mayHaveMovedMoney;
   }
 }
 
@@ -137,14 +145,22 @@ export class OutcomeUnknownError extends AppError {
   override readonly name = 'OutcomeUnknownError';
   readonly mayHaveMovedMoney = true;
 
+  /** The PAYON path (or `/store`) whose outcome is unknown. */
+  readonly path: string;
+  /** 504 when PAYON did not answer; 502 when it answered with something unusable. */
+  readonly statusCode: 502 | 504;
+
   constructor(
     message: string,
-    readonly path: string,
-    options?: ErrorOptions,
-    /** 504 when PAYON did not answer; 502 when it answered with something unusable. */
-    readonly statusCode: 502 | 504 = 504,
+    {
+      path,
+      statusCode = 504,
+      cause,
+    }: { readonly path: string; readonly statusCode?: 502 | 504; readonly cause?: unknown },
   ) {
-    super(message, options);
+    super(message, cause === undefined ? undefined : { cause });
+    this.path = path;
+    this.statusCode = statusCode;
   }
 }
 

@@ -101,9 +101,11 @@ export async function move(
         fault instanceof PayonRejectedError
           ? `PAYON refused the ${operation} of payment ${payment.txId} (${fault.payonCode}) on the retry after a 401; the first attempt may have gone through, so the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`
           : `the ${operation} of payment ${payment.txId} has an unknown outcome; the payment is UNKNOWN until PAYON confirms, and the ${operation} will not be sent again`,
-        fault.path,
-        { cause: error },
-        fault instanceof OutcomeUnknownError ? fault.statusCode : 502,
+        {
+          path: fault.path,
+          cause: error,
+          statusCode: fault instanceof OutcomeUnknownError ? fault.statusCode : 502,
+        },
       );
     }
     throw error;
@@ -159,9 +161,7 @@ async function recordAnswer(
     if (error instanceof ConflictError) throw error;
     throw new OutcomeUnknownError(
       `PAYON answered the ${operation} of payment ${payment.txId}, but the answer could not be recorded; the payment is UNKNOWN until a status sync settles it, and the ${operation} will not be sent again`,
-      '/store',
-      { cause: error },
-      502,
+      { path: '/store', cause: error, statusCode: 502 },
     );
   }
 }

@@ -70,9 +70,7 @@ class RecordingFailedError extends Error {
     super('registered at PAYON, not recorded');
     this.unknown = new OutcomeUnknownError(
       `payment ${txId} was registered at PAYON but could not be recorded; it stays UNKNOWN until PAYON confirms (GET /payments/${txId}?sync=true)`,
-      '/pg/order/register',
-      { cause },
-      502,
+      { path: '/pg/order/register', cause, statusCode: 502 },
     );
   }
 }
@@ -200,9 +198,11 @@ export async function registerPayment(
         .catch(() => undefined);
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,
-        fault.path,
-        { cause: error },
-        error instanceof OutcomeUnknownError ? error.statusCode : 502,
+        {
+          path: fault.path,
+          cause: error,
+          statusCode: error instanceof OutcomeUnknownError ? error.statusCode : 502,
+        },
       );
     }
     throw error;

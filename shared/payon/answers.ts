@@ -65,8 +65,7 @@ function isObject(value: unknown): value is Json {
 function garbage(path: string, why: string): PayonUnavailableError {
   return new PayonUnavailableError(
     `PAYON answered ${path} with a body this client cannot read: ${why}`,
-    path,
-    true,
+    { path, mayHaveMovedMoney: true },
   );
 }
 

@@ -220,8 +220,7 @@ export class PayonClient {
     if (answer.status !== 200) {
       throw new PayonUnavailableError(
         `PAYON answered ${path} with HTTP ${answer.status}, which it documents only for status`,
-        path,
-        true,
+        { path, mayHaveMovedMoney: true },
       );
     }
     return answer;

@@ -167,16 +167,18 @@ export class PayonTransport {
     const { status } = response;
     if (status >= 500) {
       await response.body?.cancel();
-      throw new PayonUnavailableError(`PAYON answered ${path} with HTTP ${status}`, path, true);
+      throw new PayonUnavailableError(`PAYON answered ${path} with HTTP ${status}`, {
+        path,
+        mayHaveMovedMoney: true,
+      });
     }
     if (status === 429 || status === 408) {
       // Throttled: not processed. Request timeout: a proxy may have forwarded it, so maybe moved.
       await response.body?.cancel();
-      throw new PayonUnavailableError(
-        `PAYON answered ${path} with HTTP ${status}`,
+      throw new PayonUnavailableError(`PAYON answered ${path} with HTTP ${status}`, {
         path,
-        status === 408,
-      );
+        mayHaveMovedMoney: status === 408,
+      });
     }
     let text: string;
     try {
@@ -191,8 +193,7 @@ export class PayonTransport {
     } catch {
       throw new PayonUnavailableError(
         `PAYON answered ${path} with HTTP ${status} and a body that is not JSON`,
-        path,
-        true,
+        { path, mayHaveMovedMoney: true },
       );
     }
     if (status >= 400) {
@@ -203,11 +204,10 @@ export class PayonTransport {
       throw new PayonRejectedError(code ?? `http-${status}`, message ?? `HTTP ${status}`, path);
     }
     if (status !== 200 && status !== 302) {
-      throw new PayonUnavailableError(
-        `PAYON answered ${path} with an unexpected HTTP ${status}`,
+      throw new PayonUnavailableError(`PAYON answered ${path} with an unexpected HTTP ${status}`, {
         path,
-        true,
-      );
+        mayHaveMovedMoney: true,
+      });
     }
     return { status, json };
   }
@@ -217,21 +217,20 @@ export class PayonTransport {
     if (name === 'TimeoutError' || name === 'AbortError') {
       return new OutcomeUnknownError(
         `PAYON did not answer ${path} within ${this.#options.timeoutMs} ms: the outcome is unknown`,
-        path,
+        { path },
       );
     }
     const notSent = notSentReason(error);
     if (notSent !== undefined) {
       return new PayonUnavailableError(
         `PAYON could not be reached for ${path} (${notSent}): nothing was sent`,
-        path,
-        false,
+        { path, mayHaveMovedMoney: false },
       );
     }
     const code = errorCode(error);
     return new OutcomeUnknownError(
       `the connection to PAYON was lost during ${path} (${code ?? (name || 'unknown error')}): the outcome is unknown`,
-      path,
+      { path },
     );
   }
 }
@@ -275,11 +274,10 @@ async function readCapped(response: Response, path: string, maxBytes: number): P
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new PayonUnavailableError(
-        `PAYON answered ${path} with more than ${maxBytes} bytes`,
+      throw new PayonUnavailableError(`PAYON answered ${path} with more than ${maxBytes} bytes`, {
         path,
-        true,
-      );
+        mayHaveMovedMoney: true,
+      });
     }
     chunks.push(value);
   }

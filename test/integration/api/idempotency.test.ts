@@ -154,7 +154,10 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     const refund = vi
       .spyOn(api.deps.payon, 'refund')
       .mockRejectedValueOnce(
-        new PayonUnavailableError('PAYON could not be reached', '/pg/refund', false),
+        new PayonUnavailableError('PAYON could not be reached', {
+          path: '/pg/refund',
+          mayHaveMovedMoney: false,
+        }),
       );
 
     const first = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });

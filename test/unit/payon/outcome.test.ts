@@ -23,9 +23,17 @@ describe('what a failed PAYON call means for money (one place)', () => {
       new ServiceUnavailableError('payon_credentials_rejected', 'check the secret'),
       'refused',
     ],
-    ['no connection made', new PayonUnavailableError('refused', '/pg/refund', false), 'not_sent'],
-    ['a 5xx or garbage', new PayonUnavailableError('5xx', '/pg/refund', true), 'unknown'],
-    ['no answer', new OutcomeUnknownError('timeout', '/pg/refund'), 'unknown'],
+    [
+      'no connection made',
+      new PayonUnavailableError('refused', { path: '/pg/refund', mayHaveMovedMoney: false }),
+      'not_sent',
+    ],
+    [
+      'a 5xx or garbage',
+      new PayonUnavailableError('5xx', { path: '/pg/refund', mayHaveMovedMoney: true }),
+      'unknown',
+    ],
+    ['no answer', new OutcomeUnknownError('timeout', { path: '/pg/refund' }), 'unknown'],
     [
       'settlement not known (nothing sent)',
       new ServiceUnavailableError('settlement_unknown', 'later'),
@@ -48,9 +56,17 @@ describe('what a failed PAYON read means (it moves no money)', () => {
       new ServiceUnavailableError('payon_credentials_rejected', 'check the secret'),
       'refused',
     ],
-    ['no connection made', new PayonUnavailableError('refused', '/pg/orders', false), 'unanswered'],
-    ['a 5xx or garbage', new PayonUnavailableError('5xx', '/pg/orders', true), 'unanswered'],
-    ['no answer', new OutcomeUnknownError('timeout', '/pg/orders'), 'unanswered'],
+    [
+      'no connection made',
+      new PayonUnavailableError('refused', { path: '/pg/orders', mayHaveMovedMoney: false }),
+      'unanswered',
+    ],
+    [
+      'a 5xx or garbage',
+      new PayonUnavailableError('5xx', { path: '/pg/orders', mayHaveMovedMoney: true }),
+      'unanswered',
+    ],
+    ['no answer', new OutcomeUnknownError('timeout', { path: '/pg/orders' }), 'unanswered'],
     ['a store conflict', new ConflictError('payment_state_conflict', 'moved'), undefined],
     ['a bug', new TypeError('x is undefined'), undefined],
   ] as const)('%s: %s', (_, error, outcome) => {
