@@ -25,7 +25,7 @@ export async function listTransactions(
     ...(input.kind ? { kind: input.kind } : {}),
   });
   // PAYON's 12-hour times are read against each payment's own creation time
-  // (docs/payon-assumptions.md "Dates"): one batched read of the page's payments. Rows stay as
+  // (docs/payon-assumptions.md A18): one batched read of the page's payments. Rows stay as
   // PAYON listed them.
   const payments = await deps.payments.getMany([...new Set(rows.map((o) => o.txId))]);
   const orders = rows.map((o) => {
