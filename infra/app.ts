@@ -1,12 +1,23 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { type ContextKey, readStackConfig } from '#infra/config.ts';
+import { type ContextKey, readStackConfig, StackConfigError } from '#infra/config.ts';
 import { PayonStack } from '#infra/stack.ts';
 
 // `cdk deploy -c stage=prod ...` deploys another, independent copy (its own key, table, secret).
 const app = new App();
-const config = readStackConfig((key: ContextKey) => app.node.tryGetContext(key));
+const config = (() => {
+  try {
+    return readStackConfig((key: ContextKey) => app.node.tryGetContext(key));
+  } catch (error) {
+    if (!(error instanceof StackConfigError)) throw error;
+    // A setting to fix, not a bug: the message and the fix, never a stack trace.
+    process.stderr.write(
+      `✗ ${error.message}\n  Fix it in cdk.json's "context" or with -c <key>=<value>; every key is listed in docs/deployment.md#context-keys.\n`,
+    );
+    process.exit(1);
+  }
+})();
 new PayonStack(app, `Payon-${config.stage}`, {
   config,
   description: `PAYON Serverless (${config.stage}, ${config.payonEnvironment})`,
