@@ -122,7 +122,7 @@ export async function move(
     return settled;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    return settledMeanwhile(deps, payment, operation, done);
+    return settledMeanwhile(deps, payment, { operation, done });
   }
 }
 
@@ -134,8 +134,10 @@ export async function move(
 async function settledMeanwhile(
   deps: MoneyMoveDeps,
   payment: Payment,
-  operation: Exclude<MoneyOperation, 'register'>,
-  done: KnownState,
+  {
+    operation,
+    done,
+  }: { readonly operation: Exclude<MoneyOperation, 'register'>; readonly done: KnownState },
 ): Promise<Payment> {
   const current = await loadPayment(deps, payment.txId);
   if (current.snapshot.state === done) return current;

@@ -100,8 +100,13 @@ function unlessRecordingFailed(error: unknown): void {
 async function savePending(
   deps: RegisterDeps,
   created: Payment,
-  checkout: Pick<Payment, 'checkoutUrl' | 'qrString' | 'expiresAt'>,
-  now: Date,
+  {
+    checkout,
+    now,
+  }: {
+    readonly checkout: Pick<Payment, 'checkoutUrl' | 'qrString' | 'expiresAt'>;
+    readonly now: Date;
+  },
 ): Promise<Payment> {
   const pending = transition(created, {
     to: 'PENDING',
@@ -169,7 +174,7 @@ export async function registerPayment(
       qrString: order.qrString,
       expiresAt: expiresAt.toISOString(),
     };
-    return await recorded(created.txId, () => savePending(deps, created, checkout, now));
+    return await recorded(created.txId, () => savePending(deps, created, { checkout, now }));
   } catch (error) {
     if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();

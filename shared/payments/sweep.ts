@@ -83,7 +83,7 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     return { ...report, skipped: true };
   }
   try {
-    return await sweep(deps, limits, report, hasTime);
+    return await sweep(deps, { limits, report, hasTime });
   } finally {
     await deps.leases.release('sweep', holder).catch((error: unknown) =>
       // It expires by itself; the next run after that takes it.
@@ -94,9 +94,15 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
 
 async function sweep(
   deps: SweepDeps,
-  limits: SweepLimits,
-  report: SweepReport,
-  hasTime: () => boolean,
+  {
+    limits,
+    report,
+    hasTime,
+  }: {
+    readonly limits: SweepLimits;
+    readonly report: SweepReport;
+    readonly hasTime: () => boolean;
+  },
 ): Promise<SweepReport> {
   let mark = Date.now();
   const lap = (part: keyof SweepReport['ms']) => {
@@ -146,7 +152,7 @@ async function sweep(
   const worker = async () => {
     for (let payment = queue.shift(); payment; payment = queue.shift()) {
       if (!hasTime()) return;
-      await probe(deps, payment, orders, report);
+      await probe(deps, payment, { orders, report });
     }
   };
   await Promise.all(Array.from({ length: limits.concurrency ?? 4 }, worker));
@@ -194,8 +200,7 @@ function kindOf(error: unknown): Failure {
 async function probe(
   deps: SweepDeps,
   payment: Payment,
-  orders: SharedOrderLookup,
-  report: SweepReport,
+  { orders, report }: { readonly orders: SharedOrderLookup; readonly report: SweepReport },
 ): Promise<void> {
   report.payments.probed += 1;
   const expiry = expiryOf(payment, deps.config.payments.orderExpiryMinutes);
@@ -224,7 +229,7 @@ async function probe(
     });
   }
   try {
-    await afterProbe(deps, payment, expiry, report, failed);
+    await afterProbe(deps, payment, { expiry, report, failed });
   } catch (error) {
     // Not rescheduled (the store failed): the payment is still due and taken by the next run.
     report.payments.failed += 1;
@@ -239,9 +244,11 @@ async function probe(
 async function afterProbe(
   deps: SweepDeps,
   payment: Payment,
-  expiry: Date,
-  report: SweepReport,
-  failed: boolean,
+  {
+    expiry,
+    report,
+    failed,
+  }: { readonly expiry: Date; readonly report: SweepReport; readonly failed: boolean },
 ): Promise<void> {
   const now = deps.clock();
   const attempts = payment.syncAttempts + 1;

@@ -124,13 +124,24 @@ export async function syncPayment(
   if (current.state === 'UNKNOWN') {
     return current.operation === 'register'
       ? confirmByStatus(deps, payment, options)
-      : resolveMoneyMove(deps, payment, current.operation, current.priorState);
+      : resolveMoneyMove(deps, payment, {
+          operation: current.operation,
+          priorState: current.priorState,
+        });
   }
   return {
     payment,
     changed: payment !== stored,
     note: `${current.state} needs nothing from PAYON`,
   };
+}
+
+/** PAYON's positive evidence: which reading, why in words, when, and its approval number. */
+export interface Confirmation {
+  readonly source: 'status_pull' | 'orders_list' | 'reconciliation';
+  readonly reason: string;
+  readonly now: Date;
+  readonly approvalNo?: string | undefined;
 }
 
 /**
@@ -141,10 +152,7 @@ export async function syncPayment(
 export function confirmedPayment(
   deps: Pick<SyncDeps, 'logger' | 'metrics'>,
   payment: Payment,
-  source: 'status_pull' | 'orders_list' | 'reconciliation',
-  reason: string,
-  now: Date,
-  approvalNo: string | undefined,
+  { source, reason, now, approvalNo }: Confirmation,
 ): Payment {
   const to: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
   const from = payment.snapshot.state;
@@ -193,14 +201,12 @@ async function confirmByStatus(
   if (status.kind === 'confirmed') {
     return save(
       deps,
-      confirmedPayment(
-        deps,
-        payment,
-        'status_pull',
-        `PAYON status ${status.statusCode} for the same amount`,
-        deps.clock(),
-        status.approvalNo,
-      ),
+      confirmedPayment(deps, payment, {
+        source: 'status_pull',
+        reason: `PAYON status ${status.statusCode} for the same amount`,
+        now: deps.clock(),
+        approvalNo: status.approvalNo,
+      }),
     );
   }
   // 302/9999: declined OR not paid yet. PAYON's orders list tells more, when it can matter: a
@@ -215,7 +221,7 @@ async function confirmByStatus(
     return { payment, changed: false, note: 'PAYON has no successful transaction yet' };
   }
   const evidence = await readEvidence(deps, payment, options.orders);
-  return decideUnconfirmed(deps, payment, evidence, options.push);
+  return decideUnconfirmed(deps, payment, { evidence, push: options.push });
 }
 
 /** The payment's rows, or undefined when PAYON's list could not be read (cannot tell). */
@@ -245,8 +251,13 @@ async function readEvidence(
 async function decideUnconfirmed(
   deps: SyncDeps,
   payment: Payment,
-  evidence: (OrderEvidence & { readonly complete: boolean }) | undefined,
-  push: PushClaim | undefined,
+  {
+    evidence,
+    push,
+  }: {
+    readonly evidence: (OrderEvidence & { readonly complete: boolean }) | undefined;
+    readonly push: PushClaim | undefined;
+  },
 ): Promise<SyncOutcome> {
   const now = deps.clock();
   if (evidence === undefined) {
@@ -255,14 +266,12 @@ async function decideUnconfirmed(
   if (evidence.approved) {
     return save(
       deps,
-      confirmedPayment(
-        deps,
-        payment,
-        'orders_list',
-        "PAYON's orders list shows 0000 for the same amount",
+      confirmedPayment(deps, payment, {
+        source: 'orders_list',
+        reason: "PAYON's orders list shows 0000 for the same amount",
         now,
-        evidence.approved.approvalNo,
-      ),
+        approvalNo: evidence.approved.approvalNo,
+      }),
     );
   }
   if (evidence.approvedOtherAmount) {
@@ -415,8 +424,10 @@ async function moveHappened(
 async function resolveMoneyMove(
   deps: SyncDeps,
   payment: Payment,
-  operation: 'capture' | 'cancel' | 'refund',
-  priorState: KnownState,
+  {
+    operation,
+    priorState,
+  }: { readonly operation: 'capture' | 'cancel' | 'refund'; readonly priorState: KnownState },
 ): Promise<SyncOutcome> {
   const happened = await moveHappened(deps, payment, operation);
   const now = deps.clock();

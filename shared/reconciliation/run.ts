@@ -145,7 +145,7 @@ export async function reconcileDay(
         { pageSize, maxPages: options.maxPages ?? MAX_HISTORY_PAGES },
         async (page) => {
           pagesRead += 1;
-          await reconcilePage(deps, day, runId, page, batchSize, counts, deferred);
+          await reconcilePage(deps, page, { day, runId, counts, batchSize, deferred });
         },
       );
       walk = { pagesRead: read.pagesRead, stoppedBy: read.stoppedBy };
@@ -161,11 +161,11 @@ export async function reconcileDay(
     const complete = walk.stoppedBy === 'end' || walk.stoppedBy === 'empty_page';
     if (!complete) {
       count(deps.metrics, 'reconciliation.incomplete');
-      const exception = await act(deps, undefined, historyIncomplete(walk), counts);
+      const exception = await act(deps, historyIncomplete(walk), { payment: undefined, counts });
       if (exception)
         await deps.reconciliations.addExceptions(day, runId, [exception], deps.clock());
     }
-    await settleDeferred(deps, day, runId, counts, deferred, complete);
+    await settleDeferred(deps, deferred, { day, runId, counts, complete });
     // 2. The day's own payments PAYON's history did not show.
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -179,8 +179,8 @@ export async function reconcileDay(
       );
       const exceptions: ExceptionRecord[] = [];
       for (const payment of next.payments.filter((p) => !seen.has(p.txId))) {
-        const verdict = await confirmUnseen(deps, payment, complete, counts);
-        const exception = await act(deps, payment, verdict, counts);
+        const verdict = await confirmUnseen(deps, payment, { historyComplete: complete, counts });
+        const exception = await act(deps, verdict, { payment, counts });
         if (exception) exceptions.push(exception);
       }
       await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
@@ -239,14 +239,24 @@ type Deferred = Map<
 /** Most txIds held back at once; beyond it a verdict is taken from the rows seen so far. */
 export const MAX_DEFERRED = 10_000;
 
+/** The run a page, a held-back verdict or a payment is reconciled in. */
+interface Run {
+  readonly day: string;
+  readonly runId: string;
+  /** Added to as the run goes (one page at a time in memory: counts, never the day). */
+  readonly counts: ReconciliationCounts;
+}
+
 async function reconcilePage(
   deps: ReconcileDeps,
-  day: string,
-  runId: string,
   page: readonly OrderRecord[],
-  batchSize: number,
-  counts: ReconciliationCounts,
-  deferred: Deferred,
+  {
+    day,
+    runId,
+    counts,
+    batchSize,
+    deferred,
+  }: Run & { readonly batchSize: number; readonly deferred: Deferred },
 ): Promise<void> {
   counts.payonTransactions += page.length;
   for (const order of page) {
@@ -314,13 +324,11 @@ async function reconcilePage(
       });
       continue;
     }
-    const exception = await act(
-      deps,
+    const exception = await act(deps, unlessUnanswered(verdict, notAnswered), {
       payment,
-      unlessUnanswered(verdict, notAnswered),
       counts,
-      orders[0],
-    );
+      order: orders[0],
+    });
     if (exception) exceptions.push(exception);
   }
   await deps.reconciliations.markSeen(day, runId, txIds, deps.clock());
@@ -333,11 +341,8 @@ async function reconcilePage(
  */
 async function settleDeferred(
   deps: ReconcileDeps,
-  day: string,
-  runId: string,
-  counts: ReconciliationCounts,
   deferred: Deferred,
-  complete: boolean,
+  { day, runId, counts, complete }: Run & { readonly complete: boolean },
 ): Promise<void> {
   const entries = [...deferred.entries()];
   for (let start = 0; start < entries.length; start += 100) {
@@ -355,7 +360,7 @@ async function settleDeferred(
         !complete && verdict.kind === 'exception' && verdict.provisional
           ? ({ kind: 'pending' } as const)
           : unlessUnanswered(verdict, unanswered === true && reconciliation === undefined);
-      const exception = await act(deps, payment, decided, counts, rows[0]);
+      const exception = await act(deps, decided, { payment, counts, order: rows[0] });
       if (exception) exceptions.push(exception);
     }
     await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
@@ -418,8 +423,10 @@ async function statusOrNone(
 async function confirmUnseen(
   deps: ReconcileDeps,
   payment: Payment,
-  historyComplete: boolean,
-  counts: ReconciliationCounts,
+  {
+    historyComplete,
+    counts,
+  }: { readonly historyComplete: boolean; readonly counts: ReconciliationCounts },
 ): Promise<Verdict> {
   const verdict = compareTransaction({ local: localRecord(payment) });
   if (verdict.kind !== 'exception') return verdict;
@@ -436,15 +443,29 @@ async function confirmUnseen(
   return historyComplete ? verdict : { kind: 'pending' };
 }
 
+/**
+ * Carries out a verdict on `payment` (none for a row PAYON lists that the product does not know,
+ * or for the history as a whole): counts it, heals the payment, or returns the exception to write.
+ * `order` is the PAYON row the verdict was taken on, for an exception's amount when there is no
+ * payment.
+ */
 async function act(
   deps: ReconcileDeps,
-  payment: Payment | undefined,
   given: Verdict,
-  counts: ReconciliationCounts,
-  order?: OrderRecord,
+  {
+    payment,
+    counts,
+    order,
+  }: {
+    readonly payment: Payment | undefined;
+    readonly counts: ReconciliationCounts;
+    readonly order?: OrderRecord | undefined;
+  },
 ): Promise<ExceptionRecord | undefined> {
   const verdict =
-    given.kind === 'ask_status' && payment ? await askStatus(deps, payment, given, counts) : given;
+    given.kind === 'ask_status' && payment
+      ? await askStatus(deps, payment, { verdict: given, counts })
+      : given;
   switch (verdict.kind) {
     case 'matched':
       counts.matched += 1;
@@ -460,7 +481,11 @@ async function act(
         const paid = verdict.to === 'AUTHORIZED' || verdict.to === 'SUCCEEDED';
         // Paid from PENDING, an unanswered registration, or (late) from FAILED / EXPIRED.
         const healed = paid
-          ? confirmedPayment(deps, payment, 'reconciliation', verdict.reason, now, undefined)
+          ? confirmedPayment(deps, payment, {
+              source: 'reconciliation',
+              reason: verdict.reason,
+              now,
+            })
           : transition(payment, {
               to: verdict.to,
               source: 'reconciliation',
@@ -506,8 +531,13 @@ async function act(
 async function askStatus(
   deps: ReconcileDeps,
   payment: Payment,
-  verdict: Extract<Verdict, { kind: 'ask_status' }>,
-  counts: ReconciliationCounts,
+  {
+    verdict,
+    counts,
+  }: {
+    readonly verdict: Extract<Verdict, { kind: 'ask_status' }>;
+    readonly counts: ReconciliationCounts;
+  },
 ): Promise<Verdict> {
   const paid: KnownState = payment.kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED';
   const state = payment.snapshot.state;
