@@ -9,7 +9,7 @@ import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { readStackConfig } from '#infra/config.ts';
 import { ESM_REQUIRE_BANNER } from '#infra/constructs/payon-function.ts';
 import { PayonStack } from '#infra/stack.ts';
-import { JWT_CONTEXT } from '#test/infra/synth.ts';
+import { CDK_JSON_CONTEXT, JWT_CONTEXT } from '#test/infra/synth.ts';
 
 const outdirs: string[] = [];
 afterAll(() => {
@@ -23,7 +23,8 @@ function synthToDisk(context: Record<string, string>, bundle: boolean): string {
   const app = new App({
     outdir,
     context: {
-      // As the CLI does: records each asset's path on its resource.
+      // As the CLI does: cdk.json's context, and each asset's path recorded on its resource.
+      ...CDK_JSON_CONTEXT,
       'aws:cdk:enable-asset-metadata': true,
       ...JWT_CONTEXT,
       ...context,

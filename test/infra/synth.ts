@@ -3,6 +3,7 @@
  * (`aws:cdk:bundling-stacks: []`) so a synth takes about a second. One test bundles for real
  * (cfn-lint.test.ts).
  */
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readStackConfig } from '#infra/config.ts';
@@ -18,6 +19,13 @@ export interface Synthesized {
   readonly template: Template;
 }
 
+/** cdk.json's context (the feature flags and defaults `cdk synth` applies), as the CLI passes it. */
+export const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
 const cache = new Map<string, Synthesized>();
 
 /** A PayonStack from this context (JWT issuer and audience included unless overridden). */
@@ -26,7 +34,9 @@ export function synth(context: Record<string, string> = {}): Synthesized {
   const hit = cache.get(key);
   if (hit) return hit;
   const ctx: Record<string, string> = { ...JWT_CONTEXT, ...context };
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...ctx } });
+  const app = new App({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...ctx },
+  });
   const config = readStackConfig((k) => app.node.tryGetContext(k));
   const stack = new PayonStack(app, `Payon-${config.stage}`, { config });
   const result = { stack, template: Template.fromStack(stack) };
