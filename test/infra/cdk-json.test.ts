@@ -14,7 +14,7 @@ const recommended = JSON.parse(
 describe('cdk.json', () => {
   it('sets every feature flag aws-cdk-lib recommends, at its recommended value', () => {
     const flags = Object.fromEntries(
-      Object.entries(CDK_JSON_CONTEXT).filter(([key]) => key.startsWith('@aws-cdk/')),
+      Object.entries(CDK_JSON_CONTEXT).filter(([key]) => key.startsWith('@aws-cdk')),
     );
     expect(flags).toEqual(recommended);
   });
