@@ -13,7 +13,7 @@ import {
 } from './config.ts';
 import type { ReconciliationScript, SandboxContext } from './context.ts';
 import type { Fault } from './faults.ts';
-import { type Answer, isRecord, json, parseJson, text } from './http.ts';
+import { type Answer, isRecord, json, parseJson, type SandboxRequest, text } from './http.ts';
 import type { Transaction } from './ledger.ts';
 import { type AdminOutcome, payByAdmin, payLate, returnUrlFor, submitOtp } from './payments.ts';
 import { mergeChaos, type PushChaos } from './push.ts';
@@ -94,7 +94,7 @@ export function adminPay(ctx: SandboxContext, txId: string, input: PayInput): Pa
   }
   const notPayable = ctx.ledger.payable(tx);
   if (notPayable) throw new AdminError(notPayable, 409);
-  const step = payByAdmin(ctx, tx, input.outcome, input.card);
+  const step = payByAdmin(ctx, tx, { outcome: input.outcome, card: input.card });
   if (typeof step === 'string' && step !== 'approved' && step !== 'declined' && step !== 'otp') {
     throw new AdminError(step);
   }
@@ -279,9 +279,7 @@ export function parseReconciliationScript(input: unknown): ReconciliationScript 
 export function adminRoute(
   ctx: SandboxContext,
   hooks: AdminHooks,
-  method: string,
-  url: URL,
-  body: string,
+  { method, url, body }: SandboxRequest,
 ): Answer | undefined {
   const path = url.pathname;
   if (path === '/health' && method === 'GET') return json(200, { status: 'ok' });

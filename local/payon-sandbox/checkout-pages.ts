@@ -148,9 +148,16 @@ ${summary(tx, merchantName)}
 export function passcodePage(
   tx: Transaction,
   merchantName: string,
-  cardText: string,
-  needsPasscode: boolean,
-  error?: string,
+  {
+    cardText,
+    needsPasscode,
+    error,
+  }: {
+    /** The saved card as the page shows it (`4111 •••• 1111`). */
+    readonly cardText: string;
+    readonly needsPasscode: boolean;
+    readonly error?: string | undefined;
+  },
 ): string {
   return page(
     'Saved card payment',

@@ -17,7 +17,7 @@ import {
   walletPage,
 } from './checkout-pages.ts';
 import type { SandboxContext } from './context.ts';
-import { type Answer, html, redirect } from './http.ts';
+import { type Answer, html, redirect, type SandboxRequest } from './http.ts';
 import type { Transaction } from './ledger.ts';
 import {
   checkCardNumber,
@@ -53,7 +53,11 @@ function needsPasscode(ctx: SandboxContext, tx: Transaction): boolean {
  * The page for the payment's method and state; `error` re-shows a form with a message. A declined
  * order shows its result page, or with `retry` (and before expiry) the form again.
  */
-function show(ctx: SandboxContext, tx: Transaction, error?: string, retry = false): Answer {
+function show(
+  ctx: SandboxContext,
+  tx: Transaction,
+  { error, retry = false }: { readonly error?: string | undefined; readonly retry?: boolean } = {},
+): Answer {
   const name = merchantName(ctx, tx);
   const status = error ? 422 : 200;
   const retryable = ctx.ledger.retryable(tx);
@@ -82,7 +86,11 @@ function show(ctx: SandboxContext, tx: Transaction, error?: string, retry = fals
     case 'saved-card':
       return html(
         status,
-        passcodePage(tx, name, savedCardText(ctx, tx), needsPasscode(ctx, tx), error),
+        passcodePage(tx, name, {
+          cardText: savedCardText(ctx, tx),
+          needsPasscode: needsPasscode(ctx, tx),
+          error,
+        }),
       );
   }
 }
@@ -90,7 +98,11 @@ function show(ctx: SandboxContext, tx: Transaction, error?: string, retry = fals
 type FormStep = 'card' | 'payon-card' | 'scan' | 'passcode' | 'otp';
 const FORM_STEPS: readonly string[] = ['card', 'payon-card', 'scan', 'passcode', 'otp'];
 
-function post(ctx: SandboxContext, tx: Transaction, step: FormStep, form: URLSearchParams): Answer {
+function post(
+  ctx: SandboxContext,
+  tx: Transaction,
+  { step, form }: { readonly step: FormStep; readonly form: URLSearchParams },
+): Answer {
   const notPayable = ctx.ledger.payable(tx, step === 'otp');
   if (notPayable) {
     return html(
@@ -116,14 +128,16 @@ function post(ctx: SandboxContext, tx: Transaction, step: FormStep, form: URLSea
     case 'card': {
       const pan = normalisePan(field('cardNumber'));
       const problem = checkCardNumber(pan, false);
-      if (problem) return show(ctx, tx, problem);
+      if (problem) return show(ctx, tx, { error: problem });
       return afterStep(ctx, tx, payByCard(ctx, tx, pan));
     }
     case 'payon-card': {
       const pan = normalisePan(field('cardNumber'));
       const problem = checkCardNumber(pan, true);
-      if (problem) return show(ctx, tx, problem);
-      if (field('pin') !== PAYON_CARD_PIN) return show(ctx, tx, 'Incorrect PIN. Try again.');
+      if (problem) return show(ctx, tx, { error: problem });
+      if (field('pin') !== PAYON_CARD_PIN) {
+        return show(ctx, tx, { error: 'Incorrect PIN. Try again.' });
+      }
       return afterStep(ctx, tx, payByPayonCard(ctx, tx, pan));
     }
     case 'scan':
@@ -140,7 +154,7 @@ function post(ctx: SandboxContext, tx: Transaction, step: FormStep, form: URLSea
         needsPasscode(ctx, tx) &&
         !ctx.ledger.checkPin(tx.merchantId, tx.clientId ?? '', field('passcode'))
       ) {
-        return show(ctx, tx, 'Wrong passcode. Try again.');
+        return show(ctx, tx, { error: 'Wrong passcode. Try again.' });
       }
       return afterStep(ctx, tx, payBySavedCard(ctx, tx, binding));
     }
@@ -152,9 +166,7 @@ function post(ctx: SandboxContext, tx: Transaction, step: FormStep, form: URLSea
 /** Answers a /checkout request, or `undefined` when the path is not a checkout path. */
 export function checkoutRoute(
   ctx: SandboxContext,
-  method: string,
-  url: URL,
-  body: string,
+  { method, url, body }: SandboxRequest,
 ): Answer | undefined {
   const match = /^\/checkout\/([^/]+)(?:\/([a-z-]+))?$/.exec(url.pathname);
   if (!match) return undefined;
@@ -165,10 +177,10 @@ export function checkoutRoute(
   if (step === undefined) {
     if (method !== 'GET' && method !== 'HEAD')
       return html(405, messagePage('Not allowed', 'Use GET.'));
-    return show(ctx, tx, undefined, url.searchParams.has('retry'));
+    return show(ctx, tx, { retry: url.searchParams.has('retry') });
   }
   if (method !== 'POST' || !FORM_STEPS.includes(step)) {
     return html(405, messagePage('Not allowed', 'This address only takes the checkout form.'));
   }
-  return post(ctx, tx, step as FormStep, new URLSearchParams(body));
+  return post(ctx, tx, { step: step as FormStep, form: new URLSearchParams(body) });
 }

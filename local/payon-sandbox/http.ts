@@ -14,6 +14,13 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
+/** A request as the routes read it: its method, its URL, and its body as text. */
+export interface SandboxRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly body: string;
+}
+
 export const json = (status: number, value: unknown): Answer => ({ status, json: value });
 export const text = (
   status: number,

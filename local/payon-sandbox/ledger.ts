@@ -292,7 +292,14 @@ export class Ledger {
     return String(100_000 + this.rng.int(900_000));
   }
 
-  private transition(tx: Transaction, state: TxState, event: string, detail?: string): void {
+  private transition(
+    tx: Transaction,
+    {
+      state,
+      event,
+      detail,
+    }: { readonly state: TxState; readonly event: string; readonly detail?: string | undefined },
+  ): void {
     tx.state = state;
     const entry: HistoryEntry = { at: new Date(this.clock.now()).toISOString(), state, event };
     if (detail !== undefined) entry.detail = detail;
@@ -309,10 +316,21 @@ export class Ledger {
     const detail = `not paid by ${new Date(tx.expiresAtMs).toISOString()}`;
     if (tx.state === 'REGISTERED' || tx.state === 'AWAITING_OTP') {
       tx.otpThen = null;
-      if (tx.attempts.length === 0) this.transition(tx, 'EXPIRED', 'expired', detail);
-      else this.transition(tx, 'DECLINED', 'expired', `${detail}; declined attempts only`);
+      if (tx.attempts.length === 0) {
+        this.transition(tx, { state: 'EXPIRED', event: 'expired', detail });
+      } else {
+        this.transition(tx, {
+          state: 'DECLINED',
+          event: 'expired',
+          detail: `${detail}; declined attempts only`,
+        });
+      }
     } else if (tx.state === 'DECLINED' && !expiredOnce(tx)) {
-      this.transition(tx, 'DECLINED', 'expired', `${detail}; declined attempts only`);
+      this.transition(tx, {
+        state: 'DECLINED',
+        event: 'expired',
+        detail: `${detail}; declined attempts only`,
+      });
     }
     return tx;
   }
@@ -373,7 +391,11 @@ export class Ledger {
     };
     tx.qrString = qrString(tx);
     this.transactions.set(tx.txId, tx);
-    this.transition(tx, 'REGISTERED', 'registered', `${centsToText(tx.amountCents)} USD`);
+    this.transition(tx, {
+      state: 'REGISTERED',
+      event: 'registered',
+      detail: `${centsToText(tx.amountCents)} USD`,
+    });
     return tx;
   }
 
@@ -404,7 +426,14 @@ export class Ledger {
     return `This payment is already ${tx.state.toLowerCase().replace('_', ' ')}.`;
   }
 
-  private attempt(tx: Transaction, resultCd: Attempt['resultCd'], message: string, late: boolean) {
+  private attempt(
+    tx: Transaction,
+    {
+      resultCd,
+      message,
+      late,
+    }: { readonly resultCd: Attempt['resultCd']; readonly message: string; readonly late: boolean },
+  ) {
     const attempt: Attempt = {
       atMs: this.clock.now(),
       resultCd,
@@ -422,32 +451,38 @@ export class Ledger {
   }
 
   /** An approved attempt; `late`: an admin approval past expiry or after declined attempts. */
-  approve(tx: Transaction, card: CardMask | null, via: string, late = false): void {
+  approve(
+    tx: Transaction,
+    {
+      card,
+      via,
+      late = false,
+    }: { readonly card: CardMask | null; readonly via: string; readonly late?: boolean },
+  ): void {
     if (tx.approvalNo !== null) throw new Error(`${tx.txId} is already approved`);
     tx.card = card ?? tx.card;
-    tx.approvalNo = this.attempt(tx, '0000', 'Success', late).approvalNo;
+    tx.approvalNo = this.attempt(tx, { resultCd: '0000', message: 'Success', late }).approvalNo;
     tx.declineReason = null;
-    this.transition(
-      tx,
-      'APPROVED',
-      'approved',
-      `${late ? 'late, ' : ''}${via}; approvalNo ${tx.approvalNo}`,
-    );
+    this.transition(tx, {
+      state: 'APPROVED',
+      event: 'approved',
+      detail: `${late ? 'late, ' : ''}${via}; approvalNo ${tx.approvalNo}`,
+    });
   }
 
   /** A declined attempt: the order stays payable until its expiry. */
   decline(tx: Transaction, card: CardMask | null, reason: string): void {
     if (tx.approvalNo !== null) throw new Error(`${tx.txId} is already approved`);
     tx.card = card ?? tx.card;
-    this.attempt(tx, '9999', reason, false);
+    this.attempt(tx, { resultCd: '9999', message: reason, late: false });
     tx.declineReason = reason;
-    this.transition(tx, 'DECLINED', 'declined', reason);
+    this.transition(tx, { state: 'DECLINED', event: 'declined', detail: reason });
   }
 
   awaitOtp(tx: Transaction, card: CardMask | null, then: 'approve' | 'insufficient_funds'): void {
     tx.card = card ?? tx.card;
     tx.otpThen = then;
-    this.transition(tx, 'AWAITING_OTP', 'otp-requested');
+    this.transition(tx, { state: 'AWAITING_OTP', event: 'otp-requested' });
   }
 
   /** Amount the merchant holds now: completion amount for a completed pre-auth. */
@@ -494,12 +529,11 @@ export class Ledger {
     }
     const move = this.move(tx, amountCents);
     tx.completion = move;
-    this.transition(
-      tx,
-      'COMPLETED',
-      'completed',
-      `${centsToText(amountCents)} USD; approvalNo ${move.approvalNo}`,
-    );
+    this.transition(tx, {
+      state: 'COMPLETED',
+      event: 'completed',
+      detail: `${centsToText(amountCents)} USD; approvalNo ${move.approvalNo}`,
+    });
     return move;
   }
 
@@ -528,7 +562,11 @@ export class Ledger {
     }
     const move = this.move(tx, this.capturedCents(tx));
     tx.reversal = move;
-    this.transition(tx, 'REVERSED', 'reversed', `approvalNo ${move.approvalNo}`);
+    this.transition(tx, {
+      state: 'REVERSED',
+      event: 'reversed',
+      detail: `approvalNo ${move.approvalNo}`,
+    });
     return move;
   }
 
@@ -560,12 +598,11 @@ export class Ledger {
     }
     const move = this.move(tx, this.capturedCents(tx));
     tx.refund = move;
-    this.transition(
-      tx,
-      'REFUNDED',
-      'refunded',
-      `${centsToText(move.amountCents)} USD; approvalNo ${move.approvalNo}`,
-    );
+    this.transition(tx, {
+      state: 'REFUNDED',
+      event: 'refunded',
+      detail: `${centsToText(move.amountCents)} USD; approvalNo ${move.approvalNo}`,
+    });
     return move;
   }
 

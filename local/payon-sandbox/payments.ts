@@ -34,14 +34,15 @@ function announce(ctx: SandboxContext, tx: Transaction): void {
   ctx.push.notify(ctx.merchant(tx.merchantId)?.notifyUrl, tx.txId, tx.state === 'APPROVED');
 }
 
-function approve(
-  ctx: SandboxContext,
-  tx: Transaction,
-  card: CardMask | null,
-  via: string,
-  late = false,
-): Step {
-  ctx.ledger.approve(tx, card, via, late);
+/** How an attempt was approved: the card paid with (none for a scan), how, and whether late. */
+interface Approval {
+  readonly card: CardMask | null;
+  readonly via: string;
+  readonly late?: boolean;
+}
+
+function approve(ctx: SandboxContext, tx: Transaction, approval: Approval): Step {
+  ctx.ledger.approve(tx, approval);
   announce(ctx, tx);
   return 'approved';
 }
@@ -49,8 +50,7 @@ function approve(
 function decline(
   ctx: SandboxContext,
   tx: Transaction,
-  card: CardMask | null,
-  reason: string,
+  { card, reason }: { readonly card: CardMask | null; readonly reason: string },
 ): Step {
   ctx.ledger.decline(tx, card, reason);
   announce(ctx, tx);
@@ -60,17 +60,19 @@ function decline(
 function byBehaviour(
   ctx: SandboxContext,
   tx: Transaction,
-  card: CardMask,
-  behaviour: CardBehaviour,
-  via: string,
+  {
+    card,
+    behaviour,
+    via,
+  }: { readonly card: CardMask; readonly behaviour: CardBehaviour; readonly via: string },
 ): Step {
   switch (behaviour) {
     case 'approve':
-      return approve(ctx, tx, card, via);
+      return approve(ctx, tx, { card, via });
     case 'decline':
-      return decline(ctx, tx, card, DECLINE_MESSAGES.decline);
+      return decline(ctx, tx, { card, reason: DECLINE_MESSAGES.decline });
     case 'insufficient_funds':
-      return decline(ctx, tx, card, DECLINE_MESSAGES.insufficient_funds);
+      return decline(ctx, tx, { card, reason: DECLINE_MESSAGES.insufficient_funds });
     case '3ds':
       ctx.ledger.awaitOtp(tx, card, 'approve');
       return 'otp';
@@ -79,7 +81,7 @@ function byBehaviour(
 
 /** A credit/debit card typed on the form (already checked by {@link checkCardNumber}). */
 export function payByCard(ctx: SandboxContext, tx: Transaction, pan: string): Step {
-  return byBehaviour(ctx, tx, cardMask(pan), cardBehaviour(pan), 'card');
+  return byBehaviour(ctx, tx, { card: cardMask(pan), behaviour: cardBehaviour(pan), via: 'card' });
 }
 
 /** A PAYON card with its PIN checked: the OTP step follows. */
@@ -90,9 +92,10 @@ export function payByPayonCard(ctx: SandboxContext, tx: Transaction, pan: string
 
 /** A saved card whose passcode was checked: PAYON bindings approve, credit/debit ones ask the OTP. */
 export function payBySavedCard(ctx: SandboxContext, tx: Transaction, binding: Binding): Step {
-  if (binding.paymentMethod === 'PAYON') return approve(ctx, tx, binding.card, 'saved PAYON card');
+  if (binding.paymentMethod === 'PAYON')
+    return approve(ctx, tx, { card: binding.card, via: 'saved PAYON card' });
   if (binding.behaviour === 'decline')
-    return decline(ctx, tx, binding.card, DECLINE_MESSAGES.decline);
+    return decline(ctx, tx, { card: binding.card, reason: DECLINE_MESSAGES.decline });
   ctx.ledger.awaitOtp(
     tx,
     binding.card,
@@ -103,15 +106,16 @@ export function payBySavedCard(ctx: SandboxContext, tx: Transaction, binding: Bi
 
 /** The KHQR / wallet "Scan and pay" button: the customer's app approves. */
 export function payByScan(ctx: SandboxContext, tx: Transaction): Step {
-  return approve(ctx, tx, null, tx.checkout === 'khqr' ? 'KHQR scan' : 'wallet app');
+  return approve(ctx, tx, { card: null, via: tx.checkout === 'khqr' ? 'KHQR scan' : 'wallet app' });
 }
 
 export function submitOtp(ctx: SandboxContext, tx: Transaction, otp: string): Step {
-  if (otp.trim() !== TEST_OTP) return decline(ctx, tx, null, DECLINE_MESSAGES.otp);
+  if (otp.trim() !== TEST_OTP)
+    return decline(ctx, tx, { card: null, reason: DECLINE_MESSAGES.otp });
   if (tx.otpThen === 'insufficient_funds') {
-    return decline(ctx, tx, null, DECLINE_MESSAGES.insufficient_funds);
+    return decline(ctx, tx, { card: null, reason: DECLINE_MESSAGES.insufficient_funds });
   }
-  return approve(ctx, tx, null, 'OTP verified');
+  return approve(ctx, tx, { card: null, via: 'OTP verified' });
 }
 
 export type AdminOutcome = 'approve' | 'decline' | 'insufficient_funds';
@@ -120,8 +124,10 @@ export type AdminOutcome = 'approve' | 'decline' | 'insufficient_funds';
 export function payByAdmin(
   ctx: SandboxContext,
   tx: Transaction,
-  outcome: AdminOutcome | undefined,
-  card: string | undefined,
+  {
+    outcome,
+    card,
+  }: { readonly outcome: AdminOutcome | undefined; readonly card: string | undefined },
 ): Step | string {
   if (card !== undefined) {
     const pan = normalisePan(card);
@@ -129,12 +135,12 @@ export function payByAdmin(
     if (problem) return problem;
     if (tx.checkout === 'payon-card') return payByPayonCard(ctx, tx, pan);
     if (outcome === undefined) return payByCard(ctx, tx, pan);
-    return byBehaviour(ctx, tx, cardMask(pan), outcome, 'admin API');
+    return byBehaviour(ctx, tx, { card: cardMask(pan), behaviour: outcome, via: 'admin API' });
   }
   const mask = tx.paymentType === '03' ? null : defaultCard(ctx, tx);
   const chosen = outcome ?? 'approve';
-  if (chosen === 'approve') return approve(ctx, tx, mask, 'admin API');
-  return decline(ctx, tx, mask, DECLINE_MESSAGES[chosen]);
+  if (chosen === 'approve') return approve(ctx, tx, { card: mask, via: 'admin API' });
+  return decline(ctx, tx, { card: mask, reason: DECLINE_MESSAGES[chosen] });
 }
 
 /**
@@ -153,7 +159,7 @@ export function payLate(
     if (problem) return problem;
     mask = cardMask(pan);
   }
-  return approve(ctx, tx, mask, 'admin API', true);
+  return approve(ctx, tx, { card: mask, via: 'admin API', late: true });
 }
 
 function defaultCard(ctx: SandboxContext, tx: Transaction): CardMask | null {

@@ -87,12 +87,21 @@ const str = (body: Body, name: string): string | null => {
   return null;
 };
 
+/** PAYON's result for a request: its code and message. */
+interface Result {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A money move's answer: the result, and for an approval the transaction and its move. */
 function moneyMoveAnswer(
   body: Body,
-  code: string,
-  message: string,
-  tx?: Transaction,
-  move?: MoneyMove,
+  {
+    code,
+    message,
+    tx,
+    move,
+  }: Result & { readonly tx?: Transaction | undefined; readonly move?: MoneyMove | undefined },
 ): Answer {
   const response: MoneyMoveResponse = {
     txId: str(body, 'txId'),
@@ -111,13 +120,17 @@ function moneyMoveAnswer(
   return json(200, response);
 }
 
-const moneyMove: Envelope = { fail: (code, message, body) => moneyMoveAnswer(body, code, message) };
+const moneyMove: Envelope = {
+  fail: (code, message, body) => moneyMoveAnswer(body, { code, message }),
+};
 
 function bindingAnswer(
   body: Body,
-  code: string,
-  message: string,
-  extra: Partial<CreateBindingResponse> = {},
+  {
+    code,
+    message,
+    extra = {},
+  }: Result & { readonly extra?: Partial<CreateBindingResponse> | undefined },
 ): Answer {
   const response: CreateBindingResponse = {
     txDt: null,
@@ -139,7 +152,7 @@ function bindingAnswer(
 }
 
 const bindingEnvelope: Envelope = {
-  fail: (code, message, body) => bindingAnswer(body, code, message),
+  fail: (code, message, body) => bindingAnswer(body, { code, message }),
 };
 
 /** Status: "not found / not successful" is HTTP 302 with PAYON's 9999 body and no Location. */
@@ -300,7 +313,7 @@ function moneyMoveEndpoint(
       if (isRefusal(tx)) return refusalAnswer(moneyMove, tx, body);
       const move = op(ctx, tx, body);
       if (isRefusal(move)) return refusalAnswer(moneyMove, move, body);
-      return moneyMoveAnswer(body, '0000', 'Success', tx, move);
+      return moneyMoveAnswer(body, { code: '0000', message: 'Success', tx, move });
     },
   };
 }
@@ -499,7 +512,7 @@ const createBinding: Endpoint = {
   envelope: bindingEnvelope,
   required: ['clientId', 'paymentMethod', 'wdlAcNo'],
   run(ctx, body, merchant) {
-    const fail = (message: string) => bindingAnswer(body, '9999', message);
+    const fail = (message: string) => bindingAnswer(body, { code: '9999', message });
     const paymentMethod = str(body, 'paymentMethod');
     if (paymentMethod !== 'PAYON' && paymentMethod !== 'CREDIT_DEBIT') {
       return fail('paymentMethod must be PAYON or CREDIT_DEBIT');
@@ -561,11 +574,15 @@ const createBinding: Endpoint = {
     );
     if (pin !== undefined) ctx.ledger.setPin(merchant.merchantId, clientId, pin);
     // As PAYON's example: wdlNm, phone and email come back null even when sent.
-    return bindingAnswer(body, '0000', 'Success', {
-      wdlAcNo: maskShort(pan),
-      wdlExpiry: expiry,
-      clientId: namespacedClientId(merchant, clientId),
-      bindingId: binding.bindingId,
+    return bindingAnswer(body, {
+      code: '0000',
+      message: 'Success',
+      extra: {
+        wdlAcNo: maskShort(pan),
+        wdlExpiry: expiry,
+        clientId: namespacedClientId(merchant, clientId),
+        bindingId: binding.bindingId,
+      },
     });
   },
 };
@@ -656,8 +673,7 @@ function authOk(
 function runEndpoint(
   ctx: SandboxContext,
   endpoint: Endpoint,
-  body: unknown,
-  headers: IncomingHttpHeaders,
+  { body, headers }: { readonly body: unknown; readonly headers: IncomingHttpHeaders },
 ): Answer {
   if (!isRecord(body))
     return json(400, { resultCode: '9999', resultMsg: 'Request body must be a JSON object' });
@@ -811,7 +827,7 @@ export function pgHandler(ctx: SandboxContext, path: string): PgHandler | undefi
   const endpoint =
     (e: Endpoint): PgHandler =>
     (c, body, headers) =>
-      runEndpoint(c, e, body, headers);
+      runEndpoint(c, e, { body, headers });
   if (ctx.config.createBindingPaths.includes(path)) return endpoint(createBinding);
   if (path === ctx.config.pinVerificationPath) return endpoint(pinVerification);
   switch (path) {

@@ -96,12 +96,26 @@ export class PushDispatcher {
   /** Sends run one after another, so the journal order is the order the merchant saw. */
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly journal: Journal,
-    private readonly rng: Prng,
-    private readonly timeoutMs: number,
-    chaos: PushChaos,
-  ) {
+  private readonly journal: Journal;
+  private readonly rng: Prng;
+  private readonly timeoutMs: number;
+
+  constructor({
+    journal,
+    rng,
+    timeoutMs,
+    chaos,
+  }: {
+    readonly journal: Journal;
+    /** Decides the chaos (drops, duplicates, reordering). */
+    readonly rng: Prng;
+    /** How long one send waits for the merchant's answer. */
+    readonly timeoutMs: number;
+    readonly chaos: PushChaos;
+  }) {
+    this.journal = journal;
+    this.rng = rng;
+    this.timeoutMs = timeoutMs;
     this.chaos = chaos;
   }
 
@@ -163,11 +177,11 @@ export class PushDispatcher {
 
   private async sendOne(push: QueuedPush, copy: number): Promise<void> {
     if (this.stopped) {
-      this.record(push, copy, 'cancelled');
+      this.record(push, { copy, outcome: 'cancelled' });
       return;
     }
     if (this.chaos.dropRate > 0 && this.rng.next() < this.chaos.dropRate) {
-      this.record(push, copy, 'dropped');
+      this.record(push, { copy, outcome: 'dropped' });
       return;
     }
     const controller = new AbortController();
@@ -181,7 +195,9 @@ export class PushDispatcher {
         signal: controller.signal,
       });
       await response.arrayBuffer().catch(() => undefined);
-      this.record(push, copy, response.ok ? 'delivered' : 'failed', {
+      this.record(push, {
+        copy,
+        outcome: response.ok ? 'delivered' : 'failed',
         httpStatus: response.status,
       });
     } catch (error) {
@@ -192,7 +208,7 @@ export class PushDispatcher {
         : error instanceof Error
           ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
           : String(error);
-      this.record(push, copy, 'failed', { error: message });
+      this.record(push, { copy, outcome: 'failed', error: message });
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);
@@ -201,9 +217,16 @@ export class PushDispatcher {
 
   private record(
     push: QueuedPush,
-    copy: number,
-    outcome: PushOutcome,
-    extra: { httpStatus?: number; error?: string } = {},
+    {
+      copy,
+      outcome,
+      ...extra
+    }: {
+      readonly copy: number;
+      readonly outcome: PushOutcome;
+      readonly httpStatus?: number;
+      readonly error?: string;
+    },
   ): void {
     const now = Date.now();
     this.journal.add({
@@ -231,7 +254,7 @@ export class PushDispatcher {
     this.timers.clear();
     if (this.heldTimer) clearTimeout(this.heldTimer);
     this.heldTimer = undefined;
-    for (const push of this.held) this.record(push, 0, 'cancelled');
+    for (const push of this.held) this.record(push, { copy: 0, outcome: 'cancelled' });
     this.held = [];
     for (const controller of this.inFlight) controller.abort();
     await this.chain.catch(() => undefined);

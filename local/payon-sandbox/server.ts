@@ -42,6 +42,7 @@ import {
   json,
   parseJson,
   readBody,
+  type SandboxRequest,
   text,
   unauthorized,
   writeAnswer,
@@ -79,13 +80,13 @@ export interface Sandbox {
   /**
    * Completes a checkout without a browser (same effects as the pages). A declined attempt
    * leaves the order payable until its expiry. `{ late: true }` (outcome approve) approves even
-   * past expiry or after declined attempts: PAYON's late answer, as one more attempt.
+   * past expiry or after declined attempts: PAYON's late answer, as one more attempt. `card`
+   * picks the card paid with (a test card number).
    */
   pay(
     txId: string,
     outcome?: AdminOutcome,
-    card?: string,
-    options?: { readonly late?: boolean },
+    options?: { readonly card?: string; readonly late?: boolean },
   ): PaymentResult;
   complete3ds(txId: string, otp?: string): PaymentResult;
   addFault(fault: FaultInput): Fault;
@@ -146,7 +147,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const journal = new Journal();
   const initialChaos: PushChaos = { ...DEFAULT_CHAOS, ...config.pushChaos };
-  const push = new PushDispatcher(journal, chaosRng, config.pushTimeoutMs, { ...initialChaos });
+  const push = new PushDispatcher({
+    journal,
+    rng: chaosRng,
+    timeoutMs: config.pushTimeoutMs,
+    chaos: { ...initialChaos },
+  });
   const ledger = new Ledger(clock, idRng, snapshot?.ledger);
   const faults = new FaultTable();
   let publicUrl = config.publicUrl ?? '';
@@ -179,9 +185,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     generatedKeyPair,
   });
   const saver = config.snapshotFile
-    ? new SnapshotSaver(config.snapshotFile, config.snapshotDebounceMs, takeSnapshot, (error) =>
-        config.log(`snapshot not saved: ${String(error)}`),
-      )
+    ? new SnapshotSaver({
+        file: config.snapshotFile,
+        debounceMs: config.snapshotDebounceMs,
+        take: takeSnapshot,
+        onError: (error) => config.log(`snapshot not saved: ${String(error)}`),
+      })
     : undefined;
   const changed = () => saver?.schedule();
   ledger.onChange = changed;
@@ -213,9 +222,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function deliverFault(
     fault: Fault,
-    req: IncomingMessage,
-    res: ServerResponse,
-    compute: () => Answer,
+    {
+      req,
+      res,
+      compute,
+    }: {
+      readonly req: IncomingMessage;
+      readonly res: ServerResponse;
+      /** The endpoint's own answer, for a fault that delays it or applies it first. */
+      readonly compute: () => Answer;
+    },
   ) {
     const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
     const applied = fault.applyFirst ? compute() : undefined;
@@ -251,24 +267,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   // ---------------------------------------------------------------- requests
-  async function route(
+  /**
+   * Answers a request. A fault taken for it is named in the result (for the journal) with its
+   * delivery, which may still be running (a latency, a timeout).
+   */
+  function route(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
-    method: string,
-    body: string,
-    note: (fault: string) => void,
-  ) {
+    request: SandboxRequest,
+  ): { readonly fault?: string; readonly delivering?: Promise<void> } {
+    const { method, url, body } = request;
     const path = url.pathname;
     if (path.startsWith('/pg/')) {
       const handler = pgHandler(ctx, path);
-      if (!handler)
-        return writeAnswer(
-          res,
-          json(404, { resultCode: '9999', resultMsg: `No PAYON endpoint ${path}` }),
-        );
-      if (method !== 'POST')
-        return writeAnswer(res, json(405, { resultCode: '9999', resultMsg: 'Use POST' }));
+      if (!handler) {
+        writeAnswer(res, json(404, { resultCode: '9999', resultMsg: `No PAYON endpoint ${path}` }));
+        return {};
+      }
+      if (method !== 'POST') {
+        writeAnswer(res, json(405, { resultCode: '9999', resultMsg: 'Use POST' }));
+        return {};
+      }
       const parsed = parseJson(body);
       const compute = (): Answer => {
         if (!parsed.ok) return json(400, { resultCode: '9999', resultMsg: 'Malformed JSON' });
@@ -277,16 +296,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const fault = faults.take(path, parsed.ok ? bodyTxIds(parsed.value) : []);
       if (fault) {
         const name = fault.kind === 'answer' ? `answer ${fault.status}` : fault.kind;
-        note(fault.applyFirst ? `${name} (applied first)` : name);
-        return deliverFault(fault, req, res, compute);
+        return {
+          fault: fault.applyFirst ? `${name} (applied first)` : name,
+          delivering: deliverFault(fault, { req, res, compute }),
+        };
       }
-      return writeAnswer(res, compute());
+      writeAnswer(res, compute());
+      return {};
     }
-    const checkout = checkoutRoute(ctx, method, url, body);
-    if (checkout) return writeAnswer(res, checkout);
-    const admin = adminRoute(ctx, { reset, changed }, method, url, body);
-    if (admin) return writeAnswer(res, admin);
-    return writeAnswer(res, json(404, { error: `nothing at ${method} ${path}` }));
+    const answer =
+      checkoutRoute(ctx, request) ??
+      adminRoute(ctx, { reset, changed }, request) ??
+      json(404, { error: `nothing at ${method} ${path}` });
+    writeAnswer(res, answer);
+    return {};
   }
 
   function journalBody(path: string, body: string): unknown {
@@ -340,9 +363,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     recordedBody = journaled ? journalBody(path, body.text) : null;
     try {
-      await route(req, res, url, method, body.text, (kind) => {
-        fault = kind;
-      });
+      const routed = route(req, res, { method, url, body: body.text });
+      fault = routed.fault;
+      await routed.delivering;
     } catch (error) {
       config.log(
         `error on ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
@@ -399,11 +422,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return [...config.merchants.values()];
     },
     stop,
-    pay: (txId, outcome, card, options) =>
+    pay: (txId, outcome, options) =>
       unwrap(() =>
         adminPay(ctx, txId, {
           ...(outcome ? { outcome } : {}),
-          ...(card ? { card } : {}),
+          ...(options?.card ? { card: options.card } : {}),
           ...(options?.late ? { late: true } : {}),
         }),
       ),
@@ -458,7 +481,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           () => null,
         );
         if ('txId' in tx) {
-          ledger.approve(tx, null, 'seeded');
+          ledger.approve(tx, { card: null, via: 'seeded' });
           added += 1;
         }
       }

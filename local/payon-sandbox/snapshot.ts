@@ -49,12 +49,28 @@ export class SnapshotSaver {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
 
-  constructor(
-    private readonly file: string,
-    private readonly debounceMs: number,
-    private readonly take: () => Snapshot,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  private readonly file: string;
+  private readonly debounceMs: number;
+  private readonly take: () => Snapshot;
+  private readonly onError: (error: unknown) => void;
+
+  constructor({
+    file,
+    debounceMs,
+    take,
+    onError,
+  }: {
+    readonly file: string;
+    readonly debounceMs: number;
+    /** The state to save, read when the save happens. */
+    readonly take: () => Snapshot;
+    readonly onError: (error: unknown) => void;
+  }) {
+    this.file = file;
+    this.debounceMs = debounceMs;
+    this.take = take;
+    this.onError = onError;
+  }
 
   schedule(): void {
     this.dirty = true;

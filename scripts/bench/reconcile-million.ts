@@ -101,11 +101,11 @@ const deps = {
     async begin() {},
     async saveReport() {},
     async complete() {},
-    async addExceptions(_d: string, _r: string, e: readonly unknown[]) {
-      written += e.length;
+    async addExceptions({ exceptions }: { exceptions: readonly unknown[] }) {
+      written += exceptions.length;
     },
-    async markSeen(_d: string, _r: string, ids: readonly string[]) {
-      written += ids.length;
+    async markSeen({ txIds }: { txIds: readonly string[] }) {
+      written += txIds.length;
     },
     async seen(_d: string, _r: string, ids: readonly string[]) {
       return new Set(ids);

@@ -254,7 +254,7 @@ function idempotency(
       const print = fingerprint(event, event.parsedBody, sensitive ? secret : undefined);
       const { idempotency: store, clock } = deps();
       const lockMs = Math.max(1_000, context.getRemainingTimeInMillis());
-      const claim = await store.claim(key, print, lockMs, clock());
+      const claim = await store.claim(key, { fingerprint: print, lockMs, now: clock() });
       switch (claim.outcome) {
         case 'claimed':
           held.set(event, { key, fingerprint: print });

@@ -78,7 +78,7 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
     ms: { events: 0, notifications: 0, payments: 0 },
   };
   const holder = limits.holder ?? randomUUID();
-  if (!(await deps.leases.acquire('sweep', holder, deps.clock(), SWEEP_LEASE_MS))) {
+  if (!(await deps.leases.acquire('sweep', { holder, now: deps.clock(), ms: SWEEP_LEASE_MS }))) {
     count(deps.metrics, 'sweep.skipped');
     return { ...report, skipped: true };
   }

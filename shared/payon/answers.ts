@@ -222,11 +222,18 @@ export function readMoneyMove(json: unknown, path: string, txId: string): MoneyM
  * other refusal (`0001` invalid merchant, ...) is an error, never mistaken for a payment signal.
  */
 export function readTransactionStatus(
-  httpStatus: number,
   json: unknown,
-  path: string,
-  txId: string,
-  log?: Log,
+  {
+    httpStatus,
+    path,
+    txId,
+    log,
+  }: {
+    readonly httpStatus: number;
+    readonly path: string;
+    readonly txId: string;
+    readonly log?: Log | undefined;
+  },
 ): TransactionStatus {
   if (isObject(json) && readEnvelope(json).code === NOT_SUCCESSFUL_CODE) {
     return { found: false, signal: 'not_successful' };
@@ -258,19 +265,21 @@ export function readTransactionStatus(
   };
 }
 
-export function readOrders(
-  json: unknown,
-  path: string,
-  input: ListOrdersInput,
-  log?: Log,
-): OrderRecord[] {
+/** Where an orders list came from: the path, the query (its `createdAt` reads the times), the log. */
+interface OrdersContext {
+  readonly path: string;
+  readonly input: ListOrdersInput;
+  readonly log?: Log | undefined;
+}
+
+export function readOrders(json: unknown, { path, input, log }: OrdersContext): OrderRecord[] {
   const rows = successArray(json, path);
   const records: OrderRecord[] = [];
   for (const [index, item] of rows.entries()) {
     // One unreadable row must not hide the others (nor block resolving a payment on that page):
     // it is skipped and reported; its own payment then reads as "PAYON cannot tell yet".
     try {
-      records.push(readOrder(item, path, input, log));
+      records.push(readOrder(item, { path, input, log }));
     } catch (error) {
       if (!(error instanceof PayonUnavailableError)) throw error;
       log?.warn('PAYON orders list has an unreadable row; it is skipped', {
@@ -283,7 +292,7 @@ export function readOrders(
   return records;
 }
 
-function readOrder(item: unknown, path: string, input: ListOrdersInput, log?: Log): OrderRecord {
+function readOrder(item: unknown, { path, input, log }: OrdersContext): OrderRecord {
   const o: OrderRowAnswer = parseWith(orderRowSchema, item, path);
   const { apprDttm, tracNo } = o;
   const resultCode = o.resultCd ?? o.resultCode;
@@ -330,11 +339,16 @@ export function atLocalTime(order: OrderRecord, createdAt: Date | undefined): Or
   }
 }
 
+/** Where a binding answer came from: the path, the merchant's ids, the customer asked about. */
+interface BindingContext {
+  readonly path: string;
+  readonly ids: MerchantTerminal;
+  readonly clientId: string;
+}
+
 export function readCreatedBinding(
   json: unknown,
-  path: string,
-  ids: MerchantTerminal,
-  clientId: string,
+  { path, ids, clientId }: BindingContext,
 ): CreatedBinding {
   const data: CreatedBindingAnswer = parseWith(
     createdBindingSchema,
@@ -355,9 +369,7 @@ export function readCreatedBinding(
 // Assumed (docs/payon-assumptions.md A24).
 export function readBindings(
   json: unknown,
-  path: string,
-  ids: MerchantTerminal,
-  clientId: string,
+  { path, ids, clientId }: BindingContext,
 ): BindingRecord[] {
   return successArray(json, path).map((item) => {
     // `pin` (an opaque stored blob, SPEC §9.8) is deliberately not read.

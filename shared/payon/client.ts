@@ -135,7 +135,7 @@ export class PayonClient {
   async listOrders(input: ListOrdersInput): Promise<OrderRecord[]> {
     const path = PAYON_PATHS.orders;
     const { json } = await this.#post(path, (s) => requests.ordersRequest(s, input));
-    return answers.readOrders(json, path, input, this.#log);
+    return answers.readOrders(json, { path, input, log: this.#log });
   }
 
   /** Pulls a transaction's status; amount and currency are part of PAYON's lookup key. */
@@ -144,7 +144,12 @@ export class PayonClient {
     const { status, json } = await this.#transport.post(path, (s) =>
       requests.transactionStatusRequest(s, input),
     );
-    return answers.readTransactionStatus(status, json, path, input.txId, this.#log);
+    return answers.readTransactionStatus(json, {
+      httpStatus: status,
+      path,
+      txId: input.txId,
+      log: this.#log,
+    });
   }
 
   /** Saves a card without payment. The card data goes to PAYON and nowhere else. */
@@ -157,7 +162,7 @@ export class PayonClient {
         this.#pinProtector(s, this.#config.bindingPinEncryption),
       ),
     );
-    return answers.readCreatedBinding(json, path, secret, input.clientId);
+    return answers.readCreatedBinding(json, { path, ids: secret, clientId: input.clientId });
   }
 
   /** The customer's active bindings. */
@@ -166,7 +171,7 @@ export class PayonClient {
     const { json, secret } = await this.#post(path, (s) =>
       requests.bindingListRequest(s, clientId),
     );
-    return answers.readBindings(json, path, secret, clientId);
+    return answers.readBindings(json, { path, ids: secret, clientId });
   }
 
   /** Sets the customer's binding passcode, RSA-encrypted with PAYON's public key. */

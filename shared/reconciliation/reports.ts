@@ -22,11 +22,11 @@ export async function listExceptions(
   nextCursor: string | undefined;
 }> {
   const report = await getReconciliation(deps, day);
-  const { items, cursor } = await deps.reconciliations.exceptions(
+  const { items, cursor } = await deps.reconciliations.exceptions({
     day,
-    report.runId,
-    page.limit,
-    page.cursor,
-  );
+    runId: report.runId,
+    limit: page.limit,
+    cursor: page.cursor,
+  });
   return { report, items, nextCursor: cursor };
 }

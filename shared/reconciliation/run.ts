@@ -163,7 +163,12 @@ export async function reconcileDay(
       count(deps.metrics, 'reconciliation.incomplete');
       const exception = await act(deps, historyIncomplete(walk), { payment: undefined, counts });
       if (exception)
-        await deps.reconciliations.addExceptions(day, runId, [exception], deps.clock());
+        await deps.reconciliations.addExceptions({
+          day,
+          runId,
+          exceptions: [exception],
+          now: deps.clock(),
+        });
     }
     await settleDeferred(deps, deferred, { day, runId, counts, complete });
     // 2. The day's own payments PAYON's history did not show.
@@ -183,7 +188,7 @@ export async function reconcileDay(
         const exception = await act(deps, verdict, { payment, counts });
         if (exception) exceptions.push(exception);
       }
-      await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+      await deps.reconciliations.addExceptions({ day, runId, exceptions, now: deps.clock() });
     } while (cursor);
   } catch (error) {
     count(deps.metrics, 'reconciliation.failed');
@@ -331,8 +336,8 @@ async function reconcilePage(
     });
     if (exception) exceptions.push(exception);
   }
-  await deps.reconciliations.markSeen(day, runId, txIds, deps.clock());
-  await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+  await deps.reconciliations.markSeen({ day, runId, txIds, now: deps.clock() });
+  await deps.reconciliations.addExceptions({ day, runId, exceptions, now: deps.clock() });
 }
 
 /**
@@ -363,7 +368,7 @@ async function settleDeferred(
       const exception = await act(deps, decided, { payment, counts, order: rows[0] });
       if (exception) exceptions.push(exception);
     }
-    await deps.reconciliations.addExceptions(day, runId, exceptions, deps.clock());
+    await deps.reconciliations.addExceptions({ day, runId, exceptions, now: deps.clock() });
   }
   deferred.clear();
 }

@@ -102,9 +102,7 @@ export class BindingStore {
         clientId,
         ...rest,
       },
-      binding.version,
-      event,
-      `binding ${bindingId}`,
+      { version: binding.version, event, what: `binding ${bindingId}` },
     );
   }
 
@@ -123,9 +121,7 @@ export class BindingStore {
   async saveCustomer(customer: Customer, event: BindingEvent): Promise<void> {
     await this.#commit(
       { pk: pk(customer.clientId), sk: 'CUSTOMER', type: 'customer', ...customer },
-      customer.version,
-      event,
-      `customer ${customer.clientId}`,
+      { version: customer.version, event, what: `customer ${customer.clientId}` },
     );
   }
 
@@ -162,9 +158,16 @@ export class BindingStore {
 
   async #commit(
     item: Record<string, unknown>,
-    version: number,
-    event: BindingEvent,
-    what: string,
+    {
+      version,
+      event,
+      what,
+    }: {
+      readonly version: number;
+      readonly event: BindingEvent;
+      /** The thing written, as a conflict names it (`binding <id>`). */
+      readonly what: string;
+    },
   ): Promise<void> {
     const condition =
       version === 1

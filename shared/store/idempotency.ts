@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * const recordKey = idempotencyRecordKey(await secrets.idempotencySecret(), header);
- * const claim = await store.claim(recordKey, fingerprint, lockMs, new Date());
+ * const claim = await store.claim(recordKey, { fingerprint, lockMs, now: new Date() });
  * ```
  */
 import { createHmac } from 'node:crypto';
@@ -72,9 +72,11 @@ export class IdempotencyStore {
    */
   async claim(
     recordKey: IdempotencyRecordKey,
-    fingerprint: string,
-    lockMs: number,
-    now: Date,
+    {
+      fingerprint,
+      lockMs,
+      now,
+    }: { readonly fingerprint: string; readonly lockMs: number; readonly now: Date },
   ): Promise<ClaimResult> {
     const nowMs = now.getTime();
     try {

@@ -16,7 +16,10 @@ export class LeaseStore {
   ) {}
 
   /** Takes the lease for `ms` unless another holder's lease is still running; says whether it did. */
-  async acquire(name: string, holder: string, now: Date, ms: number): Promise<boolean> {
+  async acquire(
+    name: string,
+    { holder, now, ms }: { readonly holder: string; readonly now: Date; readonly ms: number },
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({

@@ -152,7 +152,12 @@ export class NotificationStore {
 
   /** Unsettled notifications due at `now`, oldest first. */
   async due(now: Date, limit: number): Promise<Notification[]> {
-    const items = await queryDue(this.db, this.tableName, 'NOTIFY', now, limit);
+    const items = await queryDue(this.db, {
+      tableName: this.tableName,
+      partition: 'NOTIFY',
+      now,
+      limit,
+    });
     return items.map(fromItem).filter((n) => !isSettled(n.status));
   }
 

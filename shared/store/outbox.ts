@@ -74,7 +74,12 @@ export class OutboxStore {
 
   /** Undelivered events whose next attempt is due at `now`, oldest first. */
   async due(now: Date, limit: number): Promise<OutboxRecord[]> {
-    const items = await queryDue(this.db, this.tableName, 'OUTBOX', now, limit);
+    const items = await queryDue(this.db, {
+      tableName: this.tableName,
+      partition: 'OUTBOX',
+      now,
+      limit,
+    });
     // The index is eventually consistent: an item delivered a moment ago may still be listed.
     return items.map(fromItem).filter((r) => r.deliveredAt === undefined);
   }

@@ -318,7 +318,12 @@ export class PaymentStore {
 
   /** Payments whose next status probe is due at `now`, oldest first (the status sweep). */
   async dueForSync(now: Date, limit: number): Promise<Payment[]> {
-    const items = await queryDue(this.db, this.tableName, 'SYNC', now, limit);
+    const items = await queryDue(this.db, {
+      tableName: this.tableName,
+      partition: 'SYNC',
+      now,
+      limit,
+    });
     return items.map(fromItem);
   }
 }

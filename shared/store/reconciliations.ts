@@ -70,6 +70,12 @@ export interface ReconciliationReport {
   readonly walk?: { readonly pagesRead: number; readonly stoppedBy: WalkEnd | 'unreadable' };
 }
 
+/** One run of one day's reconciliation: what its exceptions and seen-set are kept under. */
+export interface RunKey {
+  readonly day: string;
+  readonly runId: string;
+}
+
 const pk = (day: string) => `RECON#${day}`;
 const exceptionPrefix = (runId: string) => `EXC#${runId}#`;
 
@@ -171,12 +177,12 @@ export class ReconciliationStore {
     return report as ReconciliationReport;
   }
 
-  async addExceptions(
-    day: string,
-    runId: string,
-    exceptions: readonly ExceptionRecord[],
-    now: Date,
-  ) {
+  async addExceptions({
+    day,
+    runId,
+    exceptions,
+    now,
+  }: RunKey & { readonly exceptions: readonly ExceptionRecord[]; readonly now: Date }) {
     await this.#write(
       exceptions.map((e) => ({
         pk: pk(day),
@@ -190,12 +196,15 @@ export class ReconciliationStore {
   }
 
   /** One page of a run's exceptions, in txId order; `cursor` continues where the last page ended. */
-  async exceptions(
-    day: string,
-    runId: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: ExceptionRecord[]; cursor: string | undefined }> {
+  async exceptions({
+    day,
+    runId,
+    limit,
+    cursor,
+  }: RunKey & { readonly limit: number; readonly cursor?: string | undefined }): Promise<{
+    items: ExceptionRecord[];
+    cursor: string | undefined;
+  }> {
     const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -218,7 +227,12 @@ export class ReconciliationStore {
     };
   }
 
-  async markSeen(day: string, runId: string, txIds: readonly string[], now: Date): Promise<void> {
+  async markSeen({
+    day,
+    runId,
+    txIds,
+    now,
+  }: RunKey & { readonly txIds: readonly string[]; readonly now: Date }): Promise<void> {
     const ttl = Math.floor(now.getTime() / 1_000) + SEEN_RETENTION_SECONDS;
     await this.#write(txIds.map((txId) => ({ pk: pk(day), sk: `SEEN#${txId}`, runId, ttl })));
   }

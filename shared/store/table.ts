@@ -65,10 +65,17 @@ export type SweepPartition = 'SYNC' | 'NOTIFY' | 'OUTBOX';
 /** Items of one sweep-index partition due at `now`, oldest first (the sweep's one read pattern). */
 export async function queryDue(
   db: DynamoDBDocumentClient,
-  tableName: string,
-  partition: SweepPartition,
-  now: Date,
-  limit: number,
+  {
+    tableName,
+    partition,
+    now,
+    limit,
+  }: {
+    readonly tableName: string;
+    readonly partition: SweepPartition;
+    readonly now: Date;
+    readonly limit: number;
+  },
 ): Promise<Record<string, unknown>[]> {
   const { syncIndex } = TABLE_KEYS;
   const { Items = [] } = await db.send(

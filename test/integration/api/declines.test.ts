@@ -100,7 +100,7 @@ describe('a decline before expiry is not final', () => {
     const failed = await stored(id);
 
     // PAYON answers late: it took the money after all.
-    env().sandbox.pay(id, 'approve', undefined, { late: true });
+    env().sandbox.pay(id, 'approve', { late: true });
     await push(id, '0000');
 
     expect(inGrace).toMatchObject({ state: 'PENDING' });
@@ -127,7 +127,7 @@ describe('a decline before expiry is not final', () => {
     offsetMs = 26 * 60_000;
     await env().sweep();
     const failed = await stored(id);
-    env().sandbox.pay(id, 'approve', undefined, { late: true });
+    env().sandbox.pay(id, 'approve', { late: true });
     offsetMs = 28 * 60_000;
     await env().sweep();
 

@@ -248,7 +248,11 @@ describe('money moves settled only by PAYON positive evidence', () => {
     });
 
     const report = await reconcileDay(api.deps, cambodiaDay(new Date()));
-    const { items } = await api.deps.reconciliations.exceptions(report.day, report.runId, 1_000);
+    const { items } = await api.deps.reconciliations.exceptions({
+      day: report.day,
+      runId: report.runId,
+      limit: 1_000,
+    });
     const submitted = api.sandbox.journal
       .requests('/pg/merchant/reconcilation')
       .flatMap((r) => r.body as Body[])

@@ -97,7 +97,11 @@ describe('several orders rows per txId, and flags that say nothing', () => {
 
     offsetMs = 30 * 60_000; // as the daily run: every order of the day is past expiry and grace
     const report = await reconcileDay(api.deps, cambodiaDay(new Date()), { pageSize: 2 });
-    const { items } = await api.deps.reconciliations.exceptions(report.day, report.runId, 1_000);
+    const { items } = await api.deps.reconciliations.exceptions({
+      day: report.day,
+      runId: report.runId,
+      limit: 1_000,
+    });
     const mine = [retried, refunded, captured, declined];
 
     expect(report.status).toBe('completed');

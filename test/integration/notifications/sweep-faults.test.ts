@@ -208,7 +208,11 @@ describe('the sweep when PAYON refuses one read', () => {
     api.sandbox.pay(txId, 'approve');
     await api.events();
     expect(
-      await api.deps.leases.acquire('sweep', 'another-run', new Date(now), SWEEP_LEASE_MS),
+      await api.deps.leases.acquire('sweep', {
+        holder: 'another-run',
+        now: new Date(now),
+        ms: SWEEP_LEASE_MS,
+      }),
     ).toBe(true);
     now += FIRST_SYNC_DELAY_MS;
     const skipped = await api.sweep();

@@ -142,7 +142,11 @@ describe('reconciling a planted day', () => {
       day,
       { pageSize: 3, batchSize: 2 },
     );
-    const { items } = await api.deps.reconciliations.exceptions(day, report.runId, 100);
+    const { items } = await api.deps.reconciliations.exceptions({
+      day,
+      runId: report.runId,
+      limit: 100,
+    });
     const byTx = Object.fromEntries(items.map((e) => [e.txId, e.difference]));
 
     expect(byTx).toEqual({

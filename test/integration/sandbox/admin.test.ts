@@ -105,7 +105,10 @@ describe('admin API', () => {
       late: true,
     });
     const again = await admin('POST', `/payments/${declined.txId}/pay`, { late: true });
-    const lateUnpaid = sandbox.pay(unpaid.txId, undefined, '5204730000001003', { late: true });
+    const lateUnpaid = sandbox.pay(unpaid.txId, undefined, {
+      card: '5204730000001003',
+      late: true,
+    });
     const status = await pg(sandbox, '/pg/transaction/status', {
       txId: declined.txId,
       amount: '3.00',

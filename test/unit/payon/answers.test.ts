@@ -9,9 +9,7 @@ const path = '/pg/binding/register';
 const binding = (wdlAcNo: string) =>
   readCreatedBinding(
     { resultCode: '0000', resultMsg: 'Success', bindingId: 'b-1', wdlAcNo },
-    path,
-    ids,
-    '02',
+    { path, ids, clientId: '02' },
   ).maskedPan;
 
 describe('answers keep card numbers masked', () => {
@@ -28,7 +26,6 @@ describe('answers keep card numbers masked', () => {
 
   it('masks a whole card number in a status answer', () => {
     const status = readTransactionStatus(
-      200,
       {
         resultCode: '0000',
         resultData: {
@@ -39,8 +36,7 @@ describe('answers keep card numbers masked', () => {
           wdlAcNo: '5204730000001003',
         },
       },
-      '/pg/transaction/status',
-      '1613104202987',
+      { httpStatus: 200, path: '/pg/transaction/status', txId: '1613104202987' },
     );
     expect(status).toMatchObject({ found: true, maskedPan: '520473******1003' });
   });
@@ -58,8 +54,8 @@ describe('answers keep card numbers masked', () => {
 
   it('keeps an empty result code a refusal, as PAYON sent it', () => {
     expect(readEnvelope({ resultCode: '', resultMsg: 'x' })).toEqual({ code: '', message: 'x' });
-    expect(() => readCreatedBinding({ resultCode: '', bindingId: 'b' }, path, ids, '02')).toThrow(
-      PayonRejectedError,
-    );
+    expect(() =>
+      readCreatedBinding({ resultCode: '', bindingId: 'b' }, { path, ids, clientId: '02' }),
+    ).toThrow(PayonRejectedError);
   });
 });

@@ -41,7 +41,7 @@ describe('ledger attempts', () => {
     // Act
     ledger.decline(tx, null, 'Card declined');
     const payableAfterDecline = ledger.payable(tx);
-    ledger.approve(tx, null, 'card');
+    ledger.approve(tx, { card: null, via: 'card' });
     // Assess
     expect(payableAfterDecline).toBeUndefined();
     expect(ledger.payable(tx)).toBe('This payment is already approved.');
@@ -82,7 +82,7 @@ describe('ledger attempts', () => {
     clock.advance(EXPIRY_MS + 1);
     ledger.find('C1');
     // Act
-    ledger.approve(tx, null, 'admin API', true);
+    ledger.approve(tx, { card: null, via: 'admin API', late: true });
     // Assess
     expect(tx.state).toBe('APPROVED');
     expect(tx.attempts).toEqual([expect.objectContaining({ resultCd: '0000', late: true })]);
@@ -93,7 +93,7 @@ describe('ledger attempts', () => {
     // Prepare
     const { ledger, register } = setup();
     const tx = register('D1', '12');
-    ledger.approve(tx, null, 'card');
+    ledger.approve(tx, { card: null, via: 'card' });
     // Act
     const completion = ledger.complete(tx, 800);
     const refund = ledger.refund(tx);
@@ -108,7 +108,7 @@ describe('ledger attempts', () => {
     // Prepare
     const { ledger, register } = setup();
     const approved = register('E1');
-    ledger.approve(approved, null, 'card');
+    ledger.approve(approved, { card: null, via: 'card' });
     ledger.refund(approved);
     const declined = register('E2');
     ledger.decline(declined, null, 'Card declined');
