@@ -45,8 +45,8 @@ export class InvalidRequestError extends AppError {
 }
 
 /**
- * A currency this deployment does not take (DEFAULTS.md: only USD until `KHR_ENABLED`). Nothing
- * was stored or sent.
+ * A currency this deployment does not take (docs/payon-assumptions.md A8: only USD until
+ * `KHR_ENABLED`). Nothing was stored or sent.
  */
 export class CurrencyNotSupportedError extends AppError {
   readonly code = 'currency_not_supported';
@@ -102,7 +102,7 @@ export class PayonRejectedError extends AppError {
 
   /**
    * The refusal answered the retry after a 401: PAYON may have processed the first attempt, so
-   * for a money move this is not proof that nothing happened (DEFAULTS.md "401").
+   * for a money move this is not proof that nothing happened (docs/payon-assumptions.md A51).
    */
   afterRetry = false;
 }

@@ -18,7 +18,7 @@ export const TEST_CARDS = {
 export const TEST_OTP = '123456';
 /** The PIN of every PAYON test card. */
 export const PAYON_CARD_PIN = '1234';
-/** PAYON's own cards start with this BIN (SPEC §13). */
+/** PAYON's own cards start with this BIN (docs/payon-api.md#test-cards). */
 export const PAYON_CARD_BIN = '101049';
 
 export const DECLINE_MESSAGES = {
@@ -48,7 +48,10 @@ export function luhnValid(pan: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A PAYON card: 16 digits, BIN 101049. PAYON's card numbers are not Luhn numbers (SPEC §13). */
+/**
+ * A PAYON card: 16 digits, BIN 101049. PAYON's card numbers are not Luhn numbers
+ * (docs/payon-api.md#test-cards).
+ */
 export function isPayonCard(pan: string): boolean {
   return /^\d{16}$/.test(pan) && pan.startsWith(PAYON_CARD_BIN);
 }

@@ -193,7 +193,8 @@ ${summary(tx, merchantName)}
 
 /**
  * The outcome of the latest attempt. A declined order that is still `retryable` says the customer
- * may try again on this same page (a declined attempt does not end the order; DEFAULTS.md).
+ * may try again on this same page (a declined attempt does not end the order;
+ * docs/payon-assumptions.md A47).
  */
 export function resultPage(tx: Transaction, merchantName: string, retryable: boolean): string {
   const approved = tx.approvalNo !== null;

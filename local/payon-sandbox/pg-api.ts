@@ -1,7 +1,8 @@
 /**
- * The merchant API under /pg (SPEC §9): every documented endpoint, its envelope and its quirks.
- * Checks, in order: JSON object body, merchantId (0001), termId (0002), auth header and `sign`
- * (401, body `1`), required fields (9999 naming the field), then the ledger's rules (3003).
+ * The merchant API under /pg (docs/payon-api.md#endpoints): every documented endpoint, its envelope
+ * and its quirks. Checks, in order: JSON object body, merchantId (0001), termId (0002), auth header
+ * and `sign` (401, body `1`), required fields (9999 naming the field), then the ledger's rules
+ * (3003).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {

@@ -1,8 +1,9 @@
 /**
- * Push Back Notification (SPEC §10): after a checkout completes, POST {txId, resultCode, resultMsg}
- * to the merchant's notifyUrl. Chaos knobs (duplicates, delay, reorder, drop, forged success) make
- * the merchant's webhook handling testable; every random choice comes from the seeded PRNG.
- * A push is tried once (PAYON documents no retries); a merchant that is down never hurts the sandbox.
+ * Push Back Notification (docs/payon-api.md#push-notification): after a checkout completes, POST
+ * {txId, resultCode, resultMsg} to the merchant's notifyUrl. Chaos knobs (duplicates, delay,
+ * reorder, drop, forged success) make the merchant's webhook handling testable; every random choice
+ * comes from the seeded PRNG. A push is tried once (PAYON documents no retries); a merchant that is
+ * down never hurts the sandbox.
  */
 import type { Journal, PushOutcome } from './journal.ts';
 import { type Prng, shuffle } from './prng.ts';

@@ -1,8 +1,8 @@
 /**
- * The sandbox's own reading of PAYON's answers, written from SPEC.md §9–§11 and the documented
- * examples (../shared/payon-api/examples), never imported from the product: two readings that
- * share code agree with each other, not with PAYON. `test/unit/payon/examples.test.ts` holds this
- * reading and the product's against the same examples.
+ * The sandbox's own reading of PAYON's answers, written from PAYON's documentation and its
+ * documented examples (docs/payon-api.md#endpoints), never imported from the product: two readings
+ * that share code agree with each other, not with PAYON. `test/integration/payon/examples.test.ts`
+ * holds this reading and the product's against the same examples.
  *
  * Every field PAYON's example shows is sent, `null` when there is nothing to say (as PAYON does);
  * amounts are JSON numbers, as in every example.
@@ -13,7 +13,7 @@ export type YesNo = 'Y' | 'N';
 
 /**
  * The wrapped envelope: status (§9.6), binding list (§9.8), create PIN (§9.9), and the sandbox's
- * registration answer (DEFAULTS.md "Order registration", PAYON documents none).
+ * registration answer (docs/payon-assumptions.md A12, PAYON documents none).
  */
 export interface WrappedResponse<T> {
   resultMsg: string;
@@ -21,7 +21,10 @@ export interface WrappedResponse<T> {
   resultData: T | null;
 }
 
-/** `resultData` of POST /pg/order/register: DEFAULTS.md's decision (no documented response). */
+/**
+ * `resultData` of POST /pg/order/register: the product's decision (docs/payon-assumptions.md A12;
+ * no documented response).
+ */
 export interface OrderRegisterResultData {
   txId: string;
   checkoutUrl: string;

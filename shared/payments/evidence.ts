@@ -1,5 +1,5 @@
 /**
- * What PAYON's orders list says about one txId (DEFAULTS.md "Deciding a payment's state"). PAYON may
+ * What PAYON's orders list says about one txId (docs/payon-assumptions.md A46). PAYON may
  * list a txId several times: a declined attempt before the approved one, and refund, reversal and
  * completion reuse the payment's txId. Every decision that reads the orders list (the sweep,
  * `?sync=true`, reconciliation, cancel) reads it through {@link orderEvidence}, never row by row:
@@ -55,7 +55,7 @@ export function combinedFlag(values: readonly (boolean | undefined)[]): boolean 
 // Assumed (docs/payon-assumptions.md A46).
 /**
  * The evidence of one txId's rows. `amounts` are the amounts PAYON may show for the payment: the
- * authorised amount and, after a partial capture, the captured one (DEFAULTS.md "Money moves").
+ * authorised amount and, after a partial capture, the captured one (docs/payon-assumptions.md A46).
  */
 export function orderEvidence(
   rows: readonly OrderRecord[],
@@ -131,8 +131,8 @@ export function reconciliationApproved(answer: ReconciliationResult): boolean | 
 }
 
 /**
- * What one status pull says of a payment, read the same way by every caller (DEFAULTS.md
- * "Deciding a payment's state", A19):
+ * What one status pull says of a payment, read the same way by every caller
+ * (docs/payon-assumptions.md A19):
  * - `confirmed`: `COMPLETE` for the payment's amount (positive evidence);
  * - `other_amount`: `COMPLETE` for another amount or currency (a difference, never a confirmation);
  * - `not_successful`: HTTP 302 / `9999`, "not found or not successful" (one signal, never a failure

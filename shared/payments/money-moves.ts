@@ -95,7 +95,7 @@ export async function move(
     if (outcome === 'unknown') {
       // No answer, a 5xx, garbage, or a refusal of the retry after a 401 (the first attempt may
       // have been processed): UNKNOWN, settled only by PAYON's positive evidence, never sent again
-      // (DEFAULTS.md "401").
+      // (docs/payon-assumptions.md A10, A51).
       const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       throw new OutcomeUnknownError(
         fault instanceof PayonRejectedError

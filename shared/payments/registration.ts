@@ -195,8 +195,8 @@ export async function registerPayment(
       throw error;
     }
     if (outcome === 'unknown') {
-      // Also a refusal answered to the retry after a 401 (DEFAULTS.md). If this write fails too,
-      // the payment stays CREATED: the sweep asks PAYON after its grace.
+      // Also a refusal answered to the retry after a 401 (docs/payon-assumptions.md A51). If this
+      // write fails too, the payment stays CREATED: the sweep asks PAYON after its grace.
       const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       await deps.payments
         .update(markUnknown(created, { operation: 'register', reason: fault.message, now }))

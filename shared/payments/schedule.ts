@@ -1,9 +1,9 @@
 /**
- * When the status sweep asks PAYON about a payment it has not heard from (REFERENCE.md, Hyperswitch
- * PSync): +60 s after the payment starts waiting, then every 5 minutes five times, then hourly until
- * 24 hours have passed. Then a payment that was never confirmed and is past its expiry is EXPIRED
- * (DEFAULTS.md); an unanswered capture, cancel or refund goes to an operator (an alarm) and is
- * still asked every 6 hours, since only PAYON can settle it.
+ * When the status sweep asks PAYON about a payment it has not heard from (Hyperswitch PSync;
+ * docs/payon-assumptions.md A36): +60 s after the payment starts waiting, then every 5 minutes five
+ * times, then hourly until 24 hours have passed. Then a payment that was never confirmed and is
+ * past its expiry is EXPIRED (A36); an unanswered capture, cancel or refund goes to an operator (an
+ * alarm) and is still asked every 6 hours, since only PAYON can settle it.
  */
 import type { Payment } from '#shared/domain/payment.ts';
 

@@ -1,6 +1,7 @@
 /**
- * Asking PAYON what happened to a payment, and applying DEFAULTS.md "Deciding a payment's state"
- * (revised): money is settled only by PAYON's positive evidence.
+ * Asking PAYON what happened to a payment, and applying the product's decisions
+ * (docs/payon-assumptions.md A9, A19, A27, A35, A47): money is settled only by PAYON's positive
+ * evidence.
  * - SUCCEEDED / AUTHORIZED: a status pull saying COMPLETE, or an orders row `0000`, for the same
  *   amount; also from FAILED or EXPIRED (a late confirmation, alarmed).
  * - A declined attempt (an orders row with a documented non-`0000` result) is recorded
@@ -85,7 +86,10 @@ async function save(deps: SyncDeps, next: Payment): Promise<SyncOutcome> {
   return { payment: next, changed: true };
 }
 
-/** When a payment still PENDING past its expiry may be concluded FAILED (DEFAULTS.md). */
+/**
+ * When a payment still PENDING past its expiry may be concluded FAILED (docs/payon-assumptions.md
+ * A35).
+ */
 export function failureAfter(deps: Pick<SyncDeps, 'config'>, payment: Payment): Date {
   const { orderExpiryMinutes, failureGraceMinutes } = deps.config.payments;
   return new Date(expiryOf(payment, orderExpiryMinutes).getTime() + failureGraceMinutes * 60_000);
@@ -372,7 +376,8 @@ export class SharedOrderLookup implements OrderLookup {
     this.#loaded ??= this.#load();
     const { byTxId, complete } = await this.#loaded;
     const rows = byTxId.get(payment.txId) ?? [];
-    // The 12-hour times, read against this payment's own creation time (DEFAULTS.md "Dates").
+    // The 12-hour times, read against this payment's own creation time (docs/payon-assumptions.md
+    // A18).
     return { rows: rows.map((row) => atLocalTime(row, new Date(payment.createdAt))), complete };
   }
 

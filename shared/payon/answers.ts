@@ -4,9 +4,10 @@
  * times as instants, PAYON's codes turned into signals by `./status.ts`, card numbers masked.
  * Anything unreadable is a {@link PayonUnavailableError} (PAYON may have acted: never "no").
  *
- * Tolerated quirks (examples/README.md): `resultMsg` / `resultMessage` / `resultCd`, amounts as
- * numbers or strings, bare arrays or arrays wrapped in `resultData`, wrapped or flat objects,
- * namespaced `clientId`, the three date formats of SPEC §4.1 and the 12-hour clock without AM/PM.
+ * Tolerated quirks (docs/payon-api.md#contradictions): `resultMsg` / `resultMessage` / `resultCd`,
+ * amounts as numbers or strings, bare arrays or arrays wrapped in `resultData`, wrapped or flat
+ * objects, namespaced `clientId`, the three date formats (docs/payon-api.md#conventions) and the
+ * 12-hour clock without AM/PM.
  */
 import type * as z from 'zod';
 import { cambodiaDay } from '#shared/domain/business-day.ts';
@@ -158,8 +159,8 @@ function dateOr<T>(path: string, read: () => T): T {
 
 // Assumed (docs/payon-assumptions.md A17).
 /**
- * PAYON returns `clientId` as merchantId + termId + the clientId sent (SPEC §4); both forms are the
- * same customer. Returns the short form.
+ * PAYON returns `clientId` as merchantId + termId + the clientId sent
+ * (docs/payon-api.md#conventions); both forms are the same customer. Returns the short form.
  */
 export function shortClientId(clientId: string, ids: MerchantTerminal): string {
   const prefix = `${ids.merchantId}${ids.termId}`;
@@ -170,7 +171,7 @@ export function shortClientId(clientId: string, ids: MerchantTerminal): string {
 
 // Assumed (docs/payon-assumptions.md A12).
 export function readRegisteredOrder(json: unknown, path: string, txId: string): RegisteredOrder {
-  // Assumed shape (DEFAULTS.md "Order registration"): PAYON documents no response.
+  // Assumed shape (docs/payon-assumptions.md A12): PAYON documents no response.
   const data: RegistrationAnswer = parseWith(
     registrationSchema,
     payload(successObject(json, path)),
@@ -201,7 +202,8 @@ export function readMoneyMove(json: unknown, path: string, txId: string): MoneyM
   );
   const { amount, approvalDate } = data;
   return {
-    // The documented example echoes another txId ("2435", SPEC §20.12): the request's is kept.
+    // The documented example echoes another txId ("2435", docs/payon-api.md#contradictions; A23):
+    // the request's is kept.
     txId,
     amount:
       amount === undefined || amount === null
@@ -218,8 +220,9 @@ export function readMoneyMove(json: unknown, path: string, txId: string): MoneyM
 
 // Assumed (docs/payon-assumptions.md A19).
 /**
- * A status pull. HTTP 302 or code `9999` means "not found or not successful" (SPEC §9.6); any
- * other refusal (`0001` invalid merchant, ...) is an error, never mistaken for a payment signal.
+ * A status pull. HTTP 302 or code `9999` means "not found or not successful"
+ * (docs/payon-api.md#transaction-status); any other refusal (`0001` invalid merchant, ...) is an
+ * error, never mistaken for a payment signal.
  */
 export function readTransactionStatus(
   json: unknown,
@@ -323,7 +326,7 @@ function readOrder(item: unknown, { path, input, log }: OrdersContext): OrderRec
 // docs/payon-assumptions.md A18.
 /**
  * The order row with its 12-hour `apprDttm` read against the payment's own creation time, known
- * locally only after the page was read (DEFAULTS.md "Dates"). Without one, the row is unchanged.
+ * locally only after the page was read (A18). Without one, the row is unchanged.
  *
  * @example
  * ```ts
@@ -372,7 +375,7 @@ export function readBindings(
   { path, ids, clientId }: BindingContext,
 ): BindingRecord[] {
   return successArray(json, path).map((item) => {
-    // `pin` (an opaque stored blob, SPEC §9.8) is deliberately not read.
+    // `pin` (an opaque stored blob, docs/payon-api.md#binding-list; A24) is deliberately not read.
     const b: BindingAnswer = parseWith(bindingSchema, item, path);
     const { txDt } = b;
     return {

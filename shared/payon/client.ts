@@ -1,7 +1,8 @@
 /**
- * The PAYON client: one method per PAYON endpoint (SPEC §9–§11), each one call to the private
- * transport. Inputs and results are domain values; wire spellings stay in `./wire.ts` (requests) and
- * `./wire-answers.ts` (answers), the pure builders in `./requests.ts` and readers in `./answers.ts`.
+ * The PAYON client: one method per PAYON endpoint (docs/payon-api.md#endpoints), each one call to
+ * the private transport. Inputs and results are domain values; wire spellings stay in `./wire.ts`
+ * (requests) and `./wire-answers.ts` (answers), the pure builders in `./requests.ts` and readers in
+ * `./answers.ts`.
  *
  * @example
  * ```ts
@@ -109,7 +110,7 @@ export class PayonClient {
     );
   }
 
-  /** Cancels (reverses) a payment, identified by its own txId (DEFAULTS.md). */
+  /** Cancels (reverses) a payment, identified by its own txId (docs/payon-assumptions.md A16). */
   async reverse(txId: string): Promise<MoneyMoveResult> {
     return this.#move(PAYON_PATHS.reversal, (s) => requests.txRequest(s, txId), txId);
   }
@@ -183,7 +184,10 @@ export class PayonClient {
     answers.readAcknowledgement(json, path);
   }
 
-  /** Turns PIN verification on or off for a customer (undocumented endpoint, DEFAULTS.md). */
+  /**
+   * Turns PIN verification on or off for a customer (undocumented endpoint,
+   * docs/payon-assumptions.md A15).
+   */
   async setPinVerification(input: {
     readonly clientId: string;
     readonly enabled: boolean;

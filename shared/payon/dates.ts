@@ -1,7 +1,8 @@
 /**
- * PAYON's date and time formats (SPEC §4.1). Every PAYON time is Cambodia time, UTC+7 with no
- * daylight saving (assumed, docs/payon-assumptions.md); these functions turn them into instants
- * (`Date`) and back. Impossible dates (31 February, hour 25) are refused, never rolled over.
+ * PAYON's date and time formats (docs/payon-api.md#conventions). Every PAYON time is Cambodia time,
+ * UTC+7 with no daylight saving (assumed, docs/payon-assumptions.md); these functions turn them
+ * into instants (`Date`) and back. Impossible dates (31 February, hour 25) are refused, never
+ * rolled over.
  *
  * @example
  * ```ts
@@ -106,11 +107,11 @@ const TWELVE_HOUR = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 /**
  * Parses the orders list's `apprDttm` (`dd/MM/yyyy hh:mm:ss`), a 12-hour clock without AM/PM.
  *
- * DEFAULTS.md rule: of the two candidates (hour h or h+12), take the one closest to, and not
- * before, `notBefore` (the payment's creation time known locally). PAYON writes whole seconds
- * and its clock is not ours, so "not before" allows {@link CLOCK_SKEW_MS} (the candidates are 12
- * hours apart). Without it, or when both candidates are before it, take the candidate closest to
- * noon of that day; a tie (exactly 06:00:00 or 18:00:00) goes to the morning.
+ * The rule (docs/payon-assumptions.md A18): of the two candidates (hour h or h+12), take the one
+ * closest to, and not before, `notBefore` (the payment's creation time known locally). PAYON writes
+ * whole seconds and its clock is not ours, so "not before" allows {@link CLOCK_SKEW_MS} (the
+ * candidates are 12 hours apart). Without it, or when both candidates are before it, take the
+ * candidate closest to noon of that day; a tie (exactly 06:00:00 or 18:00:00) goes to the morning.
  *
  * @example
  * ```ts

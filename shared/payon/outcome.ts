@@ -1,5 +1,6 @@
 /**
- * What a failed PAYON call means for money, decided in one place (DEFAULTS.md "401", A20, A51):
+ * What a failed PAYON call means for money, decided in one place (docs/payon-assumptions.md A20,
+ * A51):
  * - `refused`: PAYON answered and did nothing (a refusal, or 401 twice: it checks the token first);
  * - `not_sent`: the request never reached PAYON (no connection was made);
  * - `unknown`: PAYON may have acted (no answer, a 5xx, garbage, a refusal answered to the retry

@@ -244,7 +244,7 @@ export function reconciliationRequest(
       txId: item.txId,
       transactionType: item.type,
       // The documented example sends a JSON number; the product sends the exact two-decimal string
-      // (DEFAULTS.md "Amounts"), which never depends on how a float prints.
+      // (docs/payon-assumptions.md A7), which never depends on how a float prints.
       grandToTAmt: toWireAmount(item.grandTotal),
     }),
   );

@@ -1,19 +1,20 @@
 /**
  * What PAYON's codes say about a payment: one place, every known code mapped explicitly. Anything
- * else is "not confirmed" (the payment stays where it is) and is reported to the caller's log.
- * Only the signals of DEFAULTS.md "Deciding a payment's state" move a payment; this module only
- * reads codes, it decides nothing.
+ * else is "not confirmed" (the payment stays where it is) and is reported to the caller's log. Only
+ * the signals the product decides on (docs/payon-assumptions.md A19, A21, A26) move a payment; this
+ * module only reads codes, it decides nothing.
  */
 
 /**
  * - `confirmed`: PAYON says the transaction is approved/complete.
  * - `not_successful`: PAYON says it is not successful or not found (`9999`, status 302). On its
- *   own this is NOT a failure: DEFAULTS.md needs a second, independent signal.
+ *   own this is NOT a failure: a second, independent signal is needed
+ *   (docs/payon-assumptions.md A35).
  * - `not_confirmed`: PAYON said something this product does not know; nothing may change.
  */
 export type GatewaySignal = 'confirmed' | 'not_successful' | 'not_confirmed';
 
-/** Result codes PAYON documents (SPEC §19), with their meaning. */
+/** Result codes PAYON documents (docs/payon-api.md#result-codes), with their meaning. */
 export const PAYON_RESULT_CODES = {
   '0000': 'Success',
   '9999': 'System error / not successful / not found',
@@ -44,7 +45,10 @@ export function statusPullSignal(txStCd: string, log?: Log): GatewaySignal {
   }
 }
 
-/** An orders-list item's `resultCd` (DEFAULTS.md: `0000` confirms, any documented other refutes). */
+/**
+ * An orders-list item's `resultCd` (docs/payon-assumptions.md A21, A47: `0000` confirms, any
+ * documented other refutes).
+ */
 export function orderResultSignal(resultCd: string | undefined, log?: Log): GatewaySignal {
   if (resultCd === undefined) return 'not_confirmed';
   if (resultCd === SUCCESS_CODE) return 'confirmed';

@@ -1,8 +1,8 @@
 /**
- * The one way the product talks to PAYON. Private to the client: it signs (DEFAULTS.md), sends
- * JSON, applies the timeout, never follows redirects (the status endpoint answers 302 for "not
- * found"), re-reads the secret and retries once after a 401, and turns every failure into the
- * error vocabulary of `#shared/errors.ts`.
+ * The one way the product talks to PAYON. Private to the client: it signs
+ * (docs/payon-assumptions.md A1, A2), sends JSON, applies the timeout, never follows redirects (the
+ * status endpoint answers 302 for "not found"), re-reads the secret and retries once after a 401,
+ * and turns every failure into the error vocabulary of `#shared/errors.ts`.
  *
  * Nothing of a request or response body is ever put in an error or a log line: bodies carry card
  * numbers and PINs.
@@ -25,7 +25,7 @@ export interface TransportOptions {
   /** PAYON's base URL without a trailing slash. */
   readonly baseUrl: string;
   readonly timeoutMs: number;
-  /** Header that carries the API key, if PAYON wants one (DEFAULTS.md). */
+  /** Header that carries the API key, if PAYON wants one (docs/payon-assumptions.md A6). */
   readonly authHeader: string | undefined;
   readonly secrets: SecretSource;
   /** Replaced in tests; defaults to the global fetch. */
@@ -110,7 +110,8 @@ export class PayonTransport {
     try {
       return { ...(await this.#read(path, again)), secret: fresh, retried: true };
     } catch (error) {
-      // A refusal of the retried call is not proof that nothing happened (DEFAULTS.md "401").
+      // A refusal of the retried call is not proof that nothing happened (docs/payon-assumptions.md
+      // A51).
       if (error instanceof PayonRejectedError) error.afterRetry = true;
       throw error;
     }
@@ -140,7 +141,7 @@ export class PayonTransport {
 
   async #send(path: string, build: BodyBuilder, secret: MerchantSecret): Promise<Response> {
     const body = build(secret);
-    // Array bodies (reconciliation) carry no sign (DEFAULTS.md).
+    // Array bodies (reconciliation) carry no sign (docs/payon-assumptions.md A22).
     const wire = Array.isArray(body)
       ? body
       : signRequest(body as Record<string, unknown>, this.#signer(secret));

@@ -1,10 +1,10 @@
 /**
- * Transaction ids the product generates for PAYON (DEFAULTS.md "txId", revised): 16 digits, shaped
- * like PAYON's examples (`1620803885401000`) but not guessable. The customer's browser carries the
- * txId on the public return route, so knowing one must not reveal the next: a configured leading
- * digit (one per stage sharing a PAYON terminal), then 15 digits from a CSPRNG. Uniqueness comes
- * from the store's conditional write (a taken id is drawn again); ordering by time comes from the
- * stored creation time, never from the txId.
+ * Transaction ids the product generates for PAYON (docs/payon-assumptions.md A16): 16 digits,
+ * shaped like PAYON's examples (`1620803885401000`) but not guessable. The customer's browser
+ * carries the txId on the public return route, so knowing one must not reveal the next: a
+ * configured leading digit (one per stage sharing a PAYON terminal), then 15 digits from a CSPRNG.
+ * Uniqueness comes from the store's conditional write (a taken id is drawn again); ordering by time
+ * comes from the stored creation time, never from the txId.
  *
  * No id passes the Luhn check, so an id can never be mistaken for a card number (the API refuses
  * card-like ids, and logs may print ids).

@@ -75,7 +75,7 @@ export interface ListOrdersInput {
   readonly kind?: 'purchase' | 'preauth';
   /**
    * When each payment was created, where known locally: resolves the 12-hour `apprDttm`
-   * (DEFAULTS.md). Return undefined when unknown.
+   * (docs/payon-assumptions.md A18). Return undefined when unknown.
    */
   readonly createdAt?: (txId: string) => Date | undefined;
 }
@@ -143,7 +143,7 @@ export interface BindingRecord {
   readonly email: string | undefined;
   /** PAYON's `verifyYn`. */
   readonly pinVerification: boolean | undefined;
-  /** `01` PAYON card, `02` credit/debit (inferred, SPEC §4.2). */
+  /** `01` PAYON card, `02` credit/debit (inferred, docs/payon-api.md#conventions). */
   readonly paymentType: string | undefined;
   /** Cambodian day the binding was made, `yyyy-MM-dd`. */
   readonly createdDay: string | undefined;

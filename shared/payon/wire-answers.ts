@@ -1,7 +1,7 @@
 /**
  * PAYON's answers, described once: one zod schema per answer (or per item of a list answer),
- * spelled as PAYON spells them (SPEC §9–§11, examples/), quirks included: amounts as numbers or
- * strings, `resultMsg` / `resultMessage` / `resultCd`, nullable fields, namespaced `clientId`.
+ * spelled as PAYON spells them (docs/payon-api.md#endpoints), quirks included: amounts as numbers
+ * or strings, `resultMsg` / `resultMessage` / `resultCd`, nullable fields, namespaced `clientId`.
  * The schemas are tolerant (loose objects, every field PAYON may leave out optional; a field the
  * product does not read accepts any value, so that it never makes an answer unreadable) and only
  * normalise spelling: `null`, `""` and absent text all become `undefined`, numbers sent for text
@@ -28,7 +28,7 @@ const requiredText = z.union([z.string().min(1), z.number()]).transform(String);
 /** An amount as PAYON sends it: a JSON number in every example, a string in every request table. */
 const wireAmount = z.union([z.number(), z.string()]);
 
-// DEFAULTS.md "Deciding a payment's state": only `Y` and `N` say anything; `""`, other values and
+// docs/payon-assumptions.md A21: only `Y` and `N` say anything; `""`, other values and
 // an absent flag are "cannot tell", never `N`.
 /** `settleYn`, `cancelYn`, `refundYn`, `verifyYn`: true, false, or undefined (cannot tell). */
 const yesNo = z
@@ -84,8 +84,8 @@ export type Envelope = z.output<typeof envelopeSchema>;
 // Answers
 // ---------------------------------------------------------------------------------------------
 
-// Assumed (docs/payon-assumptions.md A12; DEFAULTS.md "Order registration"): PAYON documents no
-// response; this is the decided `resultData`.
+// Assumed (docs/payon-assumptions.md A12): PAYON documents no response; this is the decided
+// `resultData`.
 /** `resultData` of POST /pg/order/register. `expiresAt` is `yyyyMMddHHmmss`, UTC+7. */
 export const registrationSchema = z.looseObject({
   txId: optionalText,
@@ -96,8 +96,8 @@ export const registrationSchema = z.looseObject({
 export type RegistrationAnswer = z.output<typeof registrationSchema>;
 
 /**
- * POST /pg/reversal and /pg/refund answer flat (SPEC §9.2, §9.4); pre-auth completion, not
- * documented, is read alike. `approvalDate` is `ddMMyyyyHHmmss`; `refNo` 12 digits.
+ * POST /pg/reversal and /pg/refund answer flat (docs/payon-api.md#reversal, #refund); pre-auth
+ * completion, not documented, is read alike. `approvalDate` is `ddMMyyyyHHmmss`; `refNo` 12 digits.
  */
 export const moneyMoveSchema = z.looseObject({
   txId: optionalText,
@@ -114,8 +114,9 @@ export const moneyMoveSchema = z.looseObject({
 export type MoneyMoveAnswer = z.output<typeof moneyMoveSchema>;
 
 /**
- * `resultData` of POST /pg/transaction/status answered 200 (SPEC §9.6). `txStCd` `COMPLETE` is the
- * only documented value; `trt` is a name (`PURCHASE`) here; `apprDttm` is `yyyyMMddHHmmss`.
+ * `resultData` of POST /pg/transaction/status answered 200 (docs/payon-api.md#transaction-status).
+ * `txStCd` `COMPLETE` is the only documented value; `trt` is a name (`PURCHASE`) here; `apprDttm`
+ * is `yyyyMMddHHmmss`.
  */
 export const statusSchema = z.looseObject({
   txDt: anyText,
@@ -136,9 +137,10 @@ export const statusSchema = z.looseObject({
 export type StatusAnswer = z.output<typeof statusSchema>;
 
 /**
- * One item of the bare array of POST /pg/orders (SPEC §9.5). `txDt` `yyyyMMdd`; `apprDttm`
- * `dd/MM/yyyy hh:mm:ss`, a 12-hour clock without AM/PM; `trt` a code (`"10"`) here; `tracNo`
- * echoes the merchant's txId; the result is `resultCd` (elsewhere `resultCode`).
+ * One item of the bare array of POST /pg/orders (docs/payon-api.md#orders-history). `txDt`
+ * `yyyyMMdd`; `apprDttm` `dd/MM/yyyy hh:mm:ss`, a 12-hour clock without AM/PM; `trt` a code
+ * (`"10"`) here; `tracNo` echoes the merchant's txId; the result is `resultCd` (elsewhere
+ * `resultCode`).
  */
 export const orderRowSchema = z.looseObject({
   txDt: requiredText,
@@ -165,7 +167,10 @@ export const orderRowSchema = z.looseObject({
 });
 export type OrderRowAnswer = z.output<typeof orderRowSchema>;
 
-/** The flat answer of create binding (SPEC §9.7); `wdlAcNo` masked `520473**1003`. */
+/**
+ * The flat answer of create binding (docs/payon-api.md#create-binding); `wdlAcNo` masked
+ * `520473**1003`.
+ */
 export const createdBindingSchema = z.looseObject({
   txDt: anyText,
   txSeqNo: anyText,
@@ -183,8 +188,8 @@ export const createdBindingSchema = z.looseObject({
 export type CreatedBindingAnswer = z.output<typeof createdBindingSchema>;
 
 /**
- * One item of `resultData` of POST /pg/bindingList (SPEC §9.8). `pin` is an opaque stored blob,
- * not RSA: it is deliberately not described, so that nothing reads it.
+ * One item of `resultData` of POST /pg/bindingList (docs/payon-api.md#binding-list). `pin` is an
+ * opaque stored blob, not RSA: it is deliberately not described, so that nothing reads it.
  */
 export const bindingSchema = z.looseObject({
   txDt: optionalText,
@@ -206,8 +211,9 @@ export const bindingSchema = z.looseObject({
 export type BindingAnswer = z.output<typeof bindingSchema>;
 
 /**
- * One item of the bare array of POST /pg/merchant/reconcilation (SPEC §9.11); its result fields
- * are read through {@link envelopeSchema}. `APPROVED` is the only documented `reconciliationDv`.
+ * One item of the bare array of POST /pg/merchant/reconcilation (docs/payon-api.md#reconciliation);
+ * its result fields are read through {@link envelopeSchema}. `APPROVED` is the only documented
+ * `reconciliationDv`.
  */
 export const reconciliationItemSchema = z.looseObject({
   merchantId: anyText,

@@ -1,6 +1,7 @@
 /**
- * PAYON's requests as the product sends them, spelled exactly as PAYON spells them (SPEC §9–§11,
- * examples/). PAYON's answers are described beside them, as zod schemas, in `./wire-answers.ts`.
+ * PAYON's requests as the product sends them, spelled exactly as PAYON spells them
+ * (docs/payon-api.md#endpoints). PAYON's answers are described beside them, as zod schemas, in
+ * `./wire-answers.ts`.
  *
  * No domain meaning here: `./requests.ts` builds these from domain values. The sandbox does not
  * import this file: it keeps its own reading of PAYON (`#local/payon-sandbox/wire.ts`), so that two
@@ -16,7 +17,7 @@ export interface MerchantTerminal {
   termId: string;
 }
 
-/** `sign` is added by the transport to every object body (DEFAULTS.md). */
+/** `sign` is added by the transport to every object body (docs/payon-assumptions.md A1, A22). */
 export interface Signed {
   sign?: string;
 }
@@ -25,7 +26,7 @@ export interface Signed {
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-/** `trt`: `10` purchase, `12` pre-authorisation (SPEC §9.1). */
+/** `trt`: `10` purchase, `12` pre-authorisation (docs/payon-api.md#order-registration). */
 export type WireTrt = '10' | '12';
 export type WirePaymentMethod = 'PAYON' | 'CREDIT_DEBIT' | 'PPCBANK_TRANSFER' | 'BAKONG_KHQR';
 export type WirePayDvCd = 'PPCBANK_PAY' | 'PAYON_PAY' | 'PAYON_QR' | 'KHQR' | 'MPI';
@@ -98,7 +99,7 @@ export interface CreatePinRequest extends MerchantTerminal, Signed {
   pin: string;
 }
 
-/** Enable/Disable PIN: undocumented; path and body are DEFAULTS.md decisions. */
+/** Enable/Disable PIN: undocumented; path and body are decided (docs/payon-assumptions.md A15). */
 export interface PinVerificationRequest extends MerchantTerminal, Signed {
   clientId: string;
   verifyYn: YesNo;

@@ -44,7 +44,9 @@ export interface LocalRecord {
   readonly kind: 'purchase' | 'preauth';
   readonly snapshot: StateSnapshot;
   readonly amount: Money;
-  /** After a (partial) capture: PAYON's rows may show either amount (DEFAULTS.md "Money moves"). */
+  /**
+   * After a (partial) capture: PAYON's rows may show either amount (docs/payon-assumptions.md A38).
+   */
   readonly capturedAmount?: Money | undefined;
 }
 
@@ -64,9 +66,9 @@ export type Verdict =
   | { readonly kind: 'heal'; readonly to: KnownState; readonly reason: string }
   /**
    * PAYON lists only declined attempts for the txId: not final on its own (an approval may be
-   * listed elsewhere, or come late). PAYON's status pull decides (DEFAULTS.md): COMPLETE for the
-   * same amount confirms; 302/9999 past expiry plus grace makes a waiting payment FAILED, and is a
-   * `status_differs` for a payment the product holds as paid.
+   * listed elsewhere, or come late). PAYON's status pull decides (docs/payon-assumptions.md A40):
+   * COMPLETE for the same amount confirms; 302/9999 past expiry plus grace makes a waiting payment
+   * FAILED, and is a `status_differs` for a payment the product holds as paid.
    */
   | { readonly kind: 'ask_status'; readonly reason: string }
   | {

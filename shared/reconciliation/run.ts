@@ -271,7 +271,7 @@ async function reconcilePage(
     }
   }
   // One txId may be listed several times (a declined attempt, the approval, a refund): each txId
-  // is one piece of evidence, and one item of the seen-set (DEFAULTS.md).
+  // is one piece of evidence, and one item of the seen-set (docs/payon-assumptions.md A46).
   const groups = groupByTxId(page);
   const txIds = [...groups.keys()];
   const locals = await deps.payments.getMany(txIds);
@@ -313,7 +313,8 @@ async function reconcilePage(
     deferred.delete(txId);
     const reconciliation = answers.get(txId) ?? held?.reconciliation;
     const notAnswered = reconciliation === undefined && (unanswered.has(txId) || held?.unanswered);
-    // The 12-hour times, read against the payment's own creation time (DEFAULTS.md "Dates").
+    // The 12-hour times, read against the payment's own creation time (docs/payon-assumptions.md
+    // A18).
     const created = payment ? new Date(payment.createdAt) : undefined;
     const orders = [...(held?.rows ?? []), ...rows].map((row) => atLocalTime(row, created));
     const verdict = compareTransaction({
@@ -528,10 +529,10 @@ async function act(
 
 /**
  * PAYON's history lists only declined attempts for a payment: its status pull decides
- * (DEFAULTS.md), read as sync reads it ({@link statusEvidence}): only 302/9999 can make a waiting
- * payment FAILED (past its expiry and grace); a `txStCd` this product does not know cannot tell,
- * and `COMPLETE` for another amount is an `amount_differs`. A read PAYON refuses or cannot answer
- * leaves the payment pending (one failed probe of that payment; the run goes on).
+ * (docs/payon-assumptions.md A40), read as sync reads it ({@link statusEvidence}): only 302/9999
+ * can make a waiting payment FAILED (past its expiry and grace); a `txStCd` this product does not
+ * know cannot tell, and `COMPLETE` for another amount is an `amount_differs`. A read PAYON refuses
+ * or cannot answer leaves the payment pending (one failed probe of that payment; the run goes on).
  */
 async function askStatus(
   deps: ReconcileDeps,

@@ -1,5 +1,6 @@
 /**
- * Idempotency-Key records (REFERENCE.md: Stripe, Adyen, Powertools semantics), in DynamoDB.
+ * Idempotency-Key records (Stripe, Adyen and Powertools semantics; docs/security.md
+ * "Idempotency-Keys"), in DynamoDB.
  *
  * - The first request with a key claims it with a conditional PutItem (IN_PROGRESS, locked until
  *   the Lambda's remaining time runs out), so of concurrent duplicates exactly one proceeds.

@@ -15,7 +15,8 @@ import { type ScriptedPayon, startScriptedPayon } from '#test/support/scripted-p
 
 const T0 = new Date('2026-11-20T03:00:00Z');
 
-describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scripted PAYON', () => {
+// The decisions: docs/payon-assumptions.md A19, A27, A35, A47.
+describe('status sync decisions against DynamoDB Local and a scripted PAYON', () => {
   let payon: ScriptedPayon;
   let store: PaymentStore;
   let now = T0;
@@ -207,8 +208,9 @@ describe('status sync decisions (DEFAULTS.md) against DynamoDB Local and a scrip
     ]);
   });
 
-  // DEFAULTS.md (revised): nothing PAYON documents shows that a completion did NOT happen, so a
-  // MISMATCHED verdict, a 3003 or a 9999 is "cannot tell": the capture stays UNKNOWN, never re-sent.
+  // docs/payon-assumptions.md A27: nothing PAYON documents shows that a completion did NOT happen,
+  // so a MISMATCHED verdict, a 3003 or a 9999 is "cannot tell": the capture stays UNKNOWN, never
+  // re-sent.
   it.each([
     ['MISMATCHED + 9999', { reconciliationDv: 'MISMATCHED', resultCode: '9999' }],
     ['3003 Invalid Transaction', { resultCode: '3003', resultMsg: 'Invalid Transaction' }],

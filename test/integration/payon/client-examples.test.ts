@@ -116,7 +116,8 @@ describe('PayonClient reads every documented PAYON response', () => {
       statusCode: 'COMPLETE',
       kind: 'purchase',
       txId: '1613104202987',
-      amount: { minor: 200, currency: 'USD' }, // the example answers 2 for a request of "1" (SPEC §20.11)
+      // The example answers 2 for a request of "1" (docs/payon-api.md#contradictions).
+      amount: { minor: 200, currency: 'USD' },
       paymentMethod: 'CREDIT_DEBIT',
       maskedPan: '************0022',
       approvalNo: '763647',

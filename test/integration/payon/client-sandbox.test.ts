@@ -7,7 +7,8 @@ import { PayonClient } from '#shared/payon/client.ts';
 import { payonConfig, staticSecrets, TEST_SECRET } from '#test/support/payon-fixtures.ts';
 
 // The product's client and the sandbox are independent implementations of the same decisions
-// (DEFAULTS.md): every operation must go through, every `sign` verified by the sandbox's own code.
+// (docs/payon-assumptions.md): every operation must go through, every `sign` verified by the
+// sandbox's own code.
 describe('PayonClient against the PAYON sandbox', () => {
   let sandbox: Sandbox;
   let client: PayonClient;

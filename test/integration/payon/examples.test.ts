@@ -25,10 +25,11 @@ import {
 } from '#test/integration/sandbox/helpers.ts';
 
 // PAYON's documented examples are the contract, and two readings of PAYON are held against them:
-// the product's (the answer schemas of shared/payon/wire-answers.ts) and the sandbox's (written
-// on its own from SPEC.md, local/payon-sandbox/wire.ts). Neither is checked against the other:
-// each is checked against PAYON. Domain values read from each example (minor units, instants,
-// masks) are in client-examples.test.ts; the request builders in test/unit/payon/requests.test.ts.
+// the product's (the answer schemas of shared/payon/wire-answers.ts) and the sandbox's (written on
+// its own from PAYON's documentation, docs/payon-api.md; local/payon-sandbox/wire.ts). Neither is
+// checked against the other: each is checked against PAYON. Domain values read from each example
+// (minor units, instants, masks) are in client-examples.test.ts; the request builders in
+// test/unit/payon/requests.test.ts.
 
 const root = new URL('../../../', import.meta.url);
 const EXAMPLES = new URL('../shared/payon-api/examples/', root);
@@ -68,8 +69,9 @@ const described = (schema: z.ZodObject) => Object.keys(schema.shape);
 const ENVELOPE = described(envelopeSchema);
 
 /**
- * Fields of an example item the product's schema does not describe. Only `pin` of the binding
- * list is left out, on purpose: it is an opaque stored blob nothing may read (SPEC §9.8).
+ * Fields of an example item the product's schema does not describe. Only `pin` of the binding list
+ * is left out, on purpose: it is an opaque stored blob nothing may read
+ * (docs/payon-api.md#binding-list).
  */
 function undescribed(item: Json, schema: z.ZodObject, extra: readonly string[] = []) {
   const known = new Set([...described(schema), ...ENVELOPE, ...extra]);
@@ -394,7 +396,7 @@ describe("the sandbox's answers (local/payon-sandbox) to the documented requests
     for (const item of request) {
       sandbox.scriptReconciliation(String(item.txId), { grandTotalCents: 230 });
     }
-    // An array body carries no sign (DEFAULTS.md).
+    // An array body carries no sign (docs/payon-assumptions.md A22).
     const answer = await post(`${sandbox.url}/pg/merchant/reconcilation`, request);
     expect(answer.status).toBe(200);
     const items = answer.json as Json[];

@@ -99,7 +99,7 @@ describe('reconciling a planted day', () => {
       }),
     );
     // Amount differs; status differs (REFUNDED here, PAYON shows no refund); a late confirmation
-    // (FAILED here, approved at PAYON: healed forward, DEFAULTS.md "Late confirmation").
+    // (FAILED here, approved at PAYON: healed forward, docs/payon-assumptions.md A9, A40).
     for (const name of ['amount', 'status', 'late']) {
       const txId = await register(name);
       api.sandbox.pay(txId, 'approve');

@@ -40,7 +40,7 @@ describe('PAYON dates in Cambodia time (UTC+7)', () => {
     expect(() => parsePayonDate('31022021', 'ddMMyyyy')).toThrow(PayonDateError);
   });
 
-  describe('the 12-hour clock without AM/PM (DEFAULTS.md)', () => {
+  describe('the 12-hour clock without AM/PM (A18)', () => {
     it.each([
       ['24/11/2020 11:47:01', '2020-11-24T04:47:01.000Z'], // 11:47 beats 23:47
       ['24/11/2020 01:30:29', '2020-11-24T06:30:29.000Z'], // 13:30 beats 01:30

@@ -6,7 +6,8 @@ import * as map from '#shared/payon/requests.ts';
 import { exampleJson, hmacHex } from '#test/support/payon-fixtures.ts';
 
 // Every documented request example, rebuilt by the request builders: the same fields and values,
-// plus `sign`, and the differences DEFAULTS.md decides, asserted one by one.
+// plus `sign`, and the differences the product decides (docs/payon-assumptions.md), asserted one by
+// one.
 const ids = { merchantId: 'C0000143', termId: 'CT03000003' };
 const signer = createSigner({ scheme: 'hmac-sha256', key: 'test-api-key' });
 
@@ -33,7 +34,7 @@ describe('request builders reproduce PAYON documented requests', () => {
     expect(request).toEqual(exampleJson('orders.request.json'));
   });
 
-  it('rebuilds the status example with the two-decimal amount DEFAULTS.md decides', () => {
+  it('rebuilds the status example with the two-decimal amount the product decides (A7)', () => {
     const documented = exampleJson('transaction-status.request.json') as Record<string, string>;
 
     const request = map.transactionStatusRequest(ids, {
@@ -41,7 +42,7 @@ describe('request builders reproduce PAYON documented requests', () => {
       amount: money(100, 'USD'),
     });
 
-    // The only difference: "1" becomes "1.00" (DEFAULTS.md "Amounts").
+    // The only difference: "1" becomes "1.00" (docs/payon-assumptions.md A7).
     expect(documented.amount).toBe('1');
     expect(request).toEqual({ ...documented, amount: '1.00' });
   });
@@ -62,8 +63,9 @@ describe('request builders reproduce PAYON documented requests', () => {
       (pin) => `rsa:${pin.length}`,
     );
 
-    // Differences DEFAULTS.md decides: paymentMethod is sent (the table requires it, the example
-    // omits it) and pin is encrypted like Create Binding PIN; `email: ""` is kept as given.
+    // Differences the product decides (docs/payon-assumptions.md A13, A14): paymentMethod is sent
+    // (the table requires it, the example omits it) and pin is encrypted like Create Binding PIN;
+    // `email: ""` is kept as given.
     expect(documented).not.toHaveProperty('paymentMethod');
     expect(request).toEqual({ ...documented, paymentMethod: 'CREDIT_DEBIT', pin: 'rsa:6' });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { luhnValid } from '#shared/domain/card.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
 
-// DEFAULTS.md "txId" (revised): 16 digits like PAYON's examples, a leading digit per stage, 15
+// docs/payon-assumptions.md A16: 16 digits like PAYON's examples, a leading digit per stage, 15
 // digits from a CSPRNG (the browser carries the txId on a public route), never Luhn-valid.
 describe('txId generation', () => {
   it('writes the stage digit and 15 digits drawn from the random source', () => {

@@ -193,8 +193,8 @@ describe('compareTransaction', () => {
     },
   );
 
-  // DEFAULTS.md (revised): PAYON may list one txId several times. A declined attempt before the
-  // approval, and refund / reversal / completion rows, are one piece of evidence.
+  // docs/payon-assumptions.md A46: PAYON may list one txId several times. A declined attempt before
+  // the approval, and refund / reversal / completion rows, are one piece of evidence.
   describe('several rows for one txId', () => {
     const refundRow = order({ refunded: true, sequenceNo: '3' });
     const declinedFirst = order({
