@@ -24,14 +24,11 @@ export async function cancelPayment(deps: MoneyMoveDeps, txId: string): Promise<
   if (payment.snapshot.state !== 'UNKNOWN' && canStart(payment.snapshot, 'cancel')) {
     await assertNotSettled(deps, payment);
   }
-  return move(
-    deps,
-    payment,
-    'cancel',
-    () => deps.payon.reverse(txId),
-    'CANCELLED',
-    () => ({}),
-  );
+  return move(deps, payment, {
+    operation: 'cancel',
+    call: () => deps.payon.reverse(txId),
+    done: 'CANCELLED',
+  });
 }
 
 // Assumed (docs/payon-assumptions.md A50).
@@ -77,22 +74,21 @@ async function settlementRows(
   const started = Date.now();
   const rows: OrderRecord[] = [];
   try {
-    const { complete } = await walkOrders(
-      deps.payon,
-      {
+    const { complete } = await walkOrders(deps.payon, {
+      query: {
         from: created,
         to: created,
         createdAt: (txId) => (txId === payment.txId ? created : undefined),
       },
-      {
+      bounds: {
         pageSize: SETTLEMENT_LOOKUP.pageSize,
         maxPages: SETTLEMENT_LOOKUP.pages,
         hasTime: () => Date.now() - started <= SETTLEMENT_LOOKUP.ms,
       },
-      (page) => {
+      onPage: (page) => {
         rows.push(...page.filter((o) => o.txId === payment.txId));
       },
-    );
+    });
     return { rows, complete };
   } catch (error) {
     // A read PAYON refused or did not answer tells nothing: "cannot tell", never "not settled".

@@ -26,16 +26,14 @@ export async function capturePayment(
   if (captured.minor === 0) {
     throw new UnprocessableError('operation_not_allowed', 'a capture must be greater than zero');
   }
-  return move(
-    deps,
-    payment,
-    'capture',
-    () => deps.payon.completePreAuth({ txId, amount: captured }),
-    'SUCCEEDED',
-    (r) => ({
+  return move(deps, payment, {
+    operation: 'capture',
+    call: () => deps.payon.completePreAuth({ txId, amount: captured }),
+    done: 'SUCCEEDED',
+    changes: (r) => ({
       capturedAmount: captured,
       approvalNo: r.approvalNo ?? payment.approvalNo,
     }),
-    { capturedAmount: captured },
-  );
+    pending: { capturedAmount: captured },
+  });
 }

@@ -17,12 +17,9 @@ export async function refundPayment(
       `PAYON refunds only in full: omit amount or send ${toWireAmount(full)} ${full.currency}`,
     );
   }
-  return move(
-    deps,
-    payment,
-    'refund',
-    () => deps.payon.refund(txId),
-    'REFUNDED',
-    () => ({}),
-  );
+  return move(deps, payment, {
+    operation: 'refund',
+    call: () => deps.payon.refund(txId),
+    done: 'REFUNDED',
+  });
 }

@@ -28,7 +28,7 @@ export const DEACTIVATION_REASONS = {
 /** Counts one binding or PIN call of the customer against the rate limit (429 past it). */
 export async function rateLimit(deps: BindingDeps, clientId: string): Promise<void> {
   const { limit, windowMs } = deps.config.bindings.rateLimit;
-  await deps.bindings.take(clientId, deps.clock(), limit, windowMs);
+  await deps.bindings.take(clientId, { now: deps.clock(), limit, windowMs });
 }
 
 export interface CreateBindingRequest {

@@ -36,13 +36,18 @@ export interface HistoryEntry {
   readonly source: ChangeSource;
   /** Why, in words an operator reads (never card data). */
   readonly reason: string;
-  /** A recorded change that is not a state change: PAYON declined one attempt (DEFAULTS.md). */
+  /**
+   * A recorded change that is not a state change: PAYON declined one attempt
+   * (docs/payon-assumptions.md A47).
+   */
   readonly change?: 'attempt_declined';
   /** Set when an operator settled an UNKNOWN move (`POST /payments/{id}/resolve`). */
   readonly resolvedBy?: 'operator';
 }
 
-/** The latest attempt PAYON's orders list shows declined; the checkout stays payable until expiry. */
+/**
+ * The latest attempt PAYON's orders list shows declined; the checkout stays payable until expiry.
+ */
 export interface Decline {
   /** PAYON's time of the declined attempt (or when the product first saw it). */
   readonly at: string;
@@ -256,7 +261,7 @@ export function markUnknown(
 /**
  * PAYON declined an attempt (an orders row with a non-`0000` result): a recorded change with its
  * own version and event, not a state change. The payment stays payable and keeps its probe
- * schedule (DEFAULTS.md "A declined attempt").
+ * schedule (docs/payon-assumptions.md A47).
  */
 export function recordDecline(payment: Payment, decline: Decline, now: Date): Payment {
   const state = payment.snapshot.state;

@@ -19,15 +19,34 @@ export interface RelayLog {
   warn(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** What the relay delivers with: the stage's outbox and bus, a clock, a log and the metrics. */
+export interface EventRelayOptions {
+  readonly stage: string;
+  readonly outbox: OutboxStore;
+  readonly publisher: EventPublisher;
+  readonly clock: () => Date;
+  readonly log: RelayLog;
+  readonly metrics: Counter;
+}
+
 export class EventRelay implements EventOutlet {
-  constructor(
-    readonly stage: string,
-    private readonly outbox: OutboxStore,
-    private readonly publisher: EventPublisher,
-    private readonly clock: () => Date,
-    private readonly log: RelayLog,
-    private readonly metrics: Counter,
-  ) {}
+  readonly stage: string;
+  private readonly outbox: OutboxStore;
+  private readonly publisher: EventPublisher;
+  private readonly clock: () => Date;
+  private readonly log: RelayLog;
+  private readonly metrics: Counter;
+
+  constructor(options: EventRelayOptions) {
+    ({
+      stage: this.stage,
+      outbox: this.outbox,
+      publisher: this.publisher,
+      clock: this.clock,
+      log: this.log,
+      metrics: this.metrics,
+    } = options);
+  }
 
   /** After a commit: one attempt now; a failure is left for the sweep (never thrown). */
   async committed(event: MerchantEvent): Promise<void> {

@@ -28,15 +28,25 @@ const NEEDS: Record<Exclude<MoneyOperation, 'register'>, string> = {
   refund: 'a SUCCEEDED payment',
 };
 
+/** One money move at PAYON, as `move` carries it out. */
+export interface MoneyMove {
+  readonly operation: Exclude<MoneyOperation, 'register'>;
+  /** The PAYON call; sent once, never again on an inference. */
+  readonly call: () => Promise<MoneyMoveResult>;
+  /** The state PAYON's approval leads to. */
+  readonly done: KnownState;
+  /** What PAYON's approval changes besides the state. */
+  readonly changes?: (
+    result: MoneyMoveResult,
+  ) => Partial<Pick<Payment, 'capturedAmount' | 'approvalNo'>>;
+  /** Recorded with the UNKNOWN mark: what the move asks for (the capture amount). */
+  readonly pending?: Partial<Pick<Payment, 'capturedAmount'>>;
+}
+
 export async function move(
   deps: MoneyMoveDeps,
   payment: Payment,
-  operation: Exclude<MoneyOperation, 'register'>,
-  call: () => Promise<MoneyMoveResult>,
-  done: KnownState,
-  changes: (result: MoneyMoveResult) => Partial<Pick<Payment, 'capturedAmount' | 'approvalNo'>>,
-  /** Recorded with the UNKNOWN mark: what the move asks for (the capture amount). */
-  pending: Partial<Pick<Payment, 'capturedAmount'>> = {},
+  { operation, call, done, changes = () => ({}), pending = {} }: MoneyMove,
 ): Promise<Payment> {
   if (payment.snapshot.state === 'UNKNOWN') {
     throw new ConflictError(

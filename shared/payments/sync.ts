@@ -342,19 +342,18 @@ export class SingleOrderLookup implements OrderLookup {
   async find(payment: Payment): Promise<OrderRows> {
     const from = new Date(payment.createdAt);
     const rows: OrderRecord[] = [];
-    const { complete } = await walkOrders(
-      this.deps.payon,
-      {
+    const { complete } = await walkOrders(this.deps.payon, {
+      query: {
         from,
         to: this.deps.clock(),
         createdAt: (txId) => (txId === payment.txId ? from : undefined),
       },
-      { pageSize: 500, maxPages: SINGLE_LOOKUP_PAGES },
+      bounds: { pageSize: 500, maxPages: SINGLE_LOOKUP_PAGES },
       // Every row of the txId: a declined attempt, the approval, the refund may all be listed.
-      (page) => {
+      onPage: (page) => {
         rows.push(...page.filter((o) => o.txId === payment.txId));
       },
-    );
+    });
     return { rows, complete };
   }
 }
@@ -383,14 +382,13 @@ export class SharedOrderLookup implements OrderLookup {
 
   async #load(): Promise<{ byTxId: Map<string, OrderRecord[]>; complete: boolean }> {
     const rows: OrderRecord[] = [];
-    const { complete } = await walkOrders(
-      this.deps.payon,
-      { from: this.from, to: this.deps.clock() },
-      { pageSize: 500, maxPages: SHARED_LOOKUP_PAGES },
-      (page) => {
+    const { complete } = await walkOrders(this.deps.payon, {
+      query: { from: this.from, to: this.deps.clock() },
+      bounds: { pageSize: 500, maxPages: SHARED_LOOKUP_PAGES },
+      onPage: (page) => {
         rows.push(...page);
       },
-    );
+    });
     return { byTxId: groupByTxId(rows), complete };
   }
 }

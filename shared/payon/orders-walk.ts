@@ -37,10 +37,14 @@ const fingerprint = (page: readonly OrderRecord[]) =>
  */
 export async function walkOrders(
   payon: OrdersReader,
-  query: Omit<ListOrdersInput, 'index' | 'limit'>,
-  bounds: WalkBounds,
-  onPage: (page: readonly OrderRecord[]) => void | Promise<void>,
+  walk: {
+    readonly query: Omit<ListOrdersInput, 'index' | 'limit'>;
+    readonly bounds: WalkBounds;
+    /** Each page, in order, before the next is read. */
+    readonly onPage: (page: readonly OrderRecord[]) => void | Promise<void>;
+  },
 ): Promise<Walk> {
+  const { query, bounds, onPage } = walk;
   const end = (pagesRead: number, stoppedBy: WalkEnd): Walk => ({
     pagesRead,
     stoppedBy,

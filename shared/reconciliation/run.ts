@@ -139,15 +139,14 @@ export async function reconcileDay(
     // 1. PAYON's history, page by page, three ways; bounded, and a page PAYON refuses ends it.
     let pagesRead = 0;
     try {
-      const read = await walkOrders(
-        deps.payon,
-        { from: dayNoon(day), to: dayNoon(day) },
-        { pageSize, maxPages: options.maxPages ?? MAX_HISTORY_PAGES },
-        async (page) => {
+      const read = await walkOrders(deps.payon, {
+        query: { from: dayNoon(day), to: dayNoon(day) },
+        bounds: { pageSize, maxPages: options.maxPages ?? MAX_HISTORY_PAGES },
+        onPage: async (page) => {
           pagesRead += 1;
           await reconcilePage(deps, page, { day, runId, counts, batchSize, deferred });
         },
-      );
+      });
       walk = { pagesRead: read.pagesRead, stoppedBy: read.stoppedBy };
     } catch (error) {
       if (!isPayonFault(error)) throw error;

@@ -126,14 +126,14 @@ export function createDependencies(
       overrides.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient({})),
       config.events.busName,
     );
-  const events = new EventRelay(
-    config.stage,
+  const events = new EventRelay({
+    stage: config.stage,
     outbox,
     publisher,
     clock,
-    { warn: (message, extra) => logger.warn(message, extra ?? {}) },
+    log: { warn: (message, extra) => logger.warn(message, extra ?? {}) },
     metrics,
-  );
+  });
   return {
     config,
     logger,

@@ -129,7 +129,10 @@ export class BindingStore {
    * Counts one binding or PIN call of this customer in the current fixed window; refuses it with
    * 429 when the window already holds `limit`.
    */
-  async take(clientId: string, now: Date, limit: number, windowMs: number): Promise<void> {
+  async take(
+    clientId: string,
+    { now, limit, windowMs }: { now: Date; limit: number; windowMs: number },
+  ): Promise<void> {
     const start = Math.floor(now.getTime() / windowMs) * windowMs;
     const end = start + windowMs;
     try {
