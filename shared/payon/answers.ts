@@ -1,6 +1,6 @@
 /**
  * PAYON's answers read into domain values (wire → domain): the envelope checked (`0000` or a
- * refusal), the payload parsed with the schemas of `./wire-answers.ts`, amounts in minor units,
+ * refusal), the payload parsed with the schemas of `./wire.ts`, amounts in minor units,
  * times as instants, PAYON's codes turned into signals by `./status.ts`, card numbers masked.
  * Anything unreadable is a {@link PayonUnavailableError} (PAYON may have acted: never "no").
  *
@@ -38,7 +38,7 @@ import type {
   RegisteredOrder,
   TransactionStatus,
 } from '#shared/payon/types.ts';
-import type { MerchantTerminal } from '#shared/payon/wire.ts';
+import type { MerchantTerminal, PayonRead, ReadAnswer } from '#shared/payon/wire.ts';
 import {
   type BindingAnswer,
   bindingSchema,
@@ -55,7 +55,7 @@ import {
   registrationSchema,
   type StatusAnswer,
   statusSchema,
-} from '#shared/payon/wire-answers.ts';
+} from '#shared/payon/wire.ts';
 
 type Json = Record<string, unknown>;
 
@@ -123,6 +123,39 @@ function successArray(json: unknown, path: string): unknown[] {
   if (Array.isArray(body.resultData)) return body.resultData;
   if (body.resultData === null || body.resultData === undefined) return [];
   throw garbage(path, 'resultData is not a list');
+}
+
+/**
+ * Every card number the detector sees in an answer's text, masked, at any depth: what a described
+ * read returns never carries one, whatever field PAYON put it in (docs/payon-assumptions.md A25).
+ */
+function maskedDeep(value: unknown): unknown {
+  if (typeof value === 'string') return maskCardNumbers(value);
+  if (Array.isArray(value)) return value.map(maskedDeep);
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskedDeep(v)]));
+  }
+  return value;
+}
+
+/**
+ * The answer of a described read (`defineRead` in `./wire.ts`): its envelope checked (a code but
+ * `0000` is a refusal), card numbers masked, then parsed with its schema; a body that does not
+ * parse is "PAYON unavailable", never an empty answer.
+ */
+export function readDescribed<Answer extends z.ZodType, Shape extends 'object' | 'list'>(
+  json: unknown,
+  read: Pick<PayonRead<never, Answer, Shape>, 'path' | 'shape' | 'answer'>,
+): ReadAnswer<Answer, Shape> {
+  const { path, answer } = read;
+  if (read.shape === 'list') {
+    const items = successArray(json, path).map((item) => parseWith(answer, maskedDeep(item), path));
+    return items as ReadAnswer<Answer, Shape>;
+  }
+  return parseWith(answer, maskedDeep(payload(successObject(json, path))), path) as ReadAnswer<
+    Answer,
+    Shape
+  >;
 }
 
 function parseWith<T extends z.ZodType>(schema: T, value: unknown, path: string): z.output<T> {

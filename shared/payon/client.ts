@@ -1,7 +1,7 @@
 /**
  * The PAYON client: one method per PAYON endpoint (docs/payon-api.md#endpoints), each one call to
- * the private transport. Inputs and results are domain values; wire spellings stay in `./wire.ts`
- * (requests) and `./wire-answers.ts` (answers), the pure builders in `./requests.ts` and readers in
+ * the private transport. Inputs and results are domain values; wire spellings (requests, and
+ * answers as zod schemas) stay in `./wire.ts`, the pure builders in `./requests.ts` and readers in
  * `./answers.ts`.
  *
  * @example
@@ -13,6 +13,7 @@
  * // redirect the customer to order.checkoutUrl
  * ```
  */
+import type * as z from 'zod';
 import type { Config } from '#shared/config/index.ts';
 import type { PinEncryptor } from '#shared/crypto/rsa.ts';
 import type { RsaPadding } from '#shared/crypto/rsa-padding.ts';
@@ -41,6 +42,7 @@ import type {
   TransactionStatus,
   TransactionStatusInput,
 } from '#shared/payon/types.ts';
+import type { PayonRead, ReadAnswer } from '#shared/payon/wire.ts';
 import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 
 /** PAYON's paths, spelled exactly as documented ("reconcilation" included). */
@@ -202,6 +204,23 @@ export class PayonClient {
     const path = PAYON_PATHS.reconciliation;
     const { json } = await this.#post(path, (s) => requests.reconciliationRequest(s, items));
     return answers.readReconciliation(json, path, items);
+  }
+
+  /**
+   * A read described with `defineRead` (`./wire.ts`): signed and sent like every call, its answer
+   * checked, card numbers masked, and parsed (`answers.readDescribed`). Reads only: a money move
+   * has its own method, whose refusals after a 401 retry mean "unknown".
+   */
+  async read<Input, Answer extends z.ZodType, Shape extends 'object' | 'list'>(
+    endpoint: PayonRead<Input, Answer, Shape>,
+    input: Input,
+  ): Promise<ReadAnswer<Answer, Shape>> {
+    const { json } = await this.#post(endpoint.path, (s) => ({
+      merchantId: s.merchantId,
+      termId: s.termId,
+      ...endpoint.body(input),
+    }));
+    return answers.readDescribed(json, endpoint);
   }
 
   /** A reversal, refund or completion, read by `#moneyAnswer`. */

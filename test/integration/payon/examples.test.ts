@@ -13,7 +13,7 @@ import {
   orderRowSchema,
   reconciliationItemSchema,
   statusSchema,
-} from '#shared/payon/wire-answers.ts';
+} from '#shared/payon/wire.ts';
 import {
   type PgAnswer,
   post,
@@ -25,7 +25,7 @@ import {
 } from '#test/integration/sandbox/helpers.ts';
 
 // PAYON's documented examples are the contract, and two readings of PAYON are held against them:
-// the product's (the answer schemas of shared/payon/wire-answers.ts) and the sandbox's (written on
+// the product's (the answer schemas of shared/payon/wire.ts) and the sandbox's (written on
 // its own from PAYON's documentation, docs/payon-api.md; local/payon-sandbox/wire.ts). Neither is
 // checked against the other: each is checked against PAYON. Domain values read from each example
 // (minor units, instants, masks) are in client-examples.test.ts; the request builders in
@@ -121,7 +121,7 @@ describe("PAYON's documented examples", () => {
   });
 });
 
-describe("the product's description of PAYON's answers (shared/payon/wire-answers.ts)", () => {
+describe("the product's description of PAYON's answers (shared/payon/wire.ts)", () => {
   it('reads the status answer (HTTP 200): every field described, amount a number', () => {
     const body = object('transaction-status.response-200.json');
     const data = body.resultData as Json;
