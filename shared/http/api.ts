@@ -17,12 +17,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import {
-  ConflictError,
-  InvalidRequestError,
-  PayonUnavailableError,
-  UnprocessableError,
-} from '#shared/errors.ts';
+import { ConflictError, InvalidRequestError, UnprocessableError } from '#shared/errors.ts';
 import {
   errorResponse,
   type HttpResponse,
@@ -30,6 +25,7 @@ import {
   SECURITY_HEADERS,
 } from '#shared/http/responses.ts';
 import { zodIssues } from '#shared/http/validation.ts';
+import { payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import type { RouteDescriptor, RouteSchemas } from '#shared/runtime/descriptor.ts';
 import { count } from '#shared/runtime/metrics.ts';
@@ -188,7 +184,7 @@ function fingerprint(event: APIGatewayProxyEventV2, body: unknown, key?: string)
  * sent, and 503s (nothing was sent: PAYON could not tell the settlement, or refused our keys).
  */
 function isFinal(response: HttpResponse, error: unknown): boolean {
-  if (error instanceof PayonUnavailableError && !error.mayHaveMovedMoney) return false;
+  if (payonOutcome(error) === 'not_sent') return false;
   return ![400, 409, 429, 500, 503].includes(response.statusCode);
 }
 

@@ -74,8 +74,9 @@ describe('the demo shop in a real browser', () => {
     await tab.close();
   });
 
-  // A decline before expiry is not final (DEFAULTS.md): back at the shop, the result page says the
-  // customer may try again on the same checkout and links to it; paying again there succeeds.
+  // A decline before expiry is not final (docs/payon-assumptions.md A35): back at the shop, the
+  // result page says the customer may try again on the same checkout and links to it; paying again
+  // there succeeds.
   it('after a declined card, offers a retry on the same checkout, which then succeeds', async () => {
     const tab = await startPayment('CREDIT_DEBIT', '7.00');
     const id = new URL(tab.url()).pathname.split('/').at(-1) ?? '';

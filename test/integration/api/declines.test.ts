@@ -4,7 +4,7 @@ import { type ApiEnvironment, RETURN_ORIGIN, startApi } from '#test/support/api.
 
 type Body = Record<string, unknown>;
 
-// DEFAULTS.md "Deciding a payment's state" (revised): PAYON's status answers 302/9999 both for a
+// docs/payon-assumptions.md A35, A47: PAYON's status answers 302/9999 both for a
 // declined attempt and for "not paid yet", and the customer may try again on the same checkout
 // until it expires. Through the webhook, the confirmation, the sweep, DynamoDB Local and a sandbox
 // whose declines are retryable. Both clocks read the same time: PAYON's order days are on its own.

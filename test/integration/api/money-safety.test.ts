@@ -8,8 +8,8 @@ import { paidPayment } from '#test/support/payments.ts';
 type Body = Record<string, unknown>;
 const key = () => randomUUID();
 
-// DEFAULTS.md "Money moves" (revised), through the handlers, DynamoDB Local and the sandbox: what
-// PAYON received (its journal) and what DynamoDB holds after each answer PAYON may give.
+// docs/payon-assumptions.md A50–A52, A55, through the handlers, DynamoDB Local and the sandbox:
+// what PAYON received (its journal) and what DynamoDB holds after each answer PAYON may give.
 describe('money moves settled only by PAYON positive evidence', () => {
   let api: ApiEnvironment;
 
@@ -269,7 +269,8 @@ describe('money moves settled only by PAYON positive evidence', () => {
 });
 
 // PAYON's orders list writes `dd/MM/yyyy hh:mm:ss` without AM/PM: a night-time approval must be
-// read against the payment's own creation time, GET /transactions included (DEFAULTS.md "Dates").
+// read against the payment's own creation time, GET /transactions included
+// (docs/payon-assumptions.md A18).
 describe("PAYON's 12-hour times read against the payment's creation time", () => {
   let api: ApiEnvironment | undefined;
 

@@ -8,10 +8,10 @@ import { paidPayment, registeredPayment } from '#test/support/payments.ts';
 type Body = Record<string, unknown>;
 const key = () => randomUUID();
 
-// Readings of PAYON's orders list its documentation does not rule out (DEFAULTS.md, revised): one
-// txId listed several times (a declined attempt before the approval; a row per completion,
-// reversal and refund, with its flag Y on its own row only), and Y/N flags left blank. Every
-// decision reads all of a txId's rows as one piece of evidence.
+// Readings of PAYON's orders list its documentation does not rule out (docs/payon-assumptions.md
+// A18, A46, A53): one txId listed several times (a declined attempt before the approval; a row per
+// completion, reversal and refund, with its flag Y on its own row only), and Y/N flags left blank.
+// Every decision reads all of a txId's rows as one piece of evidence.
 describe('several orders rows per txId, and flags that say nothing', () => {
   let api: ApiEnvironment;
   let offsetMs = 0;

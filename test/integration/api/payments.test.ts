@@ -99,7 +99,7 @@ describe('payment API against DynamoDB Local and the PAYON sandbox', () => {
     expect(pgCalls('/pg/transaction/status')).toBe(1);
   });
 
-  it('keeps a declined payment PENDING on one signal (DEFAULTS.md needs two to fail it)', async () => {
+  it('keeps a declined payment PENDING on one signal (failing it takes two: docs/payon-assumptions.md A35)', async () => {
     const payment = await register();
     api.sandbox.pay(payment.id, 'decline');
 

@@ -7,8 +7,8 @@ type Body = Record<string, unknown>;
 const key = () => randomUUID();
 
 // POST /payments/{id}/resolve: what PAYON's evidence cannot settle, an operator does, with a reason
-// kept in the payment's history (DEFAULTS.md "UNKNOWN"). Through the real handlers, DynamoDB Local
-// and the sandbox's journal (nothing is ever sent to PAYON by a resolution).
+// kept in the payment's history (docs/payon-assumptions.md A49). Through the real handlers,
+// DynamoDB Local and the sandbox's journal (nothing is ever sent to PAYON by a resolution).
 describe('operator resolution of an unknown outcome', () => {
   let api: ApiEnvironment;
   let offsetMs = 0;

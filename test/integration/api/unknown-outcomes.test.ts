@@ -74,8 +74,8 @@ describe('money moves whose outcome is unknown', () => {
     );
   });
 
-  // DEFAULTS.md "UNKNOWN"": a refund or reversal PAYON's orders list shows `N` for, two minutes
-  // after the attempt, did not happen, and may be sent again.
+  // docs/payon-assumptions.md A27: a refund or reversal PAYON's orders list shows `N` for, two
+  // minutes after the attempt, did not happen, and may be sent again.
   describe.each(moves.filter((m) => m.op !== 'capture'))(
     '$op',
     ({ op, kind, path, done, prior }) => {

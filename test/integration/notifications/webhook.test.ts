@@ -81,8 +81,8 @@ describe('webhook and confirmation', () => {
     expect((await api.events()).map((e) => e.type)).toEqual(['payment.authorized']);
   });
 
-  // DEFAULTS.md (revised): 302/9999 is also "not paid yet", so a decline before expiry is not
-  // final. The push only makes the product look sooner; PAYON's orders list shows the decline.
+  // docs/payon-assumptions.md A35: 302/9999 is also "not paid yet", so a decline before expiry is
+  // not final. The push only makes the product look sooner; PAYON's orders list shows the decline.
   it('a declined payment pushed 9999 stays PENDING with its decline, and is FAILED only past expiry plus grace', async () => {
     // PAYON's order days are on the sandbox's clock: both clocks read the same time here.
     api.sandbox.setClock(new Date(now).toISOString());
