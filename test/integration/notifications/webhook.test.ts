@@ -21,6 +21,16 @@ describe('webhook and confirmation', () => {
       paymentMethod: 'CREDIT_DEBIT',
       returnUrl: `${RETURN_ORIGIN}/r`,
     });
+  /** A payment PAYON approved and a 0000 push confirmed; its events already read. */
+  const succeeded = async () => {
+    const payment = await register();
+    api.sandbox.pay(payment.txId, 'approve');
+    await api.push({ txId: payment.txId, resultCode: '0000', resultMsg: 'Success' });
+    await api.settle();
+    const before = await api.deps.payments.get(payment.txId);
+    await api.events();
+    return { payment, before };
+  };
   const items = async (type: string) => (await api.scan()).filter((i) => i.type === type);
   const notificationsOf = async (txId: string) =>
     (await items('notification')).filter((n) => n.txId === txId);
@@ -123,12 +133,7 @@ describe('webhook and confirmation', () => {
   });
 
   it('a late 9999 never moves a SUCCEEDED payment back; PAYON is asked, and it reads as an earlier declined attempt', async () => {
-    const payment = await register();
-    api.sandbox.pay(payment.txId, 'approve');
-    await api.push({ txId: payment.txId, resultCode: '0000', resultMsg: 'Success' });
-    await api.settle();
-    const before = await api.deps.payments.get(payment.txId);
-    await api.events();
+    const { payment, before } = await succeeded();
 
     await api.push({ txId: payment.txId, resultCode: '9999', resultMsg: 'Error' });
     await api.settle();
@@ -143,12 +148,7 @@ describe('webhook and confirmation', () => {
   });
 
   it('a late 9999 for a SUCCEEDED payment whose status confirms another amount is a disagreement, never an earlier attempt', async () => {
-    const payment = await register();
-    api.sandbox.pay(payment.txId, 'approve');
-    await api.push({ txId: payment.txId, resultCode: '0000', resultMsg: 'Success' });
-    await api.settle();
-    const before = await api.deps.payments.get(payment.txId);
-    await api.events();
+    const { payment, before } = await succeeded();
     // PAYON's status, as its example spells it, for the same txId at 2.00 instead of 25.00.
     api.sandbox.addFault({
       path: '/pg/transaction/status',
