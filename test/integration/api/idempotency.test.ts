@@ -151,14 +151,12 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     api.sandbox.pay(id, 'approve');
     await api.call('GET', `/payments/${id}?sync=true`);
     const idempotencyKey = randomUUID();
-    const refund = vi
-      .spyOn(api.deps.payon, 'refund')
-      .mockRejectedValueOnce(
-        new PayonUnavailableError('PAYON could not be reached', {
-          path: '/pg/refund',
-          mayHaveMovedMoney: false,
-        }),
-      );
+    const refund = vi.spyOn(api.deps.payon, 'refund').mockRejectedValueOnce(
+      new PayonUnavailableError('PAYON could not be reached', {
+        path: '/pg/refund',
+        mayHaveMovedMoney: false,
+      }),
+    );
 
     const first = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
     const retry = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
