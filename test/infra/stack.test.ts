@@ -74,6 +74,25 @@ function environmentOf(s: ReturnType<typeof synth>, operation: string) {
 }
 
 describe('PayonStack data', () => {
+  // A new logical id is a new resource: CloudFormation would create an empty table, secret, key or
+  // bus and (with RETAIN) orphan the old one. These ids change only as a migration, never by a
+  // refactor.
+  it('keeps the logical ids of its stateful resources', () => {
+    const s = synth();
+    const p = s.stack.payments;
+    expect({
+      table: logicalId(s, p.table),
+      secret: logicalId(s, p.merchantSecret),
+      key: logicalId(s, p.key),
+      bus: logicalId(s, p.eventBus),
+    }).toEqual({
+      table: 'PaymentsTable9E001CC6',
+      secret: 'PaymentsMerchantSecret2060E81C',
+      key: 'PaymentsKeyB60DCB49',
+      bus: 'PaymentsEventBusEF5C631E',
+    });
+  });
+
   it('creates the table exactly as createTableInput, on demand, with TTL on ttl', () => {
     const { s } = ids();
     const expected = createTableInput('payon-dev');
@@ -615,7 +634,9 @@ describe('PayonStack API', () => {
     const { s } = ids();
     const accessLogs = logicalId(
       s,
-      s.stack.node.findChild('ApiAccessLogs') as unknown as { node: { defaultChild?: unknown } },
+      s.stack.payments.node.findChild('ApiAccessLogs') as unknown as {
+        node: { defaultChild?: unknown };
+      },
     );
     const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(stage?.Properties).toMatchObject({
