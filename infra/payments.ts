@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnRoute,
@@ -17,10 +17,10 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AttributeType,
-  BillingMode,
-  type CfnTable,
-  Table,
-  TableEncryption,
+  Billing,
+  type CfnGlobalTable,
+  TableEncryptionV2,
+  TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   CfnEIP,
@@ -54,6 +54,7 @@ import {
   readStackConfig,
   resourceNames,
   type StackConfig,
+  StackConfigError,
 } from '#infra/config.ts';
 import {
   asIVpc,
@@ -144,7 +145,7 @@ const timeoutOf = (descriptor: { readonly timeoutMs?: number }) =>
 export class PayonPayments extends Construct implements MonitoredStack, NaggedStack {
   readonly config: StackConfig;
   readonly key: Key;
-  readonly table: Table;
+  readonly table: TableV2;
   readonly merchantSecret: Secret;
   readonly api: HttpApi;
   readonly stage: HttpStage;
@@ -171,6 +172,12 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
 
   constructor(scope: Construct, id: string, props: PayonPaymentsProps) {
     super(scope, id);
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      // The table's customer-managed key is named per region (TableV2).
+      throw new StackConfigError(
+        "PayonPayments needs a stack with a region: env: { region } (cdk deploy takes the AWS CLI's; an offline cdk synth needs -c region=<region>).",
+      );
+    }
     const config = 'config' in props ? props.config : payonConfig(props.settings ?? {});
     this.config = config;
     const names = resourceNames(config.stage);
@@ -370,28 +377,27 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
   }
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
-  private createTable(tableName: string): Table {
+  private createTable(tableName: string): TableV2 {
     const { partitionKey, sortKey, ttlAttribute, syncIndex, dayIndex } = TABLE_KEYS;
-    const table = new Table(this, 'Table', {
+    // TableV2 (AWS::DynamoDB::GlobalTable with one replica, in the stack's region): CDK's current
+    // table; replicas in other regions can be added later without replacing it.
+    const table = new TableV2(this, 'Table', {
       tableName,
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       sortKey: { name: sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
+      billing: Billing.onDemand(),
       timeToLiveAttribute: ttlAttribute,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
+      encryption: TableEncryptionV2.customerManagedKey(this.key),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const index of [syncIndex, dayIndex]) {
-      table.addGlobalSecondaryIndex({
+      globalSecondaryIndexes: [syncIndex, dayIndex].map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      });
-    }
-    (table.node.defaultChild as CfnTable).applyRemovalPolicy(RemovalPolicy.RETAIN, {
+      })),
+    });
+    (table.node.defaultChild as CfnGlobalTable).applyRemovalPolicy(RemovalPolicy.RETAIN, {
       applyToUpdateReplacePolicy: true,
     });
     return table;

@@ -37,7 +37,7 @@ export const QUEUE_CONSUME_ACTIONS = [
   'sqs:GetQueueAttributes',
 ] as const;
 
-/** A table as the construct needs it (the stack's `Table` fits). */
+/** A table as the construct needs it (the stack's `TableV2` fits). */
 export interface TableRef {
   readonly tableArn: string;
   readonly tableName: string;

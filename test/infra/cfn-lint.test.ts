@@ -9,7 +9,7 @@ import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { readStackConfig } from '#infra/config.ts';
 import { ESM_REQUIRE_BANNER } from '#infra/constructs/payon-function.ts';
 import { PayonStack } from '#infra/stack.ts';
-import { CDK_JSON_CONTEXT, JWT_CONTEXT } from '#test/infra/synth.ts';
+import { CDK_JSON_CONTEXT, JWT_CONTEXT, REGION } from '#test/infra/synth.ts';
 
 const outdirs: string[] = [];
 afterAll(() => {
@@ -32,7 +32,7 @@ function synthToDisk(context: Record<string, string>, bundle: boolean): string {
     },
   });
   const config = readStackConfig((key) => app.node.tryGetContext(key));
-  const stack = new PayonStack(app, `Payon-${config.stage}`, { config });
+  const stack = new PayonStack(app, `Payon-${config.stage}`, { config, env: { region: REGION } });
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new ServerlessChecks(app),

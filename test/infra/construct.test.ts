@@ -4,12 +4,15 @@ import { AwsSolutionsChecks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { StackConfigError } from '#infra/config.ts';
 import { PayonPayments } from '#infra/payments.ts';
-import { CDK_JSON_CONTEXT } from '#test/infra/synth.ts';
+import { CDK_JSON_CONTEXT, REGION } from '#test/infra/synth.ts';
 
 /** A merchant's own app and stack, with the construct inside and something of its own beside it. */
-function merchantStack(settings: ConstructorParameters<typeof PayonPayments>[2]) {
+function merchantStack(
+  settings: ConstructorParameters<typeof PayonPayments>[2],
+  env: { region?: string } = { region: REGION },
+) {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'ShopBackend');
+  const stack = new Stack(app, 'ShopBackend', { env });
   const payments = new PayonPayments(stack, 'Payments', settings);
   return { stack, payments, template: Template.fromStack(stack) };
 }
@@ -27,7 +30,7 @@ describe('PayonPayments in a merchant’s own stack', () => {
     });
 
     expect(payments.config).toMatchObject({ stage: 'prod', auth: { type: 'iam' } });
-    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'payon-prod' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'payon-prod' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'payon/prod' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { TXID_LEADING_DIGIT: '3' } },
@@ -39,6 +42,12 @@ describe('PayonPayments in a merchant’s own stack', () => {
     expect(() => merchantStack({ settings: { auth: 'bogus' } })).toThrow(StackConfigError);
     expect(() => merchantStack({ settings: { auth: 'bogus' } })).toThrow(
       'Context auth must be jwt or iam (got "bogus").',
+    );
+  });
+
+  it('refuses a stack without a region, saying how to give one', () => {
+    expect(() => merchantStack({ settings: { auth: 'iam' } }, {})).toThrow(
+      /needs a stack with a region.*-c region=/,
     );
   });
 

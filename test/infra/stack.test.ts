@@ -22,6 +22,7 @@ import {
   logicalId,
   permissions,
   prop,
+  REGION,
   type Resources,
   synth,
 } from '#test/infra/synth.ts';
@@ -35,12 +36,9 @@ const WEBHOOK_ROUTE = 'POST /payon/notifications/{token}';
 
 const ref = (id: string) => ({ Ref: id });
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+// The stacks have a region (the table's key is named per region): service names are literal.
 const via = (service: string) => ({
-  StringEquals: {
-    'kms:ViaService': {
-      'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']],
-    },
-  },
+  StringEquals: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com` },
 });
 
 function ids() {
@@ -96,7 +94,7 @@ describe('PayonStack data', () => {
   it('creates the table exactly as createTableInput, on demand, with TTL on ttl', () => {
     const { s } = ids();
     const expected = createTableInput('payon-dev');
-    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+    s.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TableName: 'payon-dev',
       BillingMode: expected.BillingMode,
       AttributeDefinitions: expected.AttributeDefinitions,
@@ -108,13 +106,21 @@ describe('PayonStack data', () => {
 
   it('protects the table: PITR, deletion protection, retained, encrypted with the stack key', () => {
     const { s, key } = ids();
-    s.template.hasResource('AWS::DynamoDB::Table', {
+    // TableV2: one replica, in the stack's region, carries the protections and the key.
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    s.template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
-        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arn(key) },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            Region: REGION,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+            SSESpecification: { KMSMasterKeyId: arn(key) },
+          }),
+        ],
       }),
     });
   });
@@ -130,7 +136,7 @@ describe('PayonStack data', () => {
           Statement: Match.arrayWith([
             Match.objectLike({
               Principal: {
-                Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+                Service: `logs.${REGION}.amazonaws.com`,
               },
               Action: Match.arrayWith(['kms:Decrypt*', 'kms:GenerateDataKey*']),
               Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
@@ -166,7 +172,7 @@ describe('PayonStack data', () => {
     });
     const prod = synth({ stage: 'prod' }).template;
     prod.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'payon/prod' });
-    prod.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'payon-prod' });
+    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'payon-prod' });
   });
 
   it('puts no secret value in the template', () => {

@@ -28,6 +28,9 @@ export const CDK_JSON_CONTEXT = (
 
 const cache = new Map<string, Synthesized>();
 
+/** The region the test stacks are in (the table's key is named per region). */
+export const REGION = 'ap-southeast-1';
+
 /** A PayonStack from this context (JWT issuer and audience included unless overridden). */
 export function synth(context: Record<string, string> = {}): Synthesized {
   const key = JSON.stringify(context);
@@ -38,7 +41,7 @@ export function synth(context: Record<string, string> = {}): Synthesized {
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...ctx },
   });
   const config = readStackConfig((k) => app.node.tryGetContext(k));
-  const stack = new PayonStack(app, `Payon-${config.stage}`, { config });
+  const stack = new PayonStack(app, `Payon-${config.stage}`, { config, env: { region: REGION } });
   const result = { stack, template: Template.fromStack(stack) };
   cache.set(key, result);
   return result;
