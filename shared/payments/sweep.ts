@@ -211,6 +211,11 @@ async function probe(
       report.payments.changed += 1;
       return;
     }
+    if (outcome.unread) {
+      // PAYON's status answered but its orders list did not: nothing concluded, a failed probe.
+      failed = true;
+      report.payments[outcome.unread === 'refused' ? 'refused' : 'unreachable'] += 1;
+    }
   } catch (error) {
     if (error instanceof ConflictError) {
       // Someone else moved it; its new state has its own schedule.

@@ -36,7 +36,7 @@ import {
 import { expiryOf } from '#shared/payments/schedule.ts';
 import { atLocalTime } from '#shared/payon/answers.ts';
 import { walkOrders } from '#shared/payon/orders-walk.ts';
-import { isPayonFault } from '#shared/payon/outcome.ts';
+import { type PayonReadOutcome, payonReadOutcome } from '#shared/payon/outcome.ts';
 import type { PushClaim } from '#shared/payon/status.ts';
 import type { OrderRecord } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -79,6 +79,12 @@ export interface SyncOutcome {
   readonly changed: boolean;
   /** Why nothing changed, when nothing did. */
   readonly note?: string;
+  /**
+   * A read this sync needed (PAYON's orders list) was refused or not answered, so nothing could be
+   * concluded: the sweep counts the probe as failed, so that a payment PAYON never lets us read is
+   * escalated at the end of its schedule instead of expired (docs/payon-assumptions.md A36).
+   */
+  readonly unread?: PayonReadOutcome;
 }
 
 async function save(deps: SyncDeps, next: Payment): Promise<SyncOutcome> {
@@ -233,20 +239,23 @@ async function readEvidence(
   deps: SyncDeps,
   payment: Payment,
   orders: OrderLookup | undefined,
-): Promise<(OrderEvidence & { readonly complete: boolean }) | undefined> {
+): Promise<
+  (OrderEvidence & { readonly complete: boolean }) | { readonly unread: PayonReadOutcome }
+> {
   try {
     const { rows, complete } = await (orders ?? new SingleOrderLookup(deps)).find(payment);
     return { ...orderEvidence(rows, acceptedAmounts(payment)), complete };
   } catch (error) {
     // A read PAYON refused or did not answer (whichever way) says nothing: cannot tell.
-    if (!isPayonFault(error)) throw error;
+    const unread = payonReadOutcome(error);
+    if (unread === undefined) throw error;
     count(deps.metrics, 'payon.ordersUnreadable');
     deps.logger.warn("PAYON's orders list could not be read; nothing is concluded from it", {
       txId: payment.txId,
-      error: error.name,
+      error: error instanceof Error ? error.name : 'unknown',
       ...(error instanceof PayonRejectedError ? { payonCode: error.payonCode } : {}),
     });
-    return undefined;
+    return { unread };
   }
 }
 
@@ -259,13 +268,20 @@ async function decideUnconfirmed(
     evidence,
     push,
   }: {
-    readonly evidence: (OrderEvidence & { readonly complete: boolean }) | undefined;
+    readonly evidence:
+      | (OrderEvidence & { readonly complete: boolean })
+      | { readonly unread: PayonReadOutcome };
     readonly push: PushClaim | undefined;
   },
 ): Promise<SyncOutcome> {
   const now = deps.clock();
-  if (evidence === undefined) {
-    return { payment, changed: false, note: "PAYON's orders list could not be read" };
+  if ('unread' in evidence) {
+    return {
+      payment,
+      changed: false,
+      note: "PAYON's orders list could not be read",
+      unread: evidence.unread,
+    };
   }
   if (evidence.approved) {
     return save(

@@ -89,6 +89,26 @@ describe('the sweep when PAYON refuses one read', () => {
     },
   );
 
+  it('a payment whose orders list PAYON never answers is escalated at the end of its schedule, never EXPIRED on its status alone', async () => {
+    const txId = await register();
+    // PAYON's status answers (302/9999: not paid, or declined); its orders list fails every time.
+    api.sandbox.addFault({ path: '/pg/orders', times: 100_000, kind: '5xx', status: 503 });
+    const unreachable: number[] = [];
+    now += FIRST_SYNC_DELAY_MS;
+    for (let probe = 1; probe <= PROBE_DELAYS_MS.length + 1; probe += 1) {
+      const report = await api.sweep();
+      unreachable.push(report.payments.unreachable);
+      const due = (await api.deps.payments.get(txId))?.nextSyncAt;
+      if (due) now = Math.max(now, Date.parse(due));
+    }
+    api.sandbox.clearFaults();
+
+    expect(unreachable.every((n) => n === 1)).toBe(true);
+    const stored = await item(txId);
+    expect(stored).toMatchObject({ state: 'PENDING', syncFailures: PROBE_DELAYS_MS.length + 1 });
+    expect(stored?.escalatedAt).toBeDefined();
+  });
+
   it('a payment PAYON keeps refusing is alarmed from its third failed probe, and at the end of its schedule goes to an operator instead of EXPIRED', async () => {
     const txId = await register();
     api.sandbox.addFault({
