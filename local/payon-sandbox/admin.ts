@@ -16,6 +16,7 @@ import type { Fault } from './faults.ts';
 import { type Answer, isRecord, json, parseJson, type SandboxRequest, text } from './http.ts';
 import type { Transaction } from './ledger.ts';
 import { type AdminOutcome, payByAdmin, payLate, returnUrlFor, submitOtp } from './payments.ts';
+import { mergeProfile, type ProfileSettings } from './profiles.ts';
 import { mergeChaos, type PushChaos } from './push.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
 
@@ -232,10 +233,21 @@ export function stateView(ctx: SandboxContext): Record<string, unknown> {
     pinVerificationPath: config.pinVerificationPath,
     pushChaos: ctx.push.chaos,
     behaviour: ctx.behaviour,
+    ...ctx.profiles.view(),
     faults: ctx.faults.list(),
     snapshotFile: config.snapshotFile ?? null,
     transactions: ctx.ledger.all().length,
   };
+}
+
+/** Switches the profile (and merges knobs over the ones in force); 400 naming a bad field. */
+export function adminSetProfile(ctx: SandboxContext, input: unknown): ProfileSettings {
+  if (isRecord(input) && input.profile === undefined) {
+    throw new AdminError('profile is required (default, literal, ambiguous, hostile)');
+  }
+  const merged = mergeProfile(ctx.profiles.view(), input);
+  if (typeof merged === 'string') throw new AdminError(merged);
+  return ctx.profiles.set(merged);
 }
 
 export interface AdminHooks {
@@ -376,6 +388,10 @@ export function adminRoute(
         return json(200, ctx.behaviour);
       case 'PUT /_sandbox/behaviour':
         return json(200, adminSetBehaviour(ctx, readJson(body)));
+      case 'GET /_sandbox/profile':
+        return json(200, ctx.profiles.view());
+      case 'PUT /_sandbox/profile':
+        return json(200, adminSetProfile(ctx, readJson(body)));
       default:
         return json(404, { error: `no admin route ${route}` });
     }

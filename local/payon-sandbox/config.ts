@@ -3,6 +3,15 @@
  * their defaults filled in and checked once at start.
  */
 import { readFileSync } from 'node:fs';
+import {
+  type AmbiguitySettings,
+  DEFAULT_AMBIGUITY,
+  DEFAULT_HOSTILITY,
+  type HostilitySettings,
+  mergeProfile,
+  type ProfileName,
+  type ProfileSettings,
+} from './profiles.ts';
 import type { PushChaos } from './push.ts';
 import { createPinDecryptor, type PayonKeyPair, RSA_PADDINGS, type RsaPadding } from './rsa.ts';
 import { checkPublicKey, SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
@@ -108,6 +117,12 @@ export interface SandboxOptions {
   ordersRowsPerMove?: boolean;
   /** Orders list flags: `yn` (default), `blank` (`""`), `omit` (fields left out). */
   ordersFlags?: OrdersFlags;
+  /** PAYON profile (docs/sandbox.md#profiles): `default` (as always), `literal`, `ambiguous`, `hostile`. */
+  profile?: ProfileName;
+  /** `ambiguous` knobs: rates 0..1 (default 0.2 each), `lateAnswerMs` (3000), `ordersPageCap` (3). */
+  ambiguity?: Partial<AmbiguitySettings>;
+  /** `hostile` knobs: rates 0..1 (default 0.2 each), `latePushMs` (2000). */
+  hostility?: Partial<HostilitySettings>;
 }
 
 export interface ResolvedConfig {
@@ -131,6 +146,8 @@ export interface ResolvedConfig {
   bakongAccountId: string;
   /** The behaviour the sandbox starts with (and returns to on reset). */
   behaviour: SandboxBehaviour;
+  /** The profile the sandbox starts with (and returns to on reset). */
+  profile: ProfileSettings;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -202,6 +219,15 @@ export function resolveConfig(options: SandboxOptions): ResolvedConfig {
   if (typeof behaviour === 'string') {
     throw new SandboxConfigError(behaviour.replace(/^flags/, 'ordersFlags'));
   }
+  const profile = mergeProfile(
+    { profile: 'default', ambiguity: DEFAULT_AMBIGUITY, hostility: DEFAULT_HOSTILITY },
+    {
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.ambiguity === undefined ? {} : { ambiguity: options.ambiguity }),
+      ...(options.hostility === undefined ? {} : { hostility: options.hostility }),
+    },
+  );
+  if (typeof profile === 'string') throw new SandboxConfigError(profile);
   return {
     port: options.port ?? DEFAULT_PORT,
     host,
@@ -222,6 +248,7 @@ export function resolveConfig(options: SandboxOptions): ResolvedConfig {
     log: typeof log === 'function' ? log : log ? (line) => console.log(line) : () => {},
     bakongAccountId: options.bakongAccountId ?? 'payon_sandbox@payon',
     behaviour,
+    profile,
   };
 }
 

@@ -5,6 +5,7 @@ import type { FaultTable } from './faults.ts';
 import type { Journal } from './journal.ts';
 import type { Ledger } from './ledger.ts';
 import type { Prng } from './prng.ts';
+import type { Profiles } from './profiles.ts';
 import type { PushDispatcher } from './push.ts';
 import type { PinDecryptor } from './rsa.ts';
 
@@ -21,6 +22,8 @@ export interface SandboxContext {
   pins: PinDecryptor;
   /** The orders-list readings in force now (reset returns to `config.behaviour`). */
   behaviour: SandboxBehaviour;
+  /** The PAYON profile in force (profiles.ts); reset returns to the start one. */
+  profiles: Profiles;
   /** Scripted reconciliation answers by txId (what the sandbox cannot derive: fees, refusals). */
   reconciliationAnswers: Map<string, ReconciliationScript>;
   /** Base URL of checkout links (publicUrl, or the server's own URL). */

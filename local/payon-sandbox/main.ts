@@ -1,11 +1,13 @@
 /**
  * CLI: tsx local/payon-sandbox/main.ts [--port N] [--host 127.0.0.1] [--config file.json]
- *                                      [--snapshot file.json] [--seed N]
+ *                                      [--snapshot file.json] [--seed N] [--profile NAME]
  * Flags win over environment variables (PAYON_SANDBOX_PORT, PAYON_SANDBOX_HOST,
- * PAYON_SANDBOX_CONFIG, PAYON_SANDBOX_SNAPSHOT, PAYON_SANDBOX_SEED), which win over the config file.
+ * PAYON_SANDBOX_CONFIG, PAYON_SANDBOX_SNAPSHOT, PAYON_SANDBOX_SEED, PAYON_SANDBOX_PROFILE), which
+ * win over the config file.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, readOptionsFile, type SandboxOptions } from './config.ts';
+import { PROFILE_NAMES, type ProfileName } from './profiles.ts';
 import { startSandbox } from './server.ts';
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -24,12 +26,13 @@ async function main(): Promise<void> {
       config: { type: 'string' },
       snapshot: { type: 'string' },
       seed: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: tsx local/payon-sandbox/main.ts [--port N] [--host 127.0.0.1] [--config file.json] [--snapshot file.json] [--seed N]',
+      'Usage: tsx local/payon-sandbox/main.ts [--port N] [--host 127.0.0.1] [--config file.json] [--snapshot file.json] [--seed N] [--profile default|literal|ambiguous|hostile]',
     );
     return;
   }
@@ -46,6 +49,13 @@ async function main(): Promise<void> {
   if (snapshot) options.snapshotFile = snapshot;
   const seed = integer('--seed', values.seed ?? env.PAYON_SANDBOX_SEED);
   if (seed !== undefined) options.seed = seed;
+  const profile = values.profile ?? env.PAYON_SANDBOX_PROFILE;
+  if (profile) {
+    if (!PROFILE_NAMES.includes(profile as ProfileName)) {
+      throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got ${profile}`);
+    }
+    options.profile = profile as ProfileName;
+  }
 
   const sandbox = await startSandbox(options);
   const lines = [
@@ -54,6 +64,7 @@ async function main(): Promise<void> {
     `  admin API:       ${sandbox.url}/_sandbox/state`,
     `  PAYON public key: ${sandbox.url}/_sandbox/payon-public-key`,
     `  seed:            ${sandbox.seed}`,
+    `  profile:         ${sandbox.profile()}`,
     ...sandbox.merchants.map(
       (m) =>
         `  merchant:        ${m.merchantId} / ${m.termId}  apiKey ${m.apiKey}  sign ${m.signingScheme}`,

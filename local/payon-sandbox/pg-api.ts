@@ -28,6 +28,7 @@ import {
   type Transaction,
 } from './ledger.ts';
 import { cardMask } from './payments.ts';
+import { type FlagStyle, flagValue, ordersWindow } from './profiles.ts';
 import { constantTimeEqual, verifySign } from './signing.ts';
 import type {
   BindingListItem,
@@ -299,6 +300,8 @@ const register: Endpoint = {
     };
     if (result.qrString) data.qrString = result.qrString;
     data.expiresAt = formatCompact(result.expiresAtMs);
+    const forged = ctx.profiles.forgedPushForUnpaid(result.txId);
+    if (forged) ctx.push.send(merchant.notifyUrl, forged);
     return json(200, { resultCode: '0000', resultMsg: 'Success', resultData: data });
   },
 };
@@ -346,7 +349,7 @@ const PAY_DV_CD_CODE: Record<Transaction['paymentType'], string> = {
 
 type FlagName = 'settleYn' | 'cancelYn' | 'refundYn';
 /** An orders-list row: PAYON's item, whose flags may also be `""` or absent (behaviour `flags`). */
-type OrdersRow = Omit<OrderHistoryItem, FlagName> & { [K in FlagName]?: 'Y' | 'N' | '' };
+type OrdersRow = Omit<OrderHistoryItem, FlagName> & { [K in FlagName]?: string };
 
 interface RowFacts {
   txSeqNo: string;
@@ -362,8 +365,9 @@ interface RowFacts {
 const NO_FLAGS: Record<FlagName, boolean> = { settleYn: false, cancelYn: false, refundYn: false };
 
 function orderRow(ctx: SandboxContext, tx: Transaction, facts: RowFacts): OrdersRow {
-  const flag = (on: boolean): 'Y' | 'N' | '' =>
-    ctx.behaviour.flags === 'blank' ? '' : on ? 'Y' : 'N';
+  // A profile may read this txId's flags oddly (profiles.ts); otherwise the behaviour's.
+  const style: FlagStyle = ctx.profiles.flagStyle(tx.txId) ?? ctx.behaviour.flags;
+  const flag = (on: boolean): string => flagValue(style, on) ?? '';
   const row: OrdersRow = {
     txDt: tx.txDt,
     txSeqNo: facts.txSeqNo,
@@ -385,7 +389,7 @@ function orderRow(ctx: SandboxContext, tx: Transaction, facts: RowFacts): Orders
     resultMsg: facts.resultMsg,
     stan: facts.stan,
   };
-  if (ctx.behaviour.flags === 'omit') {
+  if (style === 'omit') {
     delete row.settleYn;
     delete row.cancelYn;
     delete row.refundYn;
@@ -400,8 +404,8 @@ function orderRow(ctx: SandboxContext, tx: Transaction, facts: RowFacts): Orders
  * "Assumed behaviour" 26–28 and 49).
  */
 function orderRows(ctx: SandboxContext, tx: Transaction): OrdersRow[] {
-  const perMove = ctx.behaviour.ordersRowsPerMove;
-  const rows = tx.attempts.map((attempt) => {
+  const perMove = ctx.behaviour.ordersRowsPerMove || ctx.profiles.rowsPerMove(tx.txId);
+  const rows = tx.attempts.flatMap((attempt) => {
     const approved = attempt.resultCd === '0000';
     let flags = NO_FLAGS;
     if (approved && perMove) flags = { ...NO_FLAGS, settleYn: tx.settled && !tx.completion };
@@ -412,7 +416,7 @@ function orderRows(ctx: SandboxContext, tx: Transaction): OrdersRow[] {
         refundYn: tx.refund !== null,
       };
     }
-    return orderRow(ctx, tx, {
+    const row = orderRow(ctx, tx, {
       txSeqNo: attempt.txSeqNo,
       approved,
       amountCents: approved && !perMove ? ctx.ledger.capturedCents(tx) : tx.amountCents,
@@ -422,6 +426,20 @@ function orderRows(ctx: SandboxContext, tx: Transaction): OrdersRow[] {
       stan: attempt.stan,
       flags,
     });
+    if (!approved || !ctx.profiles.declinedRowFirst(tx.txId)) return [row];
+    // A profile's reading (ambiguous): PAYON listing a declined try of the same txId first, with
+    // the same txSeqNo, the registered amount and a time a few seconds before the approval.
+    const declined = orderRow(ctx, tx, {
+      txSeqNo: attempt.txSeqNo,
+      approved: false,
+      amountCents: tx.amountCents,
+      apprNo: null,
+      atMs: attempt.atMs - 5_000,
+      resultMsg: 'Card declined',
+      stan: attempt.stan,
+      flags: NO_FLAGS,
+    });
+    return [declined, row];
   });
   if (!perMove) return rows;
   const moves: Array<[MoneyMove | null, Record<FlagName, boolean>]> = [
@@ -474,9 +492,13 @@ const orders: Endpoint = {
           (trt === null || tx.trt === trt),
       )
       .flatMap((tx) => orderRows(ctx, tx))
-      .sort((a, b) => ((a.txSeqNo ?? '') < (b.txSeqNo ?? '') ? -1 : 1))
-      .slice((index - 1) * limit, index * limit);
-    return json(200, items);
+      // Stable: rows sharing a txSeqNo (a profile's declined row) keep their order.
+      .sort((a, b) => {
+        const [x, y] = [a.txSeqNo ?? '', b.txSeqNo ?? ''];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    const { start, end } = ordersWindow(index, limit, ctx.profiles.ordersReading());
+    return json(200, items.slice(start, end));
   },
 };
 
@@ -674,7 +696,11 @@ function authOk(
 function runEndpoint(
   ctx: SandboxContext,
   endpoint: Endpoint,
-  { body, headers }: { readonly body: unknown; readonly headers: IncomingHttpHeaders },
+  {
+    path,
+    body,
+    headers,
+  }: { readonly path: string; readonly body: unknown; readonly headers: IncomingHttpHeaders },
 ): Answer {
   if (!isRecord(body))
     return json(400, { resultCode: '9999', resultMsg: 'Request body must be a JSON object' });
@@ -698,6 +724,8 @@ function runEndpoint(
   }
   const missing = endpoint.required.find((name) => str(body, name) === null);
   if (missing) return fail('9999', `${missing} is required`);
+  const refusal = ctx.profiles.readRefusal(path);
+  if (refusal) return fail(refusal.code, refusal.message);
   return endpoint.run(ctx, body, merchant);
 }
 
@@ -756,6 +784,8 @@ function reconcileItem(ctx: SandboxContext, item: unknown): ReconciliationRespon
   }
   if (cents === undefined)
     return answer('9999', 'System Error: grandToTAmt is not an amount', null);
+  const refusal = ctx.profiles.readRefusal('/pg/merchant/reconcilation');
+  if (refusal) return answer(refusal.code, refusal.message, null);
   const script = ctx.reconciliationAnswers.get(str(body, 'txId') ?? '');
   if (script && 'resultCode' in script) {
     return answer(script.resultCode, script.message ?? SCRIPTED_REFUSALS[script.resultCode], null);
@@ -828,7 +858,7 @@ export function pgHandler(ctx: SandboxContext, path: string): PgHandler | undefi
   const endpoint =
     (e: Endpoint): PgHandler =>
     (c, body, headers) =>
-      runEndpoint(c, e, { body, headers });
+      c.profiles.answer(path, runEndpoint(c, e, { path, body, headers }));
   if (ctx.config.createBindingPaths.includes(path)) return endpoint(createBinding);
   if (path === ctx.config.pinVerificationPath) return endpoint(pinVerification);
   switch (path) {

@@ -81,14 +81,44 @@ export interface PushMessage {
   resultMsg: 'Success' | 'Error';
 }
 
+/** A push body sent as it is (a profile's forged or garbage push): its text and how it is journaled. */
+export interface RawPush {
+  readonly kind: string;
+  readonly text: string;
+  /** What the journal records (card numbers masked, a huge body summarised). */
+  readonly journalBody: unknown;
+}
+
+/** What a profile (profiles.ts) does to one push; the chaos knobs still apply on top. */
+export interface PushTampering {
+  readonly body: PushMessage;
+  /** Extra copies, sent right after it. */
+  readonly copies: number;
+  /** Held for a batch sent shuffled (the reorder window), even with `reorder` off. */
+  readonly hold: boolean;
+  /** Extra wait before it is sent. */
+  readonly delayMs: number;
+  /** Not sent (every copy recorded as dropped). */
+  readonly drop: boolean;
+  /** Pushes queued right after it. */
+  readonly extras: readonly RawPush[];
+}
+
 interface QueuedPush {
   url: string;
-  body: PushMessage;
+  body: PushMessage | RawPush;
   queuedAtMs: number;
+  copies?: number;
+  hold?: boolean;
+  drop?: boolean;
 }
+
+const isRaw = (body: PushMessage | RawPush): body is RawPush => 'text' in body;
 
 export class PushDispatcher {
   chaos: PushChaos;
+  /** The profile's hook (hostile pushes); `undefined` leaves every push as it is. */
+  tamper: ((message: PushMessage, approved: boolean) => PushTampering | undefined) | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
   private held: QueuedPush[] = [];
@@ -127,6 +157,27 @@ export class PushDispatcher {
     const body: PushMessage = success
       ? { txId, resultCode: '0000', resultMsg: 'Success' }
       : { txId, resultCode: '9999', resultMsg: 'Error' };
+    const tampering = this.tamper?.(body, approved);
+    if (!tampering) {
+      const push: QueuedPush = { url, body, queuedAtMs: Date.now() };
+      this.later(this.chaos.delayMs, () => this.route(push));
+      return;
+    }
+    const push: QueuedPush = {
+      url,
+      body: tampering.body,
+      queuedAtMs: Date.now(),
+      copies: tampering.copies,
+      hold: tampering.hold,
+      drop: tampering.drop,
+    };
+    this.later(this.chaos.delayMs + tampering.delayMs, () => this.route(push));
+    for (const extra of tampering.extras) this.send(url, extra);
+  }
+
+  /** Queues one push as it is (a profile's own push), subject to the chaos knobs. */
+  send(url: string | undefined, body: PushMessage | RawPush): void {
+    if (!url || this.stopped) return;
     const push: QueuedPush = { url, body, queuedAtMs: Date.now() };
     this.later(this.chaos.delayMs, () => this.route(push));
   }
@@ -146,7 +197,7 @@ export class PushDispatcher {
   }
 
   private route(push: QueuedPush): void {
-    if (!this.chaos.reorder) {
+    if (!this.chaos.reorder && !push.hold) {
       this.enqueueSend([push]);
       return;
     }
@@ -169,7 +220,7 @@ export class PushDispatcher {
   private enqueueSend(pushes: QueuedPush[]): void {
     this.chain = this.chain.then(async () => {
       for (const push of pushes) {
-        for (let copy = 0; copy <= this.chaos.duplicates; copy++) {
+        for (let copy = 0; copy <= this.chaos.duplicates + (push.copies ?? 0); copy++) {
           await this.sendOne(push, copy);
         }
       }
@@ -181,7 +232,7 @@ export class PushDispatcher {
       this.record(push, { copy, outcome: 'cancelled' });
       return;
     }
-    if (this.chaos.dropRate > 0 && this.rng.next() < this.chaos.dropRate) {
+    if (push.drop || (this.chaos.dropRate > 0 && this.rng.next() < this.chaos.dropRate)) {
       this.record(push, { copy, outcome: 'dropped' });
       return;
     }
@@ -192,7 +243,7 @@ export class PushDispatcher {
       const response = await fetch(push.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(push.body),
+        body: isRaw(push.body) ? push.body.text : JSON.stringify(push.body),
         signal: controller.signal,
       });
       await response.arrayBuffer().catch(() => undefined);
@@ -237,7 +288,7 @@ export class PushDispatcher {
       atMs: now,
       queuedAtMs: push.queuedAtMs,
       url: push.url,
-      body: push.body,
+      body: isRaw(push.body) ? push.body.journalBody : push.body,
       copy,
       outcome,
       ...extra,

@@ -13,6 +13,7 @@ import {
   adminRoute,
   adminSetBehaviour,
   adminSetChaos,
+  adminSetProfile,
   adminUpdateMerchant,
   type PaymentResult,
   stateView,
@@ -52,6 +53,13 @@ import { Ledger, type Transaction } from './ledger.ts';
 import type { AdminOutcome } from './payments.ts';
 import { pgHandler } from './pg-api.ts';
 import { mulberry32, randomSeed } from './prng.ts';
+import {
+  type AmbiguitySettings,
+  type HostilitySettings,
+  type ProfileName,
+  type ProfileSettings,
+  Profiles,
+} from './profiles.ts';
 import { DEFAULT_CHAOS, type PushChaos, PushDispatcher } from './push.ts';
 import { createPinDecryptor, generatePayonKeyPair, type PayonKeyPair } from './rsa.ts';
 import { readSnapshot, type Snapshot, SnapshotSaver } from './snapshot.ts';
@@ -62,6 +70,12 @@ export type { ReconciliationScript } from './context.ts';
 export type { Fault, FaultInput, FaultKind } from './faults.ts';
 export type { Journal, JournalEntry, PushEntry, RequestEntry } from './journal.ts';
 export type { Attempt, MoneyMove, Transaction } from './ledger.ts';
+export type {
+  AmbiguitySettings,
+  HostilitySettings,
+  ProfileName,
+  ProfileSettings,
+} from './profiles.ts';
 export type { PushChaos } from './push.ts';
 
 export type MerchantPatch = { [K in keyof MerchantConfig]?: MerchantConfig[K] | null };
@@ -101,6 +115,19 @@ export interface Sandbox {
   behaviour(): SandboxBehaviour;
   /** Switches orders-list readings at run time; `reset()` returns to the start options. */
   setBehaviour(patch: Partial<SandboxBehaviour>): SandboxBehaviour;
+  /** The PAYON profile in force (option `profile` at start; docs/sandbox.md#profiles). */
+  profile(): ProfileName;
+  /**
+   * Switches the profile at run time, optionally with knobs merged over the ones in force;
+   * `reset()` returns to the start profile. Answers the profile and its knobs.
+   */
+  setProfile(
+    name: ProfileName,
+    knobs?: {
+      readonly ambiguity?: Partial<AmbiguitySettings>;
+      readonly hostility?: Partial<HostilitySettings>;
+    },
+  ): ProfileSettings;
   /** Updates (or adds) a merchant; `null` removes notifyUrl/returnUrl/name/signingPublicKeyPem. */
   updateMerchant(merchantId: string, patch: MerchantPatch): MerchantConfig;
   transaction(txId: string): Transaction | undefined;
@@ -154,6 +181,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     chaos: { ...initialChaos },
   });
   const ledger = new Ledger(clock, idRng, snapshot?.ledger);
+  const profiles = new Profiles(seed, config.profile);
+  push.tamper = (message, approved) =>
+    profiles.tamperPush(message, approved, (txId) => ledger.find(txId) !== undefined);
   const faults = new FaultTable();
   let publicUrl = config.publicUrl ?? '';
 
@@ -169,6 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     idRng,
     pins: createPinDecryptor(keyPair, config.rsaPadding),
     behaviour: { ...config.behaviour },
+    profiles,
     publicUrl: () => publicUrl,
     merchant: (merchantId) => config.merchants.get(merchantId),
     reconciliationAnswers: new Map(),
@@ -203,6 +234,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock.set(Date.now());
     push.chaos = { ...initialChaos };
     ctx.behaviour = { ...config.behaviour };
+    profiles.reset();
     changed();
   };
 
@@ -299,6 +331,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return {
           fault: fault.applyFirst ? `${name} (applied first)` : name,
           delivering: deliverFault(fault, { req, res, compute }),
+        };
+      }
+      // The profile's own faults (profiles.ts), after any armed one: delivered the same way.
+      const profileFault = profiles.requestFault(path);
+      if (profileFault) {
+        return {
+          fault: `profile: ${profileFault.reason}${profileFault.applyFirst ? ' (applied first)' : ''}`,
+          delivering: deliverFault(profileFault, { req, res, compute }),
         };
       }
       writeAnswer(res, compute());
@@ -447,6 +487,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setPushChaos: (chaos) => unwrap(() => adminSetChaos(ctx, chaos)),
     behaviour: () => ({ ...ctx.behaviour }),
     setBehaviour: (patch) => unwrap(() => adminSetBehaviour(ctx, patch)),
+    profile: () => profiles.name,
+    setProfile: (name, knobs) => unwrap(() => adminSetProfile(ctx, { profile: name, ...knobs })),
     updateMerchant: (merchantId, patch) =>
       unwrap(() => adminUpdateMerchant(ctx, merchantId, isRecord(patch) ? patch : {})),
     transaction: (txId) => ledger.find(txId),

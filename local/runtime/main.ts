@@ -3,6 +3,7 @@
  * "Run it locally"); prints the URLs and a ready-to-paste curl; Ctrl-C stops everything.
  */
 import { readFileSync } from 'node:fs';
+import { PROFILE_NAMES, type ProfileName } from '#local/payon-sandbox/profiles.ts';
 import {
   LocalStartError,
   PASSED_THROUGH,
@@ -41,6 +42,17 @@ function seconds(name: string, fallback: number): number {
   return value;
 }
 
+function sandboxProfile(): ProfileName | undefined {
+  const raw = env.LOCAL_SANDBOX_PROFILE;
+  if (raw === undefined || raw === '') return undefined;
+  if (!PROFILE_NAMES.includes(raw as ProfileName)) {
+    throw new LocalStartError(
+      `LOCAL_SANDBOX_PROFILE must be one of ${PROFILE_NAMES.join(', ')} (got "${raw}")`,
+    );
+  }
+  return raw as ProfileName;
+}
+
 const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
@@ -67,6 +79,7 @@ function payonTarget(): PayonTarget {
     return { kind: 'external', baseUrl, secretJson };
   }
   const seed = env.LOCAL_SANDBOX_SEED;
+  const profile = sandboxProfile();
   const sandboxPort = port('LOCAL_SANDBOX_PORT', 36_605);
   const badPort = badPortProblem('LOCAL_SANDBOX_PORT', `http://127.0.0.1:${sandboxPort}`);
   if (badPort !== undefined) throw new LocalStartError(badPort);
@@ -75,6 +88,7 @@ function payonTarget(): PayonTarget {
     port: sandboxPort,
     apiKey: env.LOCAL_MERCHANT_API_KEY || 'sandbox-api-key',
     ...(seed ? { seed: Number(seed) } : {}),
+    ...(profile ? { profile } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ROUTES } from '#functions/index.ts';
-import { type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
+import { type ProfileName, type Sandbox, startSandbox } from '#local/payon-sandbox/index.ts';
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import {
   createEventTap,
@@ -85,6 +85,8 @@ export type PayonTarget =
       readonly port: number;
       readonly seed?: number;
       readonly apiKey: string;
+      /** The sandbox's PAYON profile (LOCAL_SANDBOX_PROFILE); default `default`. */
+      readonly profile?: ProfileName;
     }
   | {
       readonly kind: 'external';
@@ -246,6 +248,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
           },
         ],
         ...(options.payon.seed !== undefined ? { seed: options.payon.seed } : {}),
+        ...(options.payon.profile !== undefined ? { profile: options.payon.profile } : {}),
         // The sandbox speaks the dialect the settings choose, so that every setting can be tried.
         rsaPadding: planned.rsaPadding,
         bindingPinEncryption: planned.bindingPinEncryption,
@@ -265,7 +268,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         notificationToken: randomBytes(24).toString('base64url'),
         idempotencySecret: randomBytes(32).toString('base64url'),
       };
-      log(`  ✓ PAYON sandbox    ${sandbox.url}`);
+      log(
+        `  ✓ PAYON sandbox    ${sandbox.url}${sandbox.profile() === 'default' ? '' : `  (profile ${sandbox.profile()})`}`,
+      );
     } else {
       payonUrl = options.payon.baseUrl;
       try {
