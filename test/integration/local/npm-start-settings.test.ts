@@ -214,3 +214,32 @@ describe('npm start with its own sandbox', () => {
     }
   });
 });
+
+describe('npm start with LOCAL_SANDBOX_PROFILE', () => {
+  it('starts its sandbox in that profile', async () => {
+    const local = await spawnLocal({ LOCAL_SANDBOX_PROFILE: 'literal' });
+    try {
+      await local.waitFor('Stop with Ctrl-C.');
+      const state = (await (
+        await fetch(`http://127.0.0.1:${local.ports.sandbox}/_sandbox/state`)
+      ).json()) as { profile: string };
+
+      expect(state.profile).toBe('literal');
+      expect(local.output()).toContain('(profile literal)');
+    } finally {
+      await local.interrupt();
+    }
+  });
+
+  it('refuses a profile it does not know before starting anything, naming the variable and the profiles', async () => {
+    const local = await spawnLocal({ LOCAL_SANDBOX_PROFILE: 'loud' });
+    const code = await new Promise<number | null>((resolve) => local.child.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(local.output()).toContain(
+      '✗ LOCAL_SANDBOX_PROFILE must be one of default, literal, ambiguous, hostile (got "loud")',
+    );
+    expect(local.output()).not.toContain('starting DynamoDB Local');
+    expect(local.output()).not.toMatch(/\n\s+at /);
+  });
+});
