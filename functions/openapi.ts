@@ -6,20 +6,51 @@
  */
 import * as z from 'zod';
 import { ROUTES } from '#functions/index.ts';
-import type { RouteDescriptor } from '#shared/runtime/descriptor.ts';
+import { errorBodySchema } from '#shared/http/error-body.ts';
+import type { ErrorStatus, RouteDescriptor } from '#shared/runtime/descriptor.ts';
 
 const jsonSchema = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
-/** A success body as the route answers it (zod's output side). */
-const responseSchema = (schema: z.ZodType) =>
-  (({ $schema: _, ...rest }) => rest)(
+const COMPONENTS = '#/components/schemas/';
+
+/** The name a view's schema is registered under (`.meta({ id })`), if any. */
+const componentId = (schema: z.ZodType): string | undefined => {
+  const id = z.globalRegistry.get(schema)?.id;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/**
+ * The named bodies (every view's schema and the error body), as zod's output side: what the
+ * handlers answer. A schema nested in another is a `$ref` to its own component.
+ */
+function components(): Record<string, unknown> {
+  // Only what the document uses is registered: every view module the routes import.
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    io: 'output',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    uri: (id) => `${COMPONENTS}${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, { $schema: _, $id: __, ...rest }]) => [id, rest]),
+  );
+}
+
+/** A success body as the route answers it: its view's component, or the schema inline. */
+function responseSchema(schema: z.ZodType) {
+  const id = componentId(schema);
+  if (id) return { $ref: `${COMPONENTS}${id}` };
+  return (({ $schema: _, ...rest }) => rest)(
     z.toJSONSchema(schema, {
       io: 'output',
       unrepresentable: 'any',
       target: 'draft-2020-12',
     }) as Record<string, unknown>,
   );
+}
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!(schema instanceof z.ZodObject)) return [];
@@ -35,20 +66,64 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   });
 }
 
-const ERROR_RESPONSES = {
-  '400': 'Invalid request: `error.fields` names each field and why',
-  '404': 'Not found',
-  '409': 'Conflict with the current state, or the same request still running (`Retry-After`)',
-  '422': 'Refused by a business rule or by PAYON (`payonCode`, `payonMessage`)',
-  '429': 'Too many binding/PIN requests for the customer (`Retry-After`)',
-  '502': 'PAYON unavailable, or the outcome is unknown (`outcome_unknown`)',
-  '504': 'PAYON did not answer: the outcome is unknown (`outcome_unknown`)',
-} as const;
+const ERROR_RESPONSES: Readonly<Record<ErrorStatus, string>> = {
+  400: 'Invalid request: `error.fields` names each field and why',
+  403: 'The caller may not use this route',
+  404: 'Not found',
+  409: 'Conflict with the current state, or the same request still running (`Retry-After`)',
+  422: 'Refused by a business rule or by PAYON (`payonCode`, `payonMessage`)',
+  429: 'Too many binding/PIN requests for the customer (`Retry-After`)',
+  500: 'Internal error (nothing more is said)',
+  502: 'PAYON unavailable, or the outcome is unknown (`outcome_unknown`)',
+  503: 'Not served now, nothing was sent to PAYON (`settlement_unknown`, `payon_credentials_rejected`)',
+  504: 'PAYON did not answer: the outcome is unknown (`outcome_unknown`)',
+};
+
+/**
+ * Every error status the route can answer: what the wiring answers for any route (invalid input,
+ * an internal error) and for an idempotent one (the same key still running or reused), and what
+ * the route itself says.
+ */
+export function errorStatuses(route: RouteDescriptor): ErrorStatus[] {
+  const wiring: ErrorStatus[] = [400, 500, ...(route.idempotent ? ([409, 422] as const) : [])];
+  return [...new Set([...wiring, ...(route.doc.errors ?? [])])].sort((a, b) => a - b);
+}
+
+/** The success answers: the JSON body (or a redirect), and any answer that is not JSON. */
+function successResponses(route: RouteDescriptor) {
+  const { doc } = route;
+  const responses: Record<string, { description: string; [key: string]: unknown }> = {
+    [String(doc.status)]: {
+      description: doc.summary,
+      ...(doc.status === 303
+        ? { headers: { location: { schema: { type: 'string' } } } }
+        : {
+            content: {
+              'application/json': {
+                schema: doc.response ? responseSchema(doc.response) : { type: 'object' },
+                ...(doc.responseExample ? { example: doc.responseExample } : {}),
+              },
+            },
+          }),
+    },
+  };
+  for (const other of doc.otherAnswers ?? []) {
+    const content = { [other.mediaType]: { schema: { type: 'string' } } };
+    const existing = responses[String(other.status)];
+    if (existing) {
+      existing.content = { ...(existing.content as object), ...content };
+      existing.description = `${existing.description}; ${other.description}`;
+    } else {
+      responses[String(other.status)] = { description: other.description, content };
+    }
+  }
+  return responses;
+}
 
 function operation(route: RouteDescriptor) {
   const { schemas, doc } = route;
   const body = schemas.body;
-  const errorRef = { $ref: '#/components/schemas/Error' };
+  const errorRef = { $ref: `${COMPONENTS}${componentId(errorBodySchema)}` };
   return {
     operationId: route.function.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
     summary: doc.summary,
@@ -90,22 +165,14 @@ function operation(route: RouteDescriptor) {
         }
       : {}),
     responses: {
-      [String(doc.status)]: {
-        description: doc.summary,
-        ...(doc.status === 303
-          ? { headers: { location: { schema: { type: 'string' } } } }
-          : {
-              content: {
-                'application/json': {
-                  schema: doc.response ? responseSchema(doc.response) : { type: 'object' },
-                },
-              },
-            }),
-      },
+      ...successResponses(route),
       ...Object.fromEntries(
-        Object.entries(ERROR_RESPONSES).map(([code, description]) => [
-          code,
-          { description, content: { 'application/json': { schema: errorRef } } },
+        errorStatuses(route).map((status) => [
+          String(status),
+          {
+            description: ERROR_RESPONSES[status],
+            content: { 'application/json': { schema: errorRef } },
+          },
         ]),
       ),
     },
@@ -151,32 +218,7 @@ export function openApiDocument(version: string) {
           description: 'AWS SigV4 (stack context auth=iam)',
         },
       },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string' },
-                message: { type: 'string' },
-                fields: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    required: ['field', 'reason'],
-                    properties: { field: { type: 'string' }, reason: { type: 'string' } },
-                  },
-                },
-                payonCode: { type: 'string' },
-                payonMessage: { type: 'string' },
-              },
-            },
-          },
-        },
-      },
+      schemas: components(),
     },
   };
 }

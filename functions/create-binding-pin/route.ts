@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { clientId, pin, requestedAt } from '#shared/bindings/input.ts';
-import { defineRoute } from '#shared/runtime/descriptor.ts';
+import { customerPinViewSchema } from '#shared/domain/binding.ts';
+import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
 
 /** POST /customers/{clientId}/pin {"pin":"482916","requestedAt":"…"} */
 export const createBindingPinSchemas = {
@@ -21,6 +22,13 @@ export const createBindingPinRoute = defineRoute({
     summary: "Set the customer's saved-card passcode (RSA-encrypted for PAYON)",
     status: 200,
     tag: 'Saved cards',
+    response: customerPinViewSchema,
+    responseExample: {
+      clientId: 'cust-1001',
+      pinSet: true,
+      pinVerification: null,
+    },
+    errors: [429, ...PAYON_ERRORS],
     example: { pin: '482916', requestedAt: '2026-11-22T10:15:00+07:00' },
   },
   // PAYON's PIN call, the customer's PIN settings and rate counter, and their events.

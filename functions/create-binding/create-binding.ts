@@ -1,8 +1,10 @@
+import * as z from 'zod';
 import { type CardRequest, checkExpiry, checkFresh } from '#shared/bindings/input.ts';
 import { type BindingDeps, createBinding, rateLimit } from '#shared/bindings/service.ts';
-import type { Binding } from '#shared/domain/binding.ts';
+import { type Binding, bindingViewSchema } from '#shared/domain/binding.ts';
 import type { Money } from '#shared/domain/money.ts';
 import type { Payment, PaymentKind } from '#shared/domain/payment.ts';
+import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { AppError } from '#shared/errors.ts';
 import { type RegisterDeps, registerPayment } from '#shared/payments/registration.ts';
 
@@ -32,6 +34,20 @@ export interface CreateBindingResult {
   readonly payment?: Payment;
   readonly paymentError?: { readonly code: string; readonly message: string };
 }
+
+/**
+ * `POST /customers/{clientId}/bindings` (201): openapi.json's `BindingCreated`. With `payment`, the
+ * payment registered, or `payment: null` and why it could not be (the binding stays saved).
+ */
+export const bindingCreatedSchema = z
+  .object({
+    binding: bindingViewSchema,
+    /** Older bindings of the same card, which PAYON deactivated. */
+    deactivated: z.array(bindingViewSchema),
+    payment: paymentViewSchema.nullable().exactOptional(),
+    paymentError: z.object({ code: z.string(), message: z.string() }).exactOptional(),
+  })
+  .meta({ id: 'BindingCreated', description: 'A saved card, and the payment made with it' });
 
 /**
  * Saves a card (fresh request, under the customer's rate limit); with `payment`, registers a

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { card, cardNumberProblem, clientId, pin, requestedAt } from '#shared/bindings/input.ts';
 import { BINDING_METHODS } from '#shared/domain/payment-method.ts';
 import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
-import { defineRoute } from '#shared/runtime/descriptor.ts';
+import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
+import { bindingCreatedSchema } from './create-binding.ts';
 
 /** POST /customers/{clientId}/bindings (with `payment`: bind and pay in one call) */
 export const createBindingSchemas = {
@@ -62,6 +63,49 @@ export const createBindingRoute = defineRoute({
     summary: 'Save a card (masked copy kept); with `payment`, bind and pay in one call',
     status: 201,
     tag: 'Saved cards',
+    response: bindingCreatedSchema,
+    responseExample: {
+      binding: {
+        id: 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+        clientId: 'cust-1001',
+        paymentMethod: 'CREDIT_DEBIT',
+        maskedPan: '411111******1111',
+        expiry: '2030-12',
+        status: 'active',
+        statusReason: null,
+        createdAt: '2026-11-22T03:15:00.412Z',
+        updatedAt: '2026-11-22T03:15:00.412Z',
+      },
+      deactivated: [],
+      payment: {
+        id: '1795000000000017',
+        state: 'PENDING',
+        kind: 'purchase',
+        paymentMethod: 'CREDIT_DEBIT',
+        amount: {
+          value: '12.50',
+          currency: 'USD',
+        },
+        reference: null,
+        checkoutUrl: 'https://pg.payon.com.kh/checkout/1795000000000017',
+        qrString: null,
+        expiresAt: '2026-11-22T03:30:00.000Z',
+        returnUrl: 'https://shop.example.com/done',
+        bindingId: 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+        lastDecline: null,
+        createdAt: '2026-11-22T03:15:00.412Z',
+        updatedAt: '2026-11-22T03:15:00.861Z',
+        history: [
+          {
+            at: '2026-11-22T03:15:00.861Z',
+            from: 'CREATED',
+            to: 'PENDING',
+            reason: 'registered at PAYON',
+          },
+        ],
+      },
+    },
+    errors: [409, 429, ...PAYON_ERRORS],
     example: {
       card: { number: '4111111111111111', cvv: '123', expiry: '2030-12', holderName: 'Sok Chan' },
       pin: '482916',

@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import { dayStart } from '#shared/domain/business-day.ts';
 import { toWireAmount } from '#shared/domain/money.ts';
+import { amountSchema, instant } from '#shared/http/schemas.ts';
 import { atLocalTime } from '#shared/payon/answers.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
@@ -12,11 +14,39 @@ export interface ListTransactionsInput {
   readonly kind?: 'purchase' | 'preauth';
 }
 
+/** `GET /transactions`: openapi.json's `TransactionsPage`. */
+export const transactionsPageSchema = z
+  .object({
+    page: z.number().int(),
+    limit: z.number().int(),
+    /** The page was full: the next one may hold more. */
+    hasMore: z.boolean(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        /** `unknown` for a transaction type PAYON did not say. */
+        kind: z.enum(['purchase', 'preauth', 'unknown']),
+        amount: amountSchema,
+        /** The Cambodian day of the transaction, `yyyy-MM-dd`. */
+        day: z.string(),
+        approved: z.boolean(),
+        resultCode: z.string().nullable(),
+        /** PAYON's `settleYn` / `cancelYn` / `refundYn`; null when it cannot tell. */
+        settled: z.boolean().nullable(),
+        cancelled: z.boolean().nullable(),
+        refunded: z.boolean().nullable(),
+        approvalNo: z.string().nullable(),
+        approvedAt: instant.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'TransactionsPage', description: "A page of PAYON's order history" });
+
 /** One page of PAYON's order history, in the API's shape (amounts as decimal strings). */
 export async function listTransactions(
   deps: Pick<Dependencies, 'payon' | 'payments'>,
   input: ListTransactionsInput,
-) {
+): Promise<z.output<typeof transactionsPageSchema>> {
   const rows = await deps.payon.listOrders({
     from: dayStart(input.from),
     to: dayStart(input.to),

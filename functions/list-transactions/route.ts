@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { defineRoute } from '#shared/runtime/descriptor.ts';
+import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
+import { transactionsPageSchema } from './list-transactions.ts';
 
 const day = z.iso.date('must be a date such as 2026-11-22');
 /** Range checks only once both days are real dates (their own errors are reported otherwise). */
@@ -37,6 +38,31 @@ export const listTransactionsRoute = defineRoute({
     summary: "PAYON's order history for Cambodian days",
     status: 200,
     tag: 'Payments',
+    response: transactionsPageSchema,
+    responseExample: {
+      page: 1,
+      limit: 50,
+      hasMore: false,
+      items: [
+        {
+          id: '1795000000000017',
+          kind: 'purchase',
+          amount: {
+            value: '12.50',
+            currency: 'USD',
+          },
+          day: '2026-11-22',
+          approved: true,
+          resultCode: '0000',
+          settled: false,
+          cancelled: false,
+          refunded: false,
+          approvalNo: '735644',
+          approvedAt: '2026-11-22T03:17:40.000Z',
+        },
+      ],
+    },
+    errors: [...PAYON_ERRORS],
   },
   // PAYON's order history; the page's payments are read in one batch (never written) for their
   // creation times, which settle PAYON's 12-hour clock (docs/payon-assumptions.md A18).

@@ -24,6 +24,9 @@ export const paymentReturnRoute = defineRoute({
     summary: "Where PAYON sends the customer back: redirects to the payment's returnUrl",
     status: 303,
     tag: 'Payments',
+    otherAnswers: [
+      { status: 200, mediaType: 'text/html', description: 'Without a txId: the neutral page' },
+    ],
   },
   // Public: reads one payment's returnUrl; must never reach PAYON's credentials.
   aws: { table: 'read', merchantSecret: false },

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import * as z from 'zod';
 import { safeEqual } from '#shared/crypto/constant-time.ts';
 import { maskCardNumbers, maskedJson } from '#shared/domain/card.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
@@ -6,6 +7,18 @@ import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { count } from '#shared/runtime/metrics.ts';
 
 /** When the sweep takes a push the confirmation queue has not settled. */
+/**
+ * The webhook's answer, in PAYON's own envelope (PAYON documents none; assumption A32):
+ * openapi.json's `PayonAcknowledgement`.
+ */
+export const payonAcknowledgementSchema = z
+  .object({
+    resultCode: z.literal('0000'),
+    /** `Duplicate` when the same push was received before. */
+    resultMsg: z.enum(['Success', 'Duplicate']),
+  })
+  .meta({ id: 'PayonAcknowledgement', description: "The answer to PAYON's push" });
+
 export const SWEEP_PICKUP_MS = 60_000;
 
 export interface ReceivedRequest {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { paymentId } from '#shared/http/schemas.ts';
 import { defineRoute } from '#shared/runtime/descriptor.ts';
+import { payonAcknowledgementSchema } from './receive-notification.ts';
 
 /**
  * POST /payon/notifications/{token}: PAYON's push (docs/payon-api.md#push-notification),
@@ -32,6 +33,12 @@ export const payonWebhookRoute = defineRoute({
     summary: "PAYON's push notification (secret token in the path)",
     status: 200,
     tag: 'PAYON',
+    response: payonAcknowledgementSchema,
+    responseExample: {
+      resultCode: '0000',
+      resultMsg: 'Success',
+    },
+    errors: [403, 404],
     example: { txId: '1620803885401000', resultCode: '0000', resultMsg: 'Success' },
   },
   // PAYON's push: the secret holds the URL token; stores the push, queues it. Never calls PAYON.

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { containsCardNumber } from '#shared/domain/card.ts';
+import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { paymentPath } from '#shared/http/schemas.ts';
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 
@@ -38,6 +39,42 @@ export const resolvePaymentRoute = defineRoute({
       'Operators only (IAM): settle a payment whose money move has an unknown outcome, with a reason',
     status: 200,
     tag: 'Payments',
+    response: paymentViewSchema,
+    responseExample: {
+      id: '1795000000000017',
+      state: 'FAILED',
+      kind: 'purchase',
+      paymentMethod: 'CREDIT_DEBIT',
+      amount: {
+        value: '12.50',
+        currency: 'USD',
+      },
+      reference: 'order-1234',
+      checkoutUrl: null,
+      qrString: null,
+      expiresAt: null,
+      returnUrl: 'https://shop.example.com/done',
+      bindingId: null,
+      lastDecline: null,
+      createdAt: '2026-11-22T03:15:00.412Z',
+      updatedAt: '2026-11-22T05:00:12.000Z',
+      history: [
+        {
+          at: '2026-11-22T03:15:00.861Z',
+          from: 'CREATED',
+          to: 'UNKNOWN',
+          reason: 'PAYON did not answer /pg/order/register within 10000 ms',
+        },
+        {
+          at: '2026-11-22T05:00:12.000Z',
+          from: 'UNKNOWN',
+          to: 'FAILED',
+          reason: 'Checked with PAYON support (ticket 4521): the order was never registered',
+          resolvedBy: 'operator',
+        },
+      ],
+    },
+    errors: [404, 409],
     example: {
       outcome: 'did_not_happen',
       reason: 'Checked with PAYON support (ticket 4521): the capture was never processed',

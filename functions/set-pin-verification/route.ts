@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { clientId, requestedAt } from '#shared/bindings/input.ts';
-import { defineRoute } from '#shared/runtime/descriptor.ts';
+import { customerPinViewSchema } from '#shared/domain/binding.ts';
+import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
 
 /** POST /customers/{clientId}/pin-verification {"enabled":true,"requestedAt":"…"} */
 export const setPinVerificationSchemas = {
@@ -20,6 +21,13 @@ export const setPinVerificationRoute = defineRoute({
     summary: "Turn PAYON's passcode check on or off for the customer",
     status: 200,
     tag: 'Saved cards',
+    response: customerPinViewSchema,
+    responseExample: {
+      clientId: 'cust-1001',
+      pinSet: true,
+      pinVerification: true,
+    },
+    errors: [429, ...PAYON_ERRORS],
     example: { enabled: true, requestedAt: '2026-11-22T10:15:00+07:00' },
   },
   // PAYON's PIN toggle, the customer's PIN settings and rate counter, and their events.

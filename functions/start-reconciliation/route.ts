@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineRoute } from '#shared/runtime/descriptor.ts';
+import { reconciliationAcceptedSchema } from './start-reconciliation.ts';
 
 /** POST /reconciliations {"day":"2026-11-21"} */
 export const startReconciliationSchemas = {
@@ -19,6 +20,13 @@ export const startReconciliationRoute = defineRoute({
     summary: 'Reconcile a Cambodian day again (runs after the 202)',
     status: 202,
     tag: 'Reconciliation',
+    response: reconciliationAcceptedSchema,
+    responseExample: {
+      day: '2026-11-21',
+      status: 'accepted',
+      report: '/reconciliations/2026-11-21',
+    },
+    errors: [409],
     example: { day: '2026-11-21' },
   },
   // Reads the day's report (a run already going refuses another), then invokes reconcile-day.

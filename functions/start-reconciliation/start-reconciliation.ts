@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { ConflictError, InvalidRequestError } from '#shared/errors.ts';
 import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { dayProblem, type ReconciliationStarter } from '#shared/reconciliation/starter.ts';
@@ -7,11 +8,24 @@ export type StartDeps = Pick<Dependencies, 'reconciliations' | 'clock'> & {
   readonly reconciliationStarter: ReconciliationStarter;
 };
 
+/** `POST /reconciliations` (202): openapi.json's `ReconciliationAccepted`. */
+export const reconciliationAcceptedSchema = z
+  .object({
+    day: z.string(),
+    status: z.literal('accepted'),
+    /** Where the day's report is (also the `location` header). */
+    report: z.string(),
+  })
+  .meta({ id: 'ReconciliationAccepted', description: 'A reconciliation run asked for' });
+
 /**
  * Asks for a run of `day` (a Cambodian business day up to today). Refused while a run of that day
  * is running; the run itself checks again, so two requests racing here still make one run.
  */
-export async function startReconciliation(deps: StartDeps, day: string) {
+export async function startReconciliation(
+  deps: StartDeps,
+  day: string,
+): Promise<z.output<typeof reconciliationAcceptedSchema>> {
   const now = deps.clock();
   const problem = dayProblem(day, now);
   if (problem) throw new InvalidRequestError([{ field: 'day', reason: problem }]);
@@ -27,5 +41,5 @@ export async function startReconciliation(deps: StartDeps, day: string) {
     );
   }
   await deps.reconciliationStarter.start(day);
-  return { day, status: 'accepted' as const, report: `/reconciliations/${day}` };
+  return { day, status: 'accepted', report: `/reconciliations/${day}` };
 }

@@ -4,6 +4,9 @@
  * PAYON has no unbind and deactivates older bindings of the same card silently, so the product
  * keeps each binding's status itself and refuses to charge one that is not active.
  */
+import * as z from 'zod';
+import { instant } from '#shared/http/schemas.ts';
+
 export const BINDING_STATUSES = ['active', 'deactivated', 'unbound'] as const;
 export type BindingStatus = (typeof BINDING_STATUSES)[number];
 
@@ -33,24 +36,36 @@ export interface Customer {
   readonly updatedAt: string;
 }
 
-export interface BindingView {
-  readonly id: string;
-  readonly clientId: string;
-  readonly paymentMethod: Binding['paymentMethod'];
-  readonly maskedPan: string;
-  readonly expiry: string | null;
-  readonly status: BindingStatus;
-  readonly statusReason: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** A saved card as the API shows it: openapi.json's `Binding`. */
+export const bindingViewSchema = z
+  .object({
+    id: z.string(),
+    clientId: z.string(),
+    paymentMethod: z.enum(['PAYON', 'CREDIT_DEBIT']),
+    /** First 6 and last 4 digits, the rest `*`. */
+    maskedPan: z.string(),
+    /** `YYYY-MM` */
+    expiry: z.string().nullable(),
+    status: z.enum(BINDING_STATUSES),
+    statusReason: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'Binding', description: 'A saved card (never its number, CVV or PIN)' });
+
+export type BindingView = z.output<typeof bindingViewSchema>;
 
 /** A customer's PIN settings as the API shows them (create-binding-pin, set-pin-verification). */
-export interface CustomerPinView {
-  readonly clientId: string;
-  readonly pinSet: boolean;
-  readonly pinVerification: boolean | null;
-}
+export const customerPinViewSchema = z
+  .object({
+    clientId: z.string(),
+    pinSet: z.boolean(),
+    /** PAYON's passcode check; null when never known. */
+    pinVerification: z.boolean().nullable(),
+  })
+  .meta({ id: 'CustomerPin', description: "A customer's saved-card passcode settings" });
+
+export type CustomerPinView = z.output<typeof customerPinViewSchema>;
 
 export function customerPinView(c: Customer): CustomerPinView {
   return { clientId: c.clientId, pinSet: c.pinSet, pinVerification: c.pinVerification ?? null };

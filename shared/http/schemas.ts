@@ -69,3 +69,19 @@ export const paymentReference = z
 
 /** A Cambodian business day, `yyyy-MM-dd` (the reconciliation routes). */
 export const reconciliationDay = z.iso.date('must be a date such as 2026-11-21');
+
+// Response pieces: what the views answer, described once for openapi.json and the typed client.
+
+/**
+ * An amount as every view answers it: a decimal string with exactly the currency's decimals
+ * (`toWireAmount`) and the currency.
+ */
+export const amountSchema = z
+  .object({
+    value: z.string().regex(/^\d+\.\d{2}$/),
+    currency: z.enum(CURRENCIES as [Currency, ...Currency[]]),
+  })
+  .meta({ id: 'Amount', description: 'A decimal string with the currency\'s decimals ("12.50")' });
+
+/** An instant as the views answer it (`Date#toISOString`, UTC). */
+export const instant = z.string().meta({ format: 'date-time' });

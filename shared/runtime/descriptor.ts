@@ -60,6 +60,19 @@ export interface AwsAccess {
 
 export type ApiTag = 'Payments' | 'Saved cards' | 'Reconciliation' | 'PAYON';
 
+/** The statuses of the one error body (`{ error: { code, message, ... } }`). */
+export type ErrorStatus = 400 | 403 | 404 | 409 | 422 | 429 | 500 | 502 | 503 | 504;
+
+/** What a route that calls PAYON can answer from PAYON's side: refused, unusable, no answer. */
+export const PAYON_ERRORS = [422, 502, 503, 504] as const satisfies readonly ErrorStatus[];
+
+/** A success that is not a JSON body: CSV, or an HTML page. */
+export interface OtherAnswer {
+  readonly status: number;
+  readonly mediaType: 'text/csv' | 'text/html';
+  readonly description: string;
+}
+
 /** The route's page in openapi.json. */
 export interface RouteDoc {
   readonly summary: string;
@@ -68,8 +81,21 @@ export interface RouteDoc {
   readonly tag: ApiTag;
   /** A request body that the route accepts (a test validates it with the route's body schema). */
   readonly example?: Record<string, unknown>;
-  /** The success body's schema; without one the document says only `object`. */
+  /**
+   * The success body's schema: a view's schema, named with `.meta({ id })` (a component of
+   * openapi.json); without one the document says only `object`.
+   */
   readonly response?: z.ZodType;
+  /** A realistic success body (a unit test parses it with `response`). */
+  readonly responseExample?: Record<string, unknown>;
+  /**
+   * The error statuses the route itself can answer, each with the one error body (`Error`). The
+   * document adds what the wiring answers for every route (400, 500) and for an idempotent one
+   * (409 `request_in_progress`, 422 `idempotency_key_reused`).
+   */
+  readonly errors?: readonly ErrorStatus[];
+  /** Answers that are not JSON: a media type of the success status, or another status. */
+  readonly otherAnswers?: readonly OtherAnswer[];
   /** What the route does, as the README's API table says it (Markdown, one line). */
   readonly readme: string;
   /** The query string the README shows after the path (`?txId=`), when the route takes one. */
