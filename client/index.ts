@@ -1,7 +1,8 @@
 /**
  * The typed client of the PAYON Serverless API, for merchant backends and frontends (any runtime
- * with `fetch` and `crypto.randomUUID`). Request types are the API's own zod schemas' input types
- * (type-only imports: nothing of the server is bundled), checked against openapi.json by a test.
+ * with `fetch` and `crypto.randomUUID`). Request types are the API's own zod schemas' input types,
+ * response types its views' schemas' output types (type-only imports: nothing of the server is
+ * bundled), both checked against openapi.json by tests.
  *
  * Retries are safe by construction: a money-moving call gets one Idempotency-Key that every retry
  * reuses, so the server replays the first answer instead of acting twice. Retried: network errors,
@@ -18,18 +19,23 @@
  */
 import type * as z from 'zod';
 import type { capturePaymentSchemas } from '#functions/capture-payment/route.ts';
+import type { bindingCreatedSchema } from '#functions/create-binding/create-binding.ts';
 import type { createBindingSchemas } from '#functions/create-binding/route.ts';
 import type { createBindingPinSchemas } from '#functions/create-binding-pin/route.ts';
 import type { getPaymentSchemas } from '#functions/get-payment/route.ts';
+import type { CustomerBindings } from '#functions/list-bindings/list-bindings.ts';
 import type { listExceptionsSchemas } from '#functions/list-reconciliation-exceptions/route.ts';
+import type { transactionsPageSchema } from '#functions/list-transactions/list-transactions.ts';
 import type { listTransactionsSchemas } from '#functions/list-transactions/route.ts';
 import type { refundPaymentSchemas } from '#functions/refund-payment/route.ts';
 import type { registerPaymentSchemas } from '#functions/register-payment/route.ts';
 import type { setPinVerificationSchemas } from '#functions/set-pin-verification/route.ts';
 import type { startReconciliationSchemas } from '#functions/start-reconciliation/route.ts';
-import type { BindingView } from '#shared/domain/binding.ts';
-import type { PaymentView } from '#shared/domain/payment.ts';
-import type { reconciliationView } from '#shared/reconciliation/view.ts';
+import type { reconciliationAcceptedSchema } from '#functions/start-reconciliation/start-reconciliation.ts';
+import type { BindingView, CustomerPinView } from '#shared/domain/binding.ts';
+import type { PaymentView } from '#shared/domain/payment-view.ts';
+import type { ErrorBody } from '#shared/http/error-body.ts';
+import type { exceptionsPageSchema, ReconciliationView } from '#shared/reconciliation/view.ts';
 
 type Body<S extends { body: z.ZodType }> = z.input<S['body']>;
 /** A query's input type, with coerced fields (`unknown` as input) typed as what they become. */
@@ -53,26 +59,17 @@ export type SetPinVerificationRequest = Omit<Body<typeof setPinVerificationSchem
 export type StartReconciliationRequest = Body<typeof startReconciliationSchemas>;
 export type ListExceptionsQuery = Query<typeof listExceptionsSchemas>;
 
+// What each route answers: its view's schema (openapi.json's components), output side.
 export type Payment = PaymentView;
 export type Binding = BindingView;
-export type ReconciliationReport = ReturnType<typeof reconciliationView>;
-
-export interface CreateBindingResponse {
-  readonly binding: Binding;
-  readonly deactivated: Binding[];
-  readonly payment?: Payment | null;
-  readonly paymentError?: { readonly code: string; readonly message: string };
-}
-
-export interface ErrorBody {
-  readonly error: {
-    readonly code: string;
-    readonly message: string;
-    readonly fields?: { readonly field: string; readonly reason: string }[];
-    readonly payonCode?: string;
-    readonly payonMessage?: string;
-  };
-}
+export type CustomerPin = CustomerPinView;
+export type ReconciliationReport = ReconciliationView;
+export type CreateBindingResponse = z.output<typeof bindingCreatedSchema>;
+export type TransactionsPage = z.output<typeof transactionsPageSchema>;
+export type CustomerBindingsResponse = CustomerBindings;
+export type ReconciliationAccepted = z.output<typeof reconciliationAcceptedSchema>;
+export type ReconciliationExceptionsPage = z.output<typeof exceptionsPageSchema>;
+export type { ErrorBody };
 
 /** An answer the API gave with an error status, or no answer at all (`status` 0). */
 export class PayonServerlessError extends Error {
@@ -132,9 +129,7 @@ export class PayonServerlessClient {
     return this.#call('POST', `/payments/${enc(id)}/refund`, { body: request, idempotent: true });
   }
 
-  listTransactions(
-    query: ListTransactionsQuery,
-  ): Promise<{ items: unknown[] } & Record<string, unknown>> {
+  listTransactions(query: ListTransactionsQuery): Promise<TransactionsPage> {
     return this.#call('GET', '/transactions', { query });
   }
 
@@ -145,11 +140,7 @@ export class PayonServerlessClient {
     });
   }
 
-  listBindings(clientId: string): Promise<{
-    clientId: string;
-    pinVerification: boolean | null;
-    items: (Binding & { ageDays: number })[];
-  }> {
+  listBindings(clientId: string): Promise<CustomerBindingsResponse> {
     return this.#call('GET', `/customers/${enc(clientId)}/bindings`, {});
   }
 
@@ -174,9 +165,7 @@ export class PayonServerlessClient {
     });
   }
 
-  startReconciliation(
-    request: StartReconciliationRequest,
-  ): Promise<{ day: string; status: 'accepted'; report: string }> {
+  startReconciliation(request: StartReconciliationRequest): Promise<ReconciliationAccepted> {
     return this.#call('POST', '/reconciliations', { body: request });
   }
 
@@ -187,7 +176,7 @@ export class PayonServerlessClient {
   listReconciliationExceptions(
     day: string,
     query: Omit<ListExceptionsQuery, 'format'> = {},
-  ): Promise<{ day: string; runId: string; items: unknown[]; nextCursor?: string }> {
+  ): Promise<ReconciliationExceptionsPage> {
     return this.#call('GET', `/reconciliations/${enc(day)}/exceptions`, { query });
   }
 
@@ -251,12 +240,6 @@ export class PayonServerlessClient {
       );
     }
   }
-}
-
-export interface CustomerPin {
-  readonly clientId: string;
-  readonly pinSet: boolean;
-  readonly pinVerification: boolean | null;
 }
 
 const enc = encodeURIComponent;
