@@ -40,6 +40,23 @@ export default defineConfig({
       },
       {
         test: {
+          // The model-based lifecycle test (test/model/): fast-check command lists over the real
+          // handlers, DynamoDB Local and the sandbox. `npm run model` replays a seed.
+          name: 'model',
+          include: ['test/model/**/*.model.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          env: {
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_TRACE_ENABLED: 'false',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+          },
+          testTimeout: 900_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           // The demo shop in Debian's Chromium (playwright-core) against `npm start`.
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
