@@ -170,6 +170,8 @@ class Register implements Cmd {
     readonly kind: 'purchase' | 'preauth',
     readonly amountMinor: number,
     readonly savedCard: number | null,
+    /** What the customer does at PAYON's checkout right away (most pay at once). */
+    readonly then: 'approve' | 'decline' | 'wait',
   ) {}
   check(m: Readonly<Model>) {
     return m.payments.length < m.maxPayments;
@@ -208,10 +210,25 @@ class Register implements Cmd {
       });
       TALLY.payments += 1;
     }
+    if (answer.status === 201 && this.then !== 'wait') {
+      for (const txId of txIds) {
+        try {
+          const result = r.h.api.sandbox.pay(txId, this.then);
+          if (result.state === 'AWAITING_OTP') r.h.api.sandbox.complete3ds(txId);
+        } catch {
+          // Not payable.
+        }
+      }
+      await r.h.settlePushes();
+    }
     await afterCommand(m, r, this.toString());
   }
   toString() {
-    return `register(${this.kind} $${usd(this.amountMinor)}${this.savedCard === null ? '' : `, saved card #${this.savedCard}`})`;
+    const then = { approve: ', customer pays', decline: ', customer declined', wait: '' }[
+      this.then
+    ];
+    const saved = this.savedCard === null ? '' : `, saved card #${this.savedCard}`;
+    return `register(${this.kind} $${usd(this.amountMinor)}${saved}${then})`;
   }
 }
 
@@ -572,8 +589,9 @@ export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
       fc.constantFrom('purchase' as const, 'preauth' as const),
       fc.integer({ min: 100, max: 50_000 }),
       fc.option(fc.nat({ max: 7 }), { freq: 4 }),
+      fc.constantFrom('approve' as const, 'approve' as const, 'decline' as const, 'wait' as const),
     )
-    .map(([kind, amount, saved]) => new Register(kind, amount, saved));
+    .map(([kind, amount, saved, then]) => new Register(kind, amount, saved, then));
   const pay = fc
     .tuple(
       target,
@@ -619,19 +637,15 @@ export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
     [fc.constant(new SweepTick()), 2],
     [
       fc
-        .constantFrom(
-          5_000,
-          30_000,
-          2 * MINUTE + 5_000,
-          5 * MINUTE,
-          16 * MINUTE,
-          26 * MINUTE,
-          60 * MINUTE,
-          6 * 60 * MINUTE,
-          25 * 60 * MINUTE,
-        )
+        .constantFrom(5_000, 30_000, 2 * MINUTE + 5_000, 5 * MINUTE, 16 * MINUTE, 26 * MINUTE)
         .map((ms) => new TimePasses(ms)),
-      3,
+      2,
+    ],
+    [
+      fc
+        .constantFrom(60 * MINUTE, 6 * 60 * MINUTE, 25 * 60 * MINUTE)
+        .map((ms) => new TimePasses(ms)),
+      1,
     ],
     [
       fc
