@@ -24,6 +24,7 @@ import type { createBindingSchemas } from '#functions/create-binding/route.ts';
 import type { createBindingPinSchemas } from '#functions/create-binding-pin/route.ts';
 import type { getPaymentSchemas } from '#functions/get-payment/route.ts';
 import type { CustomerBindings } from '#functions/list-bindings/list-bindings.ts';
+import type { listPaymentsSchemas } from '#functions/list-payments/route.ts';
 import type { listExceptionsSchemas } from '#functions/list-reconciliation-exceptions/route.ts';
 import type { transactionsPageSchema } from '#functions/list-transactions/list-transactions.ts';
 import type { listTransactionsSchemas } from '#functions/list-transactions/route.ts';
@@ -33,7 +34,7 @@ import type { setPinVerificationSchemas } from '#functions/set-pin-verification/
 import type { startReconciliationSchemas } from '#functions/start-reconciliation/route.ts';
 import type { reconciliationAcceptedSchema } from '#functions/start-reconciliation/start-reconciliation.ts';
 import type { BindingView, CustomerPinView } from '#shared/domain/binding.ts';
-import type { PaymentView } from '#shared/domain/payment-view.ts';
+import type { PaymentView, paymentsPageSchema } from '#shared/domain/payment-view.ts';
 import type { ErrorBody } from '#shared/http/error-body.ts';
 import type { exceptionsPageSchema, ReconciliationView } from '#shared/reconciliation/view.ts';
 
@@ -50,6 +51,7 @@ export type CaptureRequest = Body<typeof capturePaymentSchemas>;
 export type RefundRequest = Body<typeof refundPaymentSchemas>;
 export type ListTransactionsQuery = Query<typeof listTransactionsSchemas>;
 export type GetPaymentQuery = Query<typeof getPaymentSchemas>;
+export type ListPaymentsQuery = Query<typeof listPaymentsSchemas>;
 export type CreateBindingRequest = Omit<Body<typeof createBindingSchemas>, 'requestedAt'> & {
   /** Defaults to now: when the customer's request was made. */
   readonly requestedAt?: string;
@@ -66,6 +68,7 @@ export type CustomerPin = CustomerPinView;
 export type ReconciliationReport = ReconciliationView;
 export type CreateBindingResponse = z.output<typeof bindingCreatedSchema>;
 export type TransactionsPage = z.output<typeof transactionsPageSchema>;
+export type PaymentsPage = z.output<typeof paymentsPageSchema>;
 export type CustomerBindingsResponse = CustomerBindings;
 export type ReconciliationAccepted = z.output<typeof reconciliationAcceptedSchema>;
 export type ReconciliationExceptionsPage = z.output<typeof exceptionsPageSchema>;
@@ -111,6 +114,11 @@ export class PayonServerlessClient {
 
   createPayment(request: CreatePaymentRequest): Promise<Payment> {
     return this.#call('POST', '/payments', { body: request, idempotent: true });
+  }
+
+  /** The merchant's payments, newest first; pass `nextCursor` back as `cursor` for the next page. */
+  listPayments(query: ListPaymentsQuery = {}): Promise<PaymentsPage> {
+    return this.#call('GET', '/payments', { query });
   }
 
   getPayment(id: string, query: GetPaymentQuery = {}): Promise<Payment> {

@@ -12,6 +12,7 @@ import { createBindingPinRoute } from '#functions/create-binding-pin/route.ts';
 import { getPaymentRoute } from '#functions/get-payment/route.ts';
 import { getReconciliationRoute } from '#functions/get-reconciliation/route.ts';
 import { listBindingsRoute } from '#functions/list-bindings/route.ts';
+import { listPaymentsRoute } from '#functions/list-payments/route.ts';
 import { listReconciliationExceptionsRoute } from '#functions/list-reconciliation-exceptions/route.ts';
 import { listTransactionsRoute } from '#functions/list-transactions/route.ts';
 import { paymentReturnRoute } from '#functions/payment-return/route.ts';
@@ -29,6 +30,7 @@ import type { BackgroundDescriptor, RouteDescriptor } from '#shared/runtime/desc
 /** The API, in the order openapi.json lists it. */
 export const ROUTES: readonly RouteDescriptor[] = [
   registerPaymentRoute,
+  listPaymentsRoute,
   getPaymentRoute,
   capturePaymentRoute,
   cancelPaymentRoute,

@@ -19,6 +19,7 @@ import {
   AttributeType,
   Billing,
   type CfnGlobalTable,
+  ProjectionType,
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -299,6 +300,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       if (access.table) fn.useTable(this.table, access.table);
       if (access.syncIndex) fn.useIndex(this.table, TABLE_KEYS.syncIndex.name);
       if (access.dayIndex) fn.useIndex(this.table, TABLE_KEYS.dayIndex.name);
+      if (access.listIndex) fn.useIndex(this.table, TABLE_KEYS.listIndex.name);
       if (access.queryTable) fn.useTableQuery(this.table);
       if (access.batchTable) fn.useTableBatches(this.table);
       if (access.batchRead) fn.useTableBatchReads(this.table);
@@ -378,7 +380,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
   private createTable(tableName: string): TableV2 {
-    const { partitionKey, sortKey, ttlAttribute, syncIndex, dayIndex } = TABLE_KEYS;
+    const { partitionKey, sortKey, ttlAttribute, syncIndex, dayIndex, listIndex } = TABLE_KEYS;
     // TableV2 (AWS::DynamoDB::GlobalTable with one replica, in the stack's region): CDK's current
     // table; replicas in other regions can be added later without replacing it.
     const table = new TableV2(this, 'Table', {
@@ -391,11 +393,20 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [syncIndex, dayIndex].map((index) => ({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      })),
+      globalSecondaryIndexes: [
+        ...[syncIndex, dayIndex].map((index) => ({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        })),
+        {
+          indexName: listIndex.name,
+          partitionKey: { name: listIndex.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: listIndex.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...listIndex.projected],
+        },
+      ],
     });
     (table.node.defaultChild as CfnGlobalTable).applyRemovalPolicy(RemovalPolicy.RETAIN, {
       applyToUpdateReplacePolicy: true,

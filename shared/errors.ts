@@ -193,11 +193,25 @@ export class ConflictError extends AppError {
       | 'outcome_being_resolved'
       | 'reconciliation_running'
       | 'binding_state_conflict'
-      | 'payment_settled',
+      | 'payment_settled'
+      | 'reference_in_use',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
+  }
+}
+
+/** A live payment holds the merchant reference (409 `reference_in_use`, naming that payment). */
+export class ReferenceInUseError extends ConflictError {
+  constructor(
+    reference: string,
+    readonly paymentId: string,
+  ) {
+    super(
+      'reference_in_use',
+      `reference ${JSON.stringify(reference)} belongs to payment ${paymentId}, which is not FAILED, EXPIRED or CANCELLED; send "allowDuplicateReference": true to register another payment for it`,
+    );
   }
 }
 

@@ -39,6 +39,7 @@ export const capturePaymentRoute = defineRoute({
       returnUrl: 'https://shop.example.com/done',
       bindingId: null,
       lastDecline: null,
+      attention: [],
       createdAt: '2026-11-22T03:15:00.412Z',
       updatedAt: '2026-11-22T04:02:10.377Z',
       history: [

@@ -93,6 +93,7 @@ export const createBindingRoute = defineRoute({
         returnUrl: 'https://shop.example.com/done',
         bindingId: 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
         lastDecline: null,
+        attention: [],
         createdAt: '2026-11-22T03:15:00.412Z',
         updatedAt: '2026-11-22T03:15:00.861Z',
         history: [

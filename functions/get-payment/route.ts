@@ -38,6 +38,7 @@ export const getPaymentRoute = defineRoute({
       returnUrl: 'https://shop.example.com/done',
       bindingId: null,
       lastDecline: null,
+      attention: [],
       createdAt: '2026-11-22T03:15:00.412Z',
       updatedAt: '2026-11-22T03:17:42.105Z',
       history: [

@@ -39,6 +39,7 @@ export const refundPaymentRoute = defineRoute({
       returnUrl: 'https://shop.example.com/done',
       bindingId: null,
       lastDecline: null,
+      attention: [],
       createdAt: '2026-11-22T03:15:00.412Z',
       updatedAt: '2026-11-23T09:41:05.377Z',
       history: [

@@ -13,6 +13,7 @@ export const handler = apiHandler(registerPaymentRoute, dependencies, async ({ b
     returnUrl: body.returnUrl,
     ...(body.payDvCd ? { payDvCd: body.payDvCd } : {}),
     ...(body.reference ? { reference: body.reference } : {}),
+    ...(body.allowDuplicateReference ? { allowDuplicateReference: true } : {}),
     ...(body.savedCard
       ? { clientId: body.savedCard.clientId, bindingId: body.savedCard.bindingId }
       : {}),

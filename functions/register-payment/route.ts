@@ -15,6 +15,8 @@ export const registerPaymentSchemas = {
       payDvCd: z.enum(PAY_DV_CDS).optional(),
       returnUrl,
       reference: paymentReference.optional(),
+      /** Register even when a live payment holds the reference (409 `reference_in_use` otherwise). */
+      allowDuplicateReference: z.boolean().optional(),
       savedCard: z.object({ clientId, bindingId }).strict().optional(),
     })
     .strict(),
@@ -51,6 +53,7 @@ export const registerPaymentRoute = defineRoute({
       returnUrl: 'https://shop.example.com/done',
       bindingId: null,
       lastDecline: null,
+      attention: [],
       createdAt: '2026-11-22T03:15:00.412Z',
       updatedAt: '2026-11-22T03:15:00.861Z',
       history: [
@@ -62,7 +65,7 @@ export const registerPaymentRoute = defineRoute({
         },
       ],
     },
-    errors: [...PAYON_ERRORS],
+    errors: [409, ...PAYON_ERRORS],
     example: {
       amount: { value: '12.50', currency: 'USD' },
       paymentMethod: 'CREDIT_DEBIT',

@@ -1,4 +1,10 @@
-import { type Payment, type Resolution, resolveByOperator } from '#shared/domain/payment.ts';
+import { attentionOf } from '#shared/domain/attention.ts';
+import {
+  acknowledgeByOperator,
+  type Payment,
+  type Resolution,
+  resolveByOperator,
+} from '#shared/domain/payment.ts';
 import { ConflictError } from '#shared/errors.ts';
 import { loadPayment } from '#shared/payments/money-moves.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
@@ -15,11 +21,12 @@ export type ResolveDeps = Pick<Dependencies, 'payments' | 'clock' | 'logger' | '
 export async function resolvePayment(
   deps: ResolveDeps,
   txId: string,
-  verdict: { readonly outcome: Resolution; readonly reason: string },
+  verdict: { readonly outcome: Resolution | 'acknowledged'; readonly reason: string },
 ): Promise<Payment> {
   const { outcome, reason } = verdict;
   const payment = await loadPayment(deps, txId);
   const { snapshot } = payment;
+  if (outcome === 'acknowledged') return acknowledge(deps, payment, reason);
   if (snapshot.state !== 'UNKNOWN') {
     throw new ConflictError(
       'payment_state_conflict',
@@ -41,4 +48,28 @@ export async function resolvePayment(
     to: resolved.snapshot.state,
   });
   return resolved;
+}
+
+/**
+ * An operator acknowledged what a flagged payment needed (shipped a late confirmation, checked an
+ * amount mismatch or a disagreeing push with PAYON): its flags end; nothing is sent to PAYON.
+ */
+async function acknowledge(deps: ResolveDeps, payment: Payment, reason: string): Promise<Payment> {
+  const flags = attentionOf(payment);
+  let acknowledged: Payment;
+  try {
+    acknowledged = acknowledgeByOperator(payment, { reason: reason.trim(), now: deps.clock() });
+  } catch (error) {
+    throw new ConflictError(
+      'payment_state_conflict',
+      error instanceof Error ? error.message : 'nothing to acknowledge',
+    );
+  }
+  await deps.payments.update(acknowledged);
+  count(deps.metrics, 'payments.resolvedByOperator');
+  deps.logger.warn('an operator acknowledged a payment that needed attention', {
+    txId: payment.txId,
+    flags,
+  });
+  return acknowledged;
 }

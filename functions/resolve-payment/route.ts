@@ -13,7 +13,7 @@ export const resolvePaymentSchemas = {
   path: paymentPath,
   body: z
     .object({
-      outcome: z.enum(['happened', 'did_not_happen']),
+      outcome: z.enum(['happened', 'did_not_happen', 'acknowledged']),
       reason: z
         .string()
         .min(1)
@@ -34,7 +34,7 @@ export const resolvePaymentRoute = defineRoute({
   schemas: resolvePaymentSchemas,
   doc: {
     readme:
-      'operators only (IAM in AWS, whatever `auth` is): settle an `UNKNOWN` payment with `{"outcome":"happened"\\|"did_not_happen","reason":"…"}`; nothing is sent to PAYON',
+      'operators only (IAM in AWS, whatever `auth` is): settle an `UNKNOWN` payment with `{"outcome":"happened"\\|"did_not_happen","reason":"…"}`, or end a flagged payment\'s attention with `"acknowledged"`; nothing is sent to PAYON',
     summary:
       'Operators only (IAM): settle a payment whose money move has an unknown outcome, with a reason',
     status: 200,
@@ -56,6 +56,7 @@ export const resolvePaymentRoute = defineRoute({
       returnUrl: 'https://shop.example.com/done',
       bindingId: null,
       lastDecline: null,
+      attention: [],
       createdAt: '2026-11-22T03:15:00.412Z',
       updatedAt: '2026-11-22T05:00:12.000Z',
       history: [

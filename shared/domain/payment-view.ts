@@ -4,6 +4,7 @@
  * against it below, so the two cannot drift (a test also parses the routes' real answers with it).
  */
 import * as z from 'zod';
+import { ATTENTION_FLAGS } from '#shared/domain/attention.ts';
 import type { paymentView } from '#shared/domain/payment.ts';
 import { PAYMENT_METHODS } from '#shared/domain/payment-method.ts';
 import { MONEY_OPERATIONS, PAYMENT_STATES } from '#shared/domain/payment-state.ts';
@@ -41,6 +42,11 @@ export const paymentViewSchema = z
         attempts: z.number().int(),
       })
       .nullable(),
+    /**
+     * What needs a person (docs/payon-assumptions.md A59); empty when nothing does. Listed by
+     * `GET /payments?needsAttention=true`.
+     */
+    attention: z.array(z.enum(ATTENTION_FLAGS)),
     createdAt: instant,
     updatedAt: instant,
     history: z.array(
@@ -49,7 +55,9 @@ export const paymentViewSchema = z
         from: z.enum(PAYMENT_STATES),
         to: z.enum(PAYMENT_STATES),
         reason: z.string(),
-        change: z.enum(['attempt_declined']).exactOptional(),
+        change: z
+          .enum(['attempt_declined', 'amount_mismatch', 'push_disagreed', 'acknowledged'])
+          .exactOptional(),
         resolvedBy: z.enum(['operator']).exactOptional(),
       }),
     ),
@@ -57,6 +65,15 @@ export const paymentViewSchema = z
   .meta({ id: 'Payment', description: 'A payment as the product keeps it' });
 
 export type PaymentView = z.output<typeof paymentViewSchema>;
+
+/** `GET /payments`: a page of payments, newest first, and the cursor of the next one. */
+export const paymentsPageSchema = z
+  .object({
+    items: z.array(paymentViewSchema),
+    /** Send it back as `cursor`, with the same filters, for the next page; absent on the last. */
+    nextCursor: z.string().exactOptional(),
+  })
+  .meta({ id: 'PaymentsPage', description: "A page of the merchant's payments, newest first" });
 
 /** A type error here is a drift: the view builds a body its schema does not describe. */
 type Builds<T extends PaymentView> = T;

@@ -4,6 +4,7 @@
  * then writes the result with a condition on `version`, so two writers never both win.
  */
 
+import { type AttentionChange, type AttentionFlag, attentionOf } from '#shared/domain/attention.ts';
 import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { type Money, toWireAmount } from '#shared/domain/money.ts';
 import type { PayDvCd, PaymentMethod } from '#shared/domain/payment-method.ts';
@@ -40,7 +41,7 @@ export interface HistoryEntry {
    * A recorded change that is not a state change: PAYON declined one attempt
    * (docs/payon-assumptions.md A47).
    */
-  readonly change?: 'attempt_declined';
+  readonly change?: 'attempt_declined' | AttentionChange | 'acknowledged';
   /** Set when an operator settled an UNKNOWN move (`POST /payments/{id}/resolve`). */
   readonly resolvedBy?: 'operator';
 }
@@ -92,6 +93,11 @@ export interface Payment {
   /** The latest declined attempt PAYON's orders list showed, if any (the payment stays payable). */
   readonly lastDecline: Decline | undefined;
   readonly history: readonly HistoryEntry[];
+  /**
+   * The attention flags of the version this one was derived from (what the store holds until this
+   * one is written); set by every change here, so the store knows when the flagged set changes.
+   */
+  readonly priorAttention?: readonly AttentionFlag[];
 }
 
 /** States in which PAYON still has to tell us something. */
@@ -187,6 +193,7 @@ function withState(
     nextSyncAt: waiting
       ? (changes.nextSyncAt ?? new Date(now.getTime() + FIRST_SYNC_DELAY_MS).toISOString())
       : undefined,
+    priorAttention: attentionOf(payment),
     // A new state starts a new probe schedule.
     syncAttempts: 0,
     syncFailures: 0,
@@ -268,6 +275,7 @@ export function recordDecline(payment: Payment, decline: Decline, now: Date): Pa
   return {
     ...payment,
     lastDecline: decline,
+    priorAttention: attentionOf(payment),
     syncFailures: 0,
     version: payment.version + 1,
     updatedAt: now.toISOString(),
@@ -280,6 +288,87 @@ export function recordDecline(payment: Payment, decline: Decline, now: Date): Pa
         source: 'orders_list',
         reason: `PAYON declined an attempt (${decline.payonCode}); the customer may try again on the same checkout until it expires`,
         change: 'attempt_declined',
+      },
+    ],
+  };
+}
+
+/**
+ * A finding that needs a person but changes no state (PAYON confirmed another amount; a push
+ * contradicted PAYON's status): a history entry with its own version and no event, which raises the
+ * attention flag (shared/domain/attention.ts). Recorded once until the flag ends.
+ */
+export function noteAttention(
+  payment: Payment,
+  note: {
+    readonly change: AttentionChange;
+    readonly source: ChangeSource;
+    readonly reason: string;
+    readonly now: Date;
+  },
+): Payment | undefined {
+  if (attentionOf(payment).includes(note.change)) return undefined;
+  return withEntry(payment, {
+    source: note.source,
+    reason: note.reason,
+    now: note.now,
+    change: note.change,
+  });
+}
+
+/**
+ * An operator looked at a flagged payment and acted outside the product (shipped, refunded, asked
+ * PAYON): the flags that no state change ends are cleared, with who and why in the history.
+ * Throws `InvalidTransitionError` when nothing is left for an operator to acknowledge.
+ */
+export function acknowledgeByOperator(
+  payment: Payment,
+  { reason, now }: { readonly reason: string; readonly now: Date },
+): Payment {
+  const flags = attentionOf(payment).filter((f) => f !== 'unknown_outcome' && f !== 'escalated');
+  if (flags.length === 0 || payment.snapshot.state === 'UNKNOWN') {
+    throw new InvalidTransitionError(
+      payment.snapshot.state === 'UNKNOWN'
+        ? `payment ${payment.txId} is UNKNOWN: resolve it with "happened" or "did_not_happen"`
+        : `payment ${payment.txId} has nothing to acknowledge`,
+    );
+  }
+  return withEntry(payment, {
+    source: 'operator',
+    reason,
+    now,
+    change: 'acknowledged',
+    resolvedBy: 'operator',
+  });
+}
+
+function withEntry(
+  payment: Payment,
+  entry: {
+    readonly source: ChangeSource;
+    readonly reason: string;
+    readonly now: Date;
+    readonly change: NonNullable<HistoryEntry['change']>;
+    readonly resolvedBy?: HistoryEntry['resolvedBy'];
+  },
+): Payment {
+  const at = entry.now.toISOString();
+  const state = payment.snapshot.state;
+  return {
+    ...payment,
+    priorAttention: attentionOf(payment),
+    version: payment.version + 1,
+    updatedAt: at,
+    history: [
+      ...payment.history,
+      {
+        at,
+        from: state,
+        to: state,
+        source: entry.source,
+        reason: entry.reason,
+        change: entry.change,
+        ...(entry.resolvedBy ? { resolvedBy: entry.resolvedBy } : {}),
       },
     ],
   };
@@ -369,6 +458,7 @@ export function paymentView(payment: Payment) {
           attempts: payment.lastDecline.count,
         }
       : null,
+    attention: attentionOf(payment),
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     history: payment.history.map((h) => ({

@@ -17,6 +17,8 @@ export const errorBodySchema = z
       /** 422 `payon_rejected`: PAYON's result code and message (card-like numbers masked). */
       payonCode: z.string().exactOptional(),
       payonMessage: z.string().exactOptional(),
+      /** 409 `reference_in_use`: the live payment that holds the reference. */
+      paymentId: z.string().exactOptional(),
     }),
   })
   .meta({ id: 'Error', description: 'Every 4xx and 5xx answer of the API' });

@@ -11,6 +11,7 @@ import {
   CurrencyNotSupportedError,
   InvalidRequestError,
   PayonRejectedError,
+  ReferenceInUseError,
   ServiceUnavailableError,
   TooManyRequestsError,
 } from '#shared/errors.ts';
@@ -86,6 +87,11 @@ export function errorResponse(error: unknown): HttpResponse {
       { error: { code: error.code, message: error.message } },
       { 'retry-after': String(error.retryAfterSeconds) },
     );
+  }
+  if (error instanceof ReferenceInUseError) {
+    return json(409, {
+      error: { code: error.code, message: error.message, paymentId: error.paymentId },
+    });
   }
   if (
     (error instanceof ConflictError || error instanceof ServiceUnavailableError) &&

@@ -9,7 +9,7 @@
  */
 
 import { maskCardNumbers } from '#shared/domain/card.ts';
-import { awaitsPayon, type Payment } from '#shared/domain/payment.ts';
+import { awaitsPayon, noteAttention, type Payment } from '#shared/domain/payment.ts';
 import {
   CONCLUDED_UNPAID,
   type KnownState,
@@ -117,6 +117,7 @@ export async function confirmNotification(
           note,
         },
       );
+      await flagDisagreement(deps, notification.txId, note);
     }
     if (status === 'orphaned') {
       count(deps.metrics, 'notifications.orphaned');
@@ -176,6 +177,30 @@ export async function confirmNotification(
       return await apply(again('received', `could not confirm (${name})`, 'no_change'));
     } catch {
       throw error;
+    }
+  }
+}
+
+/**
+ * The payment a push disagreed with is flagged `push_disagreed` for an operator (once; a history
+ * entry with its own version and no event). A concurrent writer gets one re-read.
+ */
+async function flagDisagreement(deps: ConfirmDeps, txId: string, note: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const payment = await deps.payments.get(txId);
+    if (payment === undefined) return;
+    const noted = noteAttention(payment, {
+      change: 'push_disagreed',
+      source: 'payon',
+      reason: `a PAYON push disagrees with PAYON: ${note}`,
+      now: deps.clock(),
+    });
+    if (noted === undefined) return;
+    try {
+      await deps.payments.update(noted);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt > 0) throw error;
     }
   }
 }

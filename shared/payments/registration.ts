@@ -36,6 +36,8 @@ export interface RegisterPaymentInput {
   readonly payDvCd?: PayDvCd;
   readonly returnUrl: string;
   readonly reference?: string;
+  /** Register even when a live payment holds `reference` (docs/payon-assumptions.md A60). */
+  readonly allowDuplicateReference?: boolean;
   readonly clientId?: string;
   readonly bindingId?: string;
 }
@@ -53,9 +55,10 @@ export function checkReturnUrl(returnUrl: string, allowed: readonly string[]): v
 
 async function storeNew(deps: RegisterDeps, input: RegisterPaymentInput): Promise<Payment> {
   for (let attempt = 0; ; attempt += 1) {
-    const payment = newPayment({ ...input, txId: deps.nextTxId() }, deps.clock());
+    const { allowDuplicateReference, ...fields } = input;
+    const payment = newPayment({ ...fields, txId: deps.nextTxId() }, deps.clock());
     try {
-      await deps.payments.create(payment);
+      await deps.payments.create(payment, { holdReference: !allowDuplicateReference });
       return payment;
     } catch (error) {
       if (!(error instanceof TxIdTakenError) || attempt >= 4) throw error;

@@ -205,8 +205,12 @@ async function probe(
   report.payments.probed += 1;
   const expiry = expiryOf(payment, deps.config.payments.orderExpiryMinutes);
   let failed = false;
+  // A sync that changed nothing may still have written a finding (amount_mismatch): reschedule
+  // the version it wrote.
+  let seen = payment;
   try {
     const outcome = await syncPayment(deps, payment, { orders });
+    seen = outcome.payment;
     if (outcome.changed) {
       report.payments.changed += 1;
       return;
@@ -234,7 +238,7 @@ async function probe(
     });
   }
   try {
-    await afterProbe(deps, payment, { expiry, report, failed });
+    await afterProbe(deps, seen, { expiry, report, failed });
   } catch (error) {
     // Not rescheduled (the store failed): the payment is still due and taken by the next run.
     report.payments.failed += 1;

@@ -18,6 +18,7 @@ import { moneyEquals } from '#shared/domain/money.ts';
 import {
   type Decline,
   markUnknown,
+  noteAttention,
   type Payment,
   recordDecline,
   transition,
@@ -85,6 +86,26 @@ export interface SyncOutcome {
    * escalated at the end of its schedule instead of expired (docs/payon-assumptions.md A36).
    */
   readonly unread?: PayonReadOutcome;
+}
+
+/**
+ * PAYON confirmed another amount: the payment stays as it is, and is flagged `amount_mismatch` for
+ * an operator once (a history entry with its own version, no event).
+ */
+async function noteMismatch(
+  deps: SyncDeps,
+  payment: Payment,
+  { source, reason }: { readonly source: 'status_pull' | 'orders_list'; readonly reason: string },
+): Promise<Payment> {
+  const noted = noteAttention(payment, {
+    change: 'amount_mismatch',
+    source,
+    reason,
+    now: deps.clock(),
+  });
+  if (noted === undefined) return payment;
+  await deps.payments.update(noted);
+  return noted;
 }
 
 async function save(deps: SyncDeps, next: Payment): Promise<SyncOutcome> {
@@ -206,7 +227,15 @@ async function confirmByStatus(
       confirmedMinor: status.amount.minor,
     });
     count(deps.metrics, 'payon.amountMismatch');
-    return { payment, changed: false, note: 'PAYON confirmed a different amount or currency' };
+    const note = 'PAYON confirmed a different amount or currency';
+    return {
+      payment: await noteMismatch(deps, payment, {
+        source: 'status_pull',
+        reason: `${note}: ${status.amount.minor} minor units of ${status.amount.currency}, not the payment's ${payment.amount.minor} of ${payment.amount.currency}`,
+      }),
+      changed: false,
+      note,
+    };
   }
   if (status.kind === 'confirmed') {
     return save(
@@ -296,7 +325,12 @@ async function decideUnconfirmed(
   }
   if (evidence.approvedOtherAmount) {
     count(deps.metrics, 'payon.amountMismatch');
-    return { payment, changed: false, note: "PAYON's orders list shows 0000 for another amount" };
+    const note = "PAYON's orders list shows 0000 for another amount";
+    return {
+      payment: await noteMismatch(deps, payment, { source: 'orders_list', reason: note }),
+      changed: false,
+      note,
+    };
   }
   let next = payment;
   const decline = newDecline(payment, evidence, now);

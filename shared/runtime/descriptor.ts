@@ -40,6 +40,8 @@ export interface AwsAccess {
   readonly syncIndex?: boolean;
   /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
   readonly dayIndex?: boolean;
+  /** Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`). */
+  readonly listIndex?: boolean;
   /** Query on the table itself: a day's reconciliation items, a customer's bindings. */
   readonly queryTable?: boolean;
   /** BatchGetItem and BatchWriteItem on the table: reconciliation reads and writes by the page. */

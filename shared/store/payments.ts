@@ -3,7 +3,10 @@
  * update only if nobody changed the payment since it was read (`version`). Nothing is ever
  * read-then-written without that condition.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -13,13 +16,26 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type AttentionFlag, attentionOf, sameFlags } from '#shared/domain/attention.ts';
 import type { Currency } from '#shared/domain/money.ts';
 import { type Decline, type Payment, paymentDay } from '#shared/domain/payment.ts';
-import type { KnownState, MoneyOperation, StateSnapshot } from '#shared/domain/payment-state.ts';
-import { ConflictError } from '#shared/errors.ts';
+import type {
+  KnownState,
+  MoneyOperation,
+  PaymentState,
+  StateSnapshot,
+} from '#shared/domain/payment-state.ts';
+import { ConflictError, ReferenceInUseError } from '#shared/errors.ts';
 import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
-import { isConditionFailure, queryDue, TABLE_KEYS } from '#shared/store/table.ts';
+import { type ListPage, listPayments, type PaymentFilter } from '#shared/store/payment-list.ts';
+import {
+  createdKey,
+  isConditionFailure,
+  LOOKUP,
+  queryDue,
+  TABLE_KEYS,
+} from '#shared/store/table.ts';
 
 /** Where committed events go next (the relay delivers them at once; the sweep retries). */
 export interface EventOutlet {
@@ -35,6 +51,17 @@ export class TxIdTakenError extends Error {
 }
 
 const key = (txId: string) => ({ pk: `PAY#${txId}`, sk: 'PAYMENT' });
+
+/** The item that holds a merchant reference for its one live payment (`reference_in_use`). */
+export const referenceGuardKey = (reference: string) => ({
+  pk: LOOKUP.reference.pk(reference),
+  sk: 'LIVE',
+});
+
+const attentionRowKey = (p: Pick<Payment, 'createdAt' | 'txId'>) => ({
+  pk: LOOKUP.attention.pk,
+  sk: `${LOOKUP.attention.prefix}${createdKey(p)}`,
+});
 
 interface PaymentItem {
   pk: string;
@@ -66,14 +93,18 @@ interface PaymentItem {
   syncAttempts?: number;
   syncFailures?: number;
   escalatedAt?: string;
+  attention?: AttentionFlag[];
   gsi1pk?: string;
   gsi1sk?: string;
   gsi2pk: string;
   gsi2sk: string;
+  gsi3pk: string;
+  gsi3sk: string;
 }
 
 export function toItem(p: Payment): PaymentItem {
   const { snapshot } = p;
+  const attention = attentionOf(p);
   return {
     ...key(p.txId),
     type: 'payment',
@@ -104,9 +135,12 @@ export function toItem(p: Payment): PaymentItem {
     ...(p.syncAttempts > 0 ? { syncAttempts: p.syncAttempts } : {}),
     ...(p.syncFailures > 0 ? { syncFailures: p.syncFailures } : {}),
     ...(p.escalatedAt ? { escalatedAt: p.escalatedAt } : {}),
+    ...(attention.length > 0 ? { attention } : {}),
     ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
     gsi2pk: `DAY#${paymentDay(p)}`,
     gsi2sk: p.txId,
+    gsi3pk: 'PAY',
+    gsi3sk: createdKey(p),
   };
 }
 
@@ -149,6 +183,29 @@ export function fromItem(item: Record<string, unknown>): Payment {
   };
 }
 
+/** States whose payment no longer holds its merchant reference. */
+export const RELEASES_REFERENCE: readonly PaymentState[] = ['FAILED', 'EXPIRED', 'CANCELLED'];
+
+/** The rows that find a new payment by its merchant reference and its saved card's customer. */
+function lookupRows(p: Payment): Record<string, unknown>[] {
+  const row = (pk: string, prefix: string) => ({
+    pk,
+    sk: `${prefix}${createdKey(p)}`,
+    type: 'paymentRow',
+    txId: p.txId,
+  });
+  return [
+    ...(p.reference ? [row(LOOKUP.reference.pk(p.reference), LOOKUP.reference.prefix)] : []),
+    ...(p.clientId ? [row(LOOKUP.customer.pk(p.clientId), LOOKUP.customer.prefix)] : []),
+  ];
+}
+
+/** The payment's flags when they differ from the stored version's, else undefined. */
+function attentionRow(next: Payment): AttentionFlag[] | undefined {
+  const after = attentionOf(next);
+  return sameFlags(next.priorAttention ?? [], after) ? undefined : after;
+}
+
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
@@ -159,20 +216,99 @@ export class PaymentStore {
     private readonly events: EventOutlet,
   ) {}
 
-  /** Stores a new payment; refuses a txId that is taken. */
-  async create(payment: Payment): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(payment),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new TxIdTakenError(payment.txId);
-      throw error;
+  /**
+   * Stores a new payment; refuses a txId that is taken. With `holdReference`, the payment also
+   * takes its merchant reference's guard, which a live payment may hold only once (the guard of a
+   * FAILED, EXPIRED or CANCELLED payment is taken over).
+   *
+   * @throws {TxIdTakenError} when the txId is taken.
+   * @throws {ReferenceInUseError} when a live payment holds the reference.
+   */
+  async create(payment: Payment, { holdReference = false } = {}): Promise<void> {
+    const rows = lookupRows(payment);
+    const reference = holdReference ? payment.reference : undefined;
+    if (rows.length === 0 && reference === undefined) {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(payment),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException)
+          throw new TxIdTakenError(payment.txId);
+        throw error;
+      }
     }
+    let heldBy: string | undefined;
+    for (let attempt = 0; ; attempt += 1) {
+      const guard =
+        reference === undefined
+          ? []
+          : [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...referenceGuardKey(reference),
+                    type: 'referenceGuard',
+                    txId: payment.txId,
+                  },
+                  ConditionExpression:
+                    heldBy === undefined ? 'attribute_not_exists(pk)' : 'txId = :holder',
+                  ...(heldBy === undefined
+                    ? {}
+                    : { ExpressionAttributeValues: { ':holder': heldBy } }),
+                },
+              },
+            ];
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: toItem(payment),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...rows.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+              ...guard,
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new TxIdTakenError(payment.txId);
+        if (reference === undefined || reasons.at(-1)?.Code !== 'ConditionalCheckFailed')
+          throw error;
+        const holder = await this.referenceHolder(reference);
+        if (holder === undefined || attempt >= 2) throw error;
+        const held = await this.get(holder);
+        if (held && !RELEASES_REFERENCE.includes(held.snapshot.state)) {
+          throw new ReferenceInUseError(reference, holder);
+        }
+        heldBy = holder;
+      }
+    }
+  }
+
+  /** The txId of the payment holding `reference`'s guard, or undefined. */
+  private async referenceHolder(reference: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: referenceGuardKey(reference),
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.txId === 'string' ? Item.txId : undefined;
   }
 
   /** The payment, read strongly consistent, or undefined. */
@@ -198,8 +334,9 @@ export class PaymentStore {
       ExpressionAttributeValues: { ':expected': next.version - 1 },
     };
     const event = eventFor(next, this.events.stage);
+    const attention = attentionRow(next);
     try {
-      if (event === undefined) {
+      if (event === undefined && attention === undefined) {
         await this.db.send(new PutCommand(put));
         return;
       }
@@ -207,13 +344,18 @@ export class PaymentStore {
         new TransactWriteCommand({
           TransactItems: [
             { Put: put },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: outboxItem(event, new Date(next.updatedAt)),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            ...(event === undefined
+              ? []
+              : [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: outboxItem(event, new Date(next.updatedAt)),
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
+                  },
+                ]),
+            ...(attention === undefined ? [] : [this.attentionWrite(next, attention)]),
           ],
         }),
       );
@@ -227,7 +369,20 @@ export class PaymentStore {
       }
       throw error;
     }
-    await this.events.committed(event);
+    if (event) await this.events.committed(event);
+  }
+
+  /** The write that puts a payment on the flagged list, or takes it off. */
+  private attentionWrite(payment: Payment, flags: readonly AttentionFlag[]) {
+    const Key = attentionRowKey(payment);
+    return flags.length > 0
+      ? {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...Key, type: 'attentionRow', txId: payment.txId, attention: [...flags] },
+          },
+        }
+      : { Delete: { TableName: this.tableName, Key } };
   }
 
   /**
@@ -257,19 +412,33 @@ export class PaymentStore {
       sets.push('escalatedAt = :escalated');
       values[':escalated'] = next.escalatedAt;
     }
+    const before = attentionOf(seen);
+    const after = attentionOf({ ...seen, escalatedAt: next.escalatedAt ?? seen.escalatedAt });
+    const flagsChanged = !sameFlags(before, after);
+    if (flagsChanged) {
+      sets.push('attention = :attention');
+      values[':attention'] = after;
+    }
+    const update = {
+      TableName: this.tableName,
+      Key: key(seen.txId),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: 'version = :v',
+      ExpressionAttributeValues: values,
+    };
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key(seen.txId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: values,
-        }),
-      );
+      if (!flagsChanged) {
+        await this.db.send(new UpdateCommand(update));
+      } else {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Update: update }, this.attentionWrite(seen, after)],
+          }),
+        );
+      }
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -314,6 +483,15 @@ export class PaymentStore {
       }),
     );
     return { payments: Items.map(fromItem), cursor: LastEvaluatedKey };
+  }
+
+  /** A page of the payments matching `filter`, newest first (shared/store/payment-list.ts). */
+  list(page: {
+    readonly filter: PaymentFilter;
+    readonly limit: number;
+    readonly after?: string | undefined;
+  }): Promise<ListPage> {
+    return listPayments(this.db, this, { tableName: this.tableName, ...page });
   }
 
   /** Payments whose next status probe is due at `now`, oldest first (the status sweep). */

@@ -28,11 +28,36 @@ export const TABLE_KEYS = {
   ttlAttribute: 'ttl',
   syncIndex: { name: 'gsi1-sync', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   dayIndex: { name: 'gsi2-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /**
+   * Every payment, newest first (`GET /payments`): `gsi3pk = PAY`, `gsi3sk = <createdAt>#<txId>`.
+   * Its keys never change and it projects only what the list filters on, so a payment's sweep
+   * bookkeeping (probe counts, next probe) never writes to it; its state changes do.
+   */
+  listIndex: {
+    name: 'gsi3-list',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    projected: ['txId', 'state', 'kind', 'paymentMethod', 'createdAt'],
+  },
+} as const;
+
+/** A payment's place in creation order: the list index's sort key and every lookup row's. */
+export const createdKey = (p: { readonly createdAt: string; readonly txId: string }) =>
+  `${p.createdAt}#${p.txId}`;
+
+/**
+ * The lookup rows that list payments by something other than creation alone (shared/store/table.ts):
+ * flagged payments, a merchant reference's payments, a customer's saved-card payments.
+ */
+export const LOOKUP = {
+  attention: { pk: 'ATTN', prefix: 'P#' },
+  reference: { pk: (reference: string) => `REF#${reference}`, prefix: 'P#' },
+  customer: { pk: (clientId: string) => `CUST#${clientId}`, prefix: 'PAY#' },
 } as const;
 
 /** CreateTable input for DynamoDB Local and tests; the CDK stack declares the same shape. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const { syncIndex, dayIndex } = TABLE_KEYS;
+  const { syncIndex, dayIndex, listIndex } = TABLE_KEYS;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -43,19 +68,34 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: syncIndex.sortKey, AttributeType: 'S' },
       { AttributeName: dayIndex.partitionKey, AttributeType: 'S' },
       { AttributeName: dayIndex.sortKey, AttributeType: 'S' },
+      { AttributeName: listIndex.partitionKey, AttributeType: 'S' },
+      { AttributeName: listIndex.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [syncIndex, dayIndex].map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'ALL' as const },
-    })),
+    GlobalSecondaryIndexes: [
+      ...[syncIndex, dayIndex].map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+      {
+        IndexName: listIndex.name,
+        KeySchema: [
+          { AttributeName: listIndex.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: listIndex.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: {
+          ProjectionType: 'INCLUDE' as const,
+          NonKeyAttributes: [...listIndex.projected],
+        },
+      },
+    ],
   };
 }
 

@@ -419,6 +419,13 @@ describe('PayonStack functions', () => {
               }),
             ]
           : []),
+        ...(access.listIndex
+          ? [
+              allow('dynamodb:Query', {
+                'Fn::Join': ['', [arn(table), `/index/${TABLE_KEYS.listIndex.name}`]],
+              }),
+            ]
+          : []),
         ...(access.queryTable ? [allow('dynamodb:Query', arn(table))] : []),
         ...(access.batchTable
           ? ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'].map((a) => allow(a, arn(table)))
@@ -499,6 +506,7 @@ describe('PayonStack functions', () => {
       [
         'create-binding',
         'list-bindings',
+        'list-payments',
         'list-reconciliation-exceptions',
         'reconcile-day',
         'sync-payments',

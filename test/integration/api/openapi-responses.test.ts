@@ -116,14 +116,19 @@ describe('every answer of every route is what openapi.json says', () => {
     expectStatus(await move('/payments', { ...order, amount: money('-1') }), 400);
     expectStatus(await move('/payments', { ...order, returnUrl: 'https://evil.example/' }), 422);
     expectStatus(await call('POST', '/payments', { body: order }), 400);
+    // The reference is held by the first payment (409 reference_in_use, naming it).
+    expectStatus(await move('/payments', order), 409);
     api.sandbox.addFault({ path: '/pg/order/register', kind: 'reset', applyFirst: false });
-    const unknown = expectStatus(await move('/payments', order), 504);
+    const unknown = expectStatus(
+      await move('/payments', { ...order, reference: 'order-1236' }),
+      504,
+    );
     api.sandbox.clearFaults();
     api.sandbox.addFault({ path: '/pg/order/register', kind: '5xx' });
-    expectStatus(await move('/payments', order), 502);
+    expectStatus(await move('/payments', { ...order, reference: 'order-1237' }), 502);
     api.sandbox.clearFaults();
     api.sandbox.addFault({ path: '/pg/order/register', kind: '401-once', times: 2 });
-    expectStatus(await move('/payments', order), 503);
+    expectStatus(await move('/payments', { ...order, reference: 'order-1238' }), 503);
     api.sandbox.clearFaults();
 
     expect(unknown.body).toMatchObject({ error: { code: 'outcome_unknown' } });
@@ -142,6 +147,12 @@ describe('every answer of every route is what openapi.json says', () => {
 
     const pending = await registeredPayment(api);
     expectStatus(await call('GET', `/payments/${pending}`), 200);
+    const listed = expectStatus(await call('GET', '/payments?limit=2'), 200);
+    const next = (listed.body as { nextCursor?: string }).nextCursor ?? '';
+    expectStatus(await call('GET', `/payments?limit=2&cursor=${encodeURIComponent(next)}`), 200);
+    expectStatus(await call('GET', '/payments?needsAttention=true&state=UNKNOWN,PENDING'), 200);
+    expectStatus(await call('GET', '/payments?state=PAID'), 400);
+    expectStatus(await call('GET', '/payments?limit=2&cursor=forged'), 400);
     expectStatus(await call('GET', '/payments/1795000000000099'), 404);
     expectStatus(await call('GET', `/payments/${pending}?sync=maybe`), 400);
     api.sandbox.addFault({ path: '/pg/transaction/status', kind: '5xx' });

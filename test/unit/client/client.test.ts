@@ -100,6 +100,7 @@ describe('the typed client', () => {
   it('calls exactly the routes of the route table (each method once)', async () => {
     const { client, seen } = fakeApi([]);
     await client.createPayment(order);
+    await client.listPayments({ state: 'UNKNOWN,PENDING', needsAttention: 'true', limit: 50 });
     await client.getPayment('1795000000000017', { sync: 'true' });
     await client.capturePayment('1795000000000017', { amount: { value: '1.00', currency: 'USD' } });
     await client.cancelPayment('1795000000000017');

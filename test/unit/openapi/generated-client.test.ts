@@ -25,6 +25,7 @@ const doc = JSON.parse(
 /** The typed client's method for each merchant route. */
 const CLIENT_METHODS: Record<string, keyof PayonServerlessClient> = {
   'POST /payments': 'createPayment',
+  'GET /payments': 'listPayments',
   'GET /payments/{id}': 'getPayment',
   'POST /payments/{id}/capture': 'capturePayment',
   'POST /payments/{id}/cancel': 'cancelPayment',
