@@ -247,9 +247,10 @@ export class Checker {
       () => `${txId}: history out of time order`,
     );
     if (!tx) {
-      // PAYON never registered it: nothing may look paid.
+      // PAYON never registered it: nothing may look paid. EXPIRED is "never confirmed by the end
+      // of the schedule" (DEFAULTS.md), which an order PAYON never had also is.
       this.expect(
-        ['CREATED', 'FAILED', 'UNKNOWN'].includes(state),
+        ['CREATED', 'FAILED', 'EXPIRED', 'UNKNOWN'].includes(state),
         () => `${txId}: ${state} but PAYON has no such order`,
       );
       return;

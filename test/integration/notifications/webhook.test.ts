@@ -174,7 +174,18 @@ describe('webhook and confirmation', () => {
     await api.push({ txId: payment.txId, resultCode: '9999', resultMsg: 'Error' });
     await api.settle();
 
-    expect(await api.deps.payments.get(payment.txId)).toEqual(before);
+    // Nothing changes but the finding (docs/payon-assumptions.md A59): a history entry that flags
+    // the payment `push_disagreed` for an operator, with its own version and no event.
+    const after = await api.deps.payments.get(payment.txId);
+    expect(after?.snapshot).toEqual(before?.snapshot);
+    expect(after?.amount).toEqual(before?.amount);
+    expect(after?.version).toBe((before?.version ?? 0) + 1);
+    expect(after?.history.slice(0, -1)).toEqual(before?.history);
+    expect(after?.history.at(-1)).toMatchObject({
+      from: 'SUCCEEDED',
+      to: 'SUCCEEDED',
+      change: 'push_disagreed',
+    });
     const late = (await notificationsOf(payment.txId)).find((n) => n.resultCode === '9999');
     expect(late).toMatchObject({ status: 'disagreed' });
     expect(String(late?.note)).toContain('confirms another amount');
