@@ -325,7 +325,8 @@ export function acknowledgeByOperator(
   payment: Payment,
   { reason, now }: { readonly reason: string; readonly now: Date },
 ): Payment {
-  const flags = attentionOf(payment).filter((f) => f !== 'unknown_outcome' && f !== 'escalated');
+  // Only the findings no state change ends; a declined attempt ends when PAYON settles the order.
+  const flags = attentionOf(payment).filter((f) => ACKNOWLEDGEABLE.includes(f));
   if (flags.length === 0 || payment.snapshot.state === 'UNKNOWN') {
     throw new InvalidTransitionError(
       payment.snapshot.state === 'UNKNOWN'
@@ -341,6 +342,12 @@ export function acknowledgeByOperator(
     resolvedBy: 'operator',
   });
 }
+
+const ACKNOWLEDGEABLE: readonly AttentionFlag[] = [
+  'amount_mismatch',
+  'push_disagreed',
+  'late_confirmation',
+];
 
 function withEntry(
   payment: Payment,

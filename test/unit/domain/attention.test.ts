@@ -138,6 +138,13 @@ describe('attention flags', () => {
     expect(both && attentionOf(both)).toEqual(['amount_mismatch', 'push_disagreed']);
   });
 
+  it('leaves a declined attempt to PAYON: an operator cannot acknowledge it away', () => {
+    const declined = recordDecline(pending(), decline, at(2));
+    expect(() => acknowledgeByOperator(declined, { reason: 'x', now: at(3) })).toThrow(
+      /nothing to acknowledge/,
+    );
+  });
+
   it('leaves nothing for an operator to acknowledge on an UNKNOWN or unflagged payment', () => {
     expect(() => acknowledgeByOperator(pending(), { reason: 'x', now: at(2) })).toThrow(
       InvalidTransitionError,
