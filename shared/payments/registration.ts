@@ -18,9 +18,10 @@ import {
   OutcomeUnknownError,
   PayonRejectedError,
   type PayonUnavailableError,
+  ServiceUnavailableError,
   UnprocessableError,
 } from '#shared/errors.ts';
-import { payonOutcome } from '#shared/payon/outcome.ts';
+import { isCredentialsRejected, payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { TxIdTakenError } from '#shared/store/payments.ts';
 
@@ -183,13 +184,11 @@ export async function registerPayment(
     const now = deps.clock();
     const outcome = payonOutcome(error);
     if (outcome === 'refused' || outcome === 'not_sent') {
-      // Nothing was processed: PAYON refused it (its token check comes first), or no connection.
+      // Nothing was processed: PAYON refused it, or no connection.
       const why =
         error instanceof PayonRejectedError
           ? `PAYON refused the registration (${error.payonCode})`
-          : outcome === 'refused'
-            ? 'PAYON refused our credentials'
-            : 'PAYON could not be reached';
+          : 'PAYON could not be reached';
       await recorded(created.txId, () =>
         deps.payments.update(
           transition(created, { to: 'FAILED', source: 'payon', reason: why, now }),
@@ -200,10 +199,18 @@ export async function registerPayment(
     if (outcome === 'unknown') {
       // Also a refusal answered to the retry after a 401 (docs/payon-assumptions.md A51). If this
       // write fails too, the payment stays CREATED: the sweep asks PAYON after its grace.
-      const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
+      const reason = error instanceof Error ? error.message : 'unknown outcome';
       await deps.payments
-        .update(markUnknown(created, { operation: 'register', reason: fault.message, now }))
+        .update(markUnknown(created, { operation: 'register', reason, now }))
         .catch(() => undefined);
+      if (isCredentialsRejected(error)) {
+        // 401 twice: the secret is wrong; PAYON may still have registered the order (A51).
+        throw new ServiceUnavailableError(
+          'payon_credentials_rejected',
+          `${error.message}. Payment ${created.txId} is UNKNOWN until PAYON confirms whether the order was registered`,
+        );
+      }
+      const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,
         {
