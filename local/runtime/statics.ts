@@ -60,10 +60,16 @@ export function qrcodeBrowserModule(): string {
   return built.outputFiles[0]?.text ?? '';
 }
 
-export function staticFiles(): Map<string, StaticFile> {
+/** The operator console's files (also what `npm run console` serves beside a deployed API). */
+export function consoleFiles(): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
-  pages(files, 'demo', ['index.html', 'result.html', 'demo.js', 'result.js', 'demo.css']);
   pages(files, 'console', ['index.html', 'console.js', 'vocabulary.js', 'console.css']);
+  return files;
+}
+
+export function staticFiles(): Map<string, StaticFile> {
+  const files = consoleFiles();
+  pages(files, 'demo', ['index.html', 'result.html', 'demo.js', 'result.js', 'demo.css']);
   files.set('/demo/qrcode.js', {
     contentType: TYPES.js ?? '',
     body: qrcodeBrowserModule(),
