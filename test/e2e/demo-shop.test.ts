@@ -229,6 +229,8 @@ describe('the demo shop in a real browser', () => {
 });
 
 describe('the operator console in a real browser', () => {
+  // What a busy machine may take for a page or the API to answer (not a timed assertion).
+  const WAIT = { timeout: 30_000 };
   const today = cambodiaDay(new Date());
   const consoleAt = (hash: string) => `${apiUrl}/console/${hash}`;
 
@@ -244,7 +246,7 @@ describe('the operator console in a real browser', () => {
     const id = String(created.body.id);
     await sandbox('POST', `/_sandbox/payments/${id}/pay`, { outcome: 'approve' });
     await expect
-      .poll(async () => (await call('GET', `/payments/${id}?sync=true`)).body.state)
+      .poll(async () => (await call('GET', `/payments/${id}?sync=true`)).body.state, WAIT)
       .toBe(kind === 'preauth' ? 'AUTHORIZED' : 'SUCCEEDED');
     return id;
   }
@@ -281,26 +283,31 @@ describe('the operator console in a real browser', () => {
     const declinedId = String(declined.body.id);
     await sandbox('POST', `/_sandbox/payments/${declinedId}/pay`, { outcome: 'decline' });
     await expect
-      .poll(async () => (await call('GET', `/payments/${declinedId}?sync=true`)).body.attention)
+      .poll(
+        async () => (await call('GET', `/payments/${declinedId}?sync=true`)).body.attention,
+        WAIT,
+      )
       .toEqual(['declined_attempt']);
     const unknownId = await unknownCapture('8.80');
     const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 
     await tab.goto(consoleAt('#/payments'));
-    await expect.poll(() => tab.textContent('#summary')).toMatch(/^\d+ payments?: /);
+    await expect.poll(() => tab.textContent('#summary'), WAIT).toMatch(/^\d+ payments?: /);
     expect(await tab.textContent('h1')).toBe(`Today’s payments (${today})`);
     expect(await tab.locator(`#payments tr[data-payment="${unknownId}"]`).count()).toBe(1);
     await shot(tab, '7a-console-payments.png');
 
     await tab.check('#filters input[name="state"][value="UNKNOWN"]');
     await tab.click('#filters button[type="submit"]');
-    await expect.poll(() => tab.url()).toContain('state=UNKNOWN');
-    await expect.poll(() => tab.textContent('#summary')).toMatch(/^\d+ payments?: \d+ UNKNOWN$/);
+    await expect.poll(() => tab.url(), WAIT).toContain('state=UNKNOWN');
+    await expect
+      .poll(() => tab.textContent('#summary'), WAIT)
+      .toMatch(/^\d+ payments?: \d+ UNKNOWN$/);
     expect(await tab.locator(`#payments tr[data-payment="${unknownId}"]`).count()).toBe(1);
     expect(await tab.locator(`#payments tr[data-payment="${declinedId}"]`).count()).toBe(0);
 
     await tab.goto(consoleAt(`#/payments?reference=${encodeURIComponent(hostile)}`));
-    await expect.poll(() => tab.textContent('#summary')).toBe('1 payment: 1 PENDING');
+    await expect.poll(() => tab.textContent('#summary'), WAIT).toBe('1 payment: 1 PENDING');
     expect(await tab.textContent(`#payments tr[data-payment="${declinedId}"] .reference`)).toBe(
       hostile,
     );
@@ -339,7 +346,7 @@ describe('the operator console in a real browser', () => {
     await tab.fill('#reason', reason);
     await tab.click('#resolve button[type="submit"]');
     await expect
-      .poll(() => tab.textContent('#note'))
+      .poll(() => tab.textContent('#note'), WAIT)
       .toBe('Resolved: the payment is now AUTHORIZED.');
     expect(await tab.textContent('#history')).toContain(reason);
     expect(await tab.textContent('#no-attention')).toBe('Nothing needs attention.');
