@@ -83,10 +83,26 @@ export interface Measurement {
 
 /** What Powertools' `Metrics` offers for a data point with its own dimensions. */
 export interface SingleMetricSource {
-  singleMetric(): {
-    addDimensions(dimensions: Record<string, string>): unknown;
-    addMetric(name: string, unit: 'Count' | 'None', value: number): unknown;
-  };
+  singleMetric(): SingleMetric;
+}
+
+/** A Powertools single metric: flushed (and its dimensions cleared) by each `addMetric`. */
+interface SingleMetric {
+  clearDimensions(): unknown;
+  addDimensions(dimensions: Record<string, string>): unknown;
+  addMetric(name: string, unit: 'Count' | 'None', value: number): unknown;
+}
+
+/** One single metric per source, reused: a new Powertools instance per data point costs ~0.1 ms. */
+const singles = new WeakMap<SingleMetricSource, SingleMetric>();
+
+function singleOf(metrics: SingleMetricSource): SingleMetric {
+  let single = singles.get(metrics);
+  if (single === undefined) {
+    single = metrics.singleMetric();
+    singles.set(metrics, single);
+  }
+  return single;
 }
 
 /**
@@ -98,7 +114,8 @@ export function publish(metrics: SingleMetricSource, measurements: readonly Meas
     const { unit, dimensionSets } = BUSINESS_METRICS[name];
     for (const set of dimensionSets) {
       try {
-        const single = metrics.singleMetric();
+        const single = singleOf(metrics);
+        single.clearDimensions();
         single.addDimensions(
           Object.fromEntries(set.map((dimension) => [dimension, dimensions[dimension] ?? 'none'])),
         );
