@@ -17,6 +17,7 @@ import type { ConfirmQueue } from '#shared/notifications/queue.ts';
 import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
 import type { ReconciliationStarter } from '#shared/reconciliation/starter.ts';
+import { paymentMeasurements, publish } from '#shared/runtime/business-metrics.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { BindingStore } from '#shared/store/bindings.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
@@ -147,7 +148,9 @@ export function createDependencies(
       ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       ...(overrides.pinEncryption ? { pinEncryption: overrides.pinEncryption } : {}),
     }),
-    payments: new PaymentStore(db, config.store.tableName, events),
+    payments: new PaymentStore(db, config.store.tableName, events, (write) =>
+      publish(metrics, paymentMeasurements(write)),
+    ),
     bindings: new BindingStore(db, config.store.tableName, events),
     notifications: new NotificationStore(db, config.store.tableName),
     outbox,

@@ -209,12 +209,33 @@ function attentionRow(next: Payment): AttentionFlag[] | undefined {
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
+/**
+ * Told of every committed write of a payment (the business metrics, shared/runtime/business-metrics.ts):
+ * the payment as written, whether the write created it, its flags before, and its event. Called
+ * after the commit; whatever it throws is dropped, so it can never fail or repeat a write.
+ */
+export type PaymentWriteObserver = (write: {
+  readonly payment: Payment;
+  readonly created: boolean;
+  readonly before: readonly AttentionFlag[];
+  readonly event: MerchantEvent | undefined;
+}) => void;
+
 export class PaymentStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly events: EventOutlet,
+    private readonly observe: PaymentWriteObserver = () => undefined,
   ) {}
+
+  private observed(write: Parameters<PaymentWriteObserver>[0]): void {
+    try {
+      this.observe(write);
+    } catch {
+      // Metrics only: the write stands.
+    }
+  }
 
   /**
    * Stores a new payment; refuses a txId that is taken. With `holdReference`, the payment also
@@ -236,6 +257,7 @@ export class PaymentStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
+        this.observed({ payment, created: true, before: [], event: undefined });
         return;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException)
@@ -281,6 +303,7 @@ export class PaymentStore {
             ],
           }),
         );
+        this.observed({ payment, created: true, before: [], event: undefined });
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -335,9 +358,12 @@ export class PaymentStore {
     };
     const event = eventFor(next, this.events.stage);
     const attention = attentionRow(next);
+    // Unknown flags before (a write not made by a domain change): nothing counts as raised.
+    const before = next.priorAttention ?? attentionOf(next);
     try {
       if (event === undefined && attention === undefined) {
         await this.db.send(new PutCommand(put));
+        this.observed({ payment: next, created: false, before, event });
         return;
       }
       await this.db.send(
@@ -369,6 +395,7 @@ export class PaymentStore {
       }
       throw error;
     }
+    this.observed({ payment: next, created: false, before, event });
     if (event) await this.events.committed(event);
   }
 
@@ -435,6 +462,12 @@ export class PaymentStore {
             TransactItems: [{ Update: update }, this.attentionWrite(seen, after)],
           }),
         );
+        this.observed({
+          payment: { ...seen, escalatedAt: next.escalatedAt ?? seen.escalatedAt },
+          created: false,
+          before,
+          event: undefined,
+        });
       }
       return true;
     } catch (error) {
