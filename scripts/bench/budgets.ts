@@ -29,6 +29,11 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   'node-forge': RSA_FUNCTIONS,
   '@aws-sdk/client-sqs': ['payon-webhook'],
   '@aws-sdk/client-lambda': ['start-reconciliation'],
+  // None: Lambda's active tracing without the X-Ray SDK unless the stack's `sdkTracer` context asks
+  // for it, and the environment's credentials in place of the SDK's whole chain (issue 27).
+  'aws-xray-sdk-core': [],
+  '@aws-lambda-powertools/tracer': [],
+  '@aws-sdk/credential-provider-node': [],
 };
 
 export interface IoBudget {

@@ -1,7 +1,7 @@
 /**
- * The one way an API Lambda is put together : middy with Powertools logger, metrics and
- * tracer (never logging the event), JSON body parsing, zod validation with field-level errors,
- * idempotency for money-moving POSTs, one error mapper and the security headers. Handler files
+ * The one way an API Lambda is put together : middy with Powertools logger and metrics (and the
+ * SDK tracer when built in: shared/runtime/tracing.ts), never logging the event, JSON body
+ * parsing, zod validation with field-level errors, idempotency for money-moving POSTs, one error mapper and the security headers. Handler files
  * only name their route and business function.
  *
  * @example
@@ -13,7 +13,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -299,9 +298,10 @@ export function apiHandler<S extends RouteSchemas>(
   const { logger, metrics, tracer } = deps();
   const chain = middy<Event, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(httpResponse(logger, metrics, spec.function));
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  const traced = tracer.handlerMiddleware();
+  if (traced) chain.use(traced);
+  chain.use(httpResponse(logger, metrics, spec.function));
   const { authorize } = spec;
   if (authorize) chain.use({ before: ({ event }) => authorize(event, deps()) });
   chain.use(jsonBody(spec.anyContentType === true)).use(validate(spec.schemas));

@@ -85,7 +85,7 @@ export class IoRecorder {
           this.#entries?.push({
             kind: 'payon',
             method: String(property),
-            args: cloneArgs(args),
+            args: cloneArgs(args) as unknown[],
           });
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
