@@ -48,7 +48,7 @@ export interface IoBudget {
 /** Most calls each operation may make (cold or warm; Secrets Manager: once per cold start). */
 export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
   // As measured (test/integration/budgets/io.test.ts): a new call is a decision, made here.
-  'register-payment': { payon: 1, dynamodb: 4, eventbridge: 0 },
+  'register-payment': { payon: 1, dynamodb: 2, eventbridge: 0 },
   'get-payment': { payon: 0, dynamodb: 1, eventbridge: 0 },
   'get-payment (sync, paid)': { payon: 1, dynamodb: 3, eventbridge: 1 },
   'capture-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
