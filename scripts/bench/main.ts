@@ -19,14 +19,11 @@ import { generateTestRsaKeyPair } from '#shared/crypto/testing.ts';
 const ROOT = new URL('../../', import.meta.url);
 /**
  * Every child process runs without the AWS SDK's Node-version notice (printed once per process:
- * dozens of times in the init runs). Metrics' empty-flush warning is a debug line already
- * (shared/runtime/dependencies.ts) and the bench's functions run with metrics off.
+ * dozens of times in the init runs; the SDK's own switch, its warning has no type of its own to
+ * disable). Metrics' empty-flush warning is a debug line already (shared/runtime/dependencies.ts)
+ * and the bench's functions run with metrics off.
  */
-const QUIET = '--disable-warning=NodeVersionSupportWarning';
-const quietEnv = {
-  ...process.env,
-  NODE_OPTIONS: [process.env.NODE_OPTIONS, QUIET].filter(Boolean).join(' '),
-};
+const quietEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 const TMP = new URL('.tmp/bench/', ROOT);
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 9);
 const started = Date.now();
