@@ -292,6 +292,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
         key: this.key,
         environment,
         timeout: timeoutOf(descriptor),
+        sdkTracer: config.sdkTracer,
         ...(config.moneyReservedConcurrency !== undefined && descriptor.movesMoney
           ? { reservedConcurrency: config.moneyReservedConcurrency }
           : {}),

@@ -58,6 +58,11 @@ export interface PayonFunctionProps {
   readonly timeout?: Duration;
   /** Concurrency kept for this function alone (and its ceiling); none by default. */
   readonly reservedConcurrency?: number;
+  /**
+   * Bundle the SDK tracer (Powertools with the X-Ray SDK: a subsegment per AWS call) on top of
+   * Lambda's active tracing; the stack's `sdkTracer` context. Off by default (shared/runtime/tracing.ts).
+   */
+  readonly sdkTracer?: boolean;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,11 +78,30 @@ export const FUNCTION_MEMORY_MB = 512;
 export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 
 /**
- * CJS dependencies (aws-xray-sdk-core, node-forge) call `require` inside the ESM bundle; esbuild's
+ * CJS dependencies (node-forge; aws-xray-sdk-core with the SDK tracer) call `require` inside the ESM bundle; esbuild's
  * shim forwards to a global `require`, which this banner defines.
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __payonCreateRequire } from 'node:module'; const require = __payonCreateRequire(import.meta.url);";
+
+/**
+ * Packages replaced in every bundle, paths from the repository root: the AWS SDK's credential
+ * chain by the environment's credentials, all a Lambda function has (shared/runtime/lambda-credentials.ts).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './shared/runtime/lambda-credentials.ts',
+};
+
+/** The package.json condition that resolves `#tracing` to the SDK tracer (shared/runtime/tracing-sdk.ts). */
+export const SDK_TRACER_CONDITION = 'payon-sdk-tracer';
+
+/**
+ * esbuild's conditions for a bundle: none beyond the defaults, or the SDK tracer's (and `module`,
+ * which esbuild drops from its defaults once any condition is given).
+ */
+export function bundleConditions(sdkTracer: boolean): string[] | undefined {
+  return sdkTracer ? [SDK_TRACER_CONDITION, 'module'] : undefined;
+}
 
 export class PayonFunction extends Construct {
   readonly function: NodejsFunction;
@@ -155,6 +179,7 @@ export class PayonFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         // Bundle the AWS SDK too: the version the tests ran is the version that runs.
         externalModules: [],
+        esbuildArgs: bundlingArgs(props.sdkTracer === true),
       },
       ...(props.vpc
         ? {
@@ -281,6 +306,15 @@ export class PayonFunction extends Construct {
       }),
     );
   }
+}
+
+/** The aliases and conditions above as NodejsFunction's esbuild arguments (run from the repo root). */
+export function bundlingArgs(sdkTracer: boolean): Record<string, string | string[]> {
+  const conditions = bundleConditions(sdkTracer);
+  return {
+    '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
+    ...(conditions ? { '--conditions': conditions.join(',') } : {}),
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from '#shared/errors.ts';
 import { isCredentialsRejected, payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type { WritesWith } from '#shared/store/idempotency.ts';
 import { TxIdTakenError } from '#shared/store/payments.ts';
 
 export type RegisterDeps = Pick<
@@ -54,12 +55,19 @@ export function checkReturnUrl(returnUrl: string, allowed: readonly string[]): v
   }
 }
 
-async function storeNew(deps: RegisterDeps, input: RegisterPaymentInput): Promise<Payment> {
+async function storeNew(
+  deps: RegisterDeps,
+  input: RegisterPaymentInput,
+  writes: WritesWith<Payment> | undefined,
+): Promise<Payment> {
   for (let attempt = 0; ; attempt += 1) {
     const { allowDuplicateReference, ...fields } = input;
     const payment = newPayment({ ...fields, txId: deps.nextTxId() }, deps.clock());
     try {
-      await deps.payments.create(payment, { holdReference: !allowDuplicateReference });
+      await deps.payments.create(payment, {
+        holdReference: !allowDuplicateReference,
+        also: writes?.first(),
+      });
       return payment;
     } catch (error) {
       if (!(error instanceof TxIdTakenError) || attempt >= 4) throw error;
@@ -107,9 +115,11 @@ async function savePending(
   {
     checkout,
     now,
+    writes,
   }: {
     readonly checkout: Pick<Payment, 'checkoutUrl' | 'qrString' | 'expiresAt'>;
     readonly now: Date;
+    readonly writes: WritesWith<Payment> | undefined;
   },
 ): Promise<Payment> {
   const pending = transition(created, {
@@ -120,7 +130,7 @@ async function savePending(
     changes: checkout,
   });
   try {
-    await deps.payments.update(pending);
+    await deps.payments.update(pending, { also: writes?.last(pending) });
     return pending;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
@@ -138,16 +148,22 @@ async function savePending(
       now,
       changes: checkout,
     });
-    await deps.payments.update(next);
+    await deps.payments.update(next, { also: writes?.last(next) });
     return next;
   }
   return current;
 }
 
 // Assumed (docs/payon-assumptions.md A30, A31): return-URL origins, 15-minute expiry.
+/**
+ * With `writes` (the request's Idempotency-Key hold), the key's claim is written in the
+ * transaction that stores the CREATED payment, and its answer in the one that stores it PENDING:
+ * two DynamoDB round trips in all (issue 27).
+ */
 export async function registerPayment(
   deps: RegisterDeps,
   input: RegisterPaymentInput,
+  writes?: WritesWith<Payment>,
 ): Promise<Payment> {
   const { currencies } = deps.config.payments;
   if (!currencies.includes(input.amount.currency)) {
@@ -159,7 +175,7 @@ export async function registerPayment(
     await usableBinding(deps, input.clientId ?? '', input.bindingId);
   }
   await deps.payon.prepare(); // a secret problem must stop us before a payment is stored
-  const created = await storeNew(deps, input);
+  const created = await storeNew(deps, input, writes);
   try {
     const order = await deps.payon.registerOrder({
       txId: created.txId,
@@ -178,7 +194,9 @@ export async function registerPayment(
       qrString: order.qrString,
       expiresAt: expiresAt.toISOString(),
     };
-    return await recorded(created.txId, () => savePending(deps, created, { checkout, now }));
+    return await recorded(created.txId, () =>
+      savePending(deps, created, { checkout, now, writes }),
+    );
   } catch (error) {
     if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();

@@ -4,7 +4,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -18,6 +17,8 @@ import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
 import type { ReconciliationStarter } from '#shared/reconciliation/starter.ts';
 import { paymentMeasurements, publish } from '#shared/runtime/business-metrics.ts';
+import { payonLatency } from '#shared/runtime/metrics.ts';
+import type { Tracing } from '#shared/runtime/tracing.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { BindingStore } from '#shared/store/bindings.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
@@ -26,12 +27,14 @@ import { NotificationStore } from '#shared/store/notifications.ts';
 import { OutboxStore } from '#shared/store/outbox.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
 import { ReconciliationStore } from '#shared/store/reconciliations.ts';
+import { createTracing } from '#tracing';
 
 export interface Dependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly tracer: Tracer;
+  /** Lambda's active tracing, or the SDK tracer when built in (shared/runtime/tracing.ts). */
+  readonly tracer: Tracing;
   readonly payon: PayonClient;
   readonly secrets: MerchantSecretProvider;
   readonly payments: PaymentStore;
@@ -54,8 +57,8 @@ export interface Dependencies {
 /** What a factory of {@link DependencyOverrides} is given to build its part. */
 export interface BuildContext {
   readonly config: Config;
-  /** Wraps an AWS client for X-Ray, as every client here is. */
-  readonly tracer: Tracer;
+  /** Wraps an AWS client for X-Ray when the SDK tracer is built in, as every client here is. */
+  readonly tracer: Tracing;
 }
 
 /** An override given as it is, or built from the configuration on the cold start. */
@@ -103,7 +106,7 @@ export function createDependencies(
       error: (...args: unknown[]) => logger.error(String(args[0])),
     },
   });
-  const tracer = new Tracer({ serviceName });
+  const tracer = createTracing(serviceName);
   const dynamo = overrides.dynamo ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const db = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
@@ -147,6 +150,7 @@ export function createDependencies(
       log: { warn: (message, extra) => logger.warn(message, extra ?? {}) },
       ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       ...(overrides.pinEncryption ? { pinEncryption: overrides.pinEncryption } : {}),
+      observe: (_path, ms) => payonLatency(metrics, ms),
     }),
     payments: new PaymentStore(db, config.store.tableName, events, (write) =>
       publish(metrics, paymentMeasurements(write)),

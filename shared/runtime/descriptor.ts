@@ -125,6 +125,11 @@ export interface RouteDescriptor<S extends RouteSchemas = RouteSchemas> extends 
   readonly access: RouteAccess;
   /** Money-moving (or otherwise not safely repeatable): requires an Idempotency-Key. */
   readonly idempotent: boolean;
+  /**
+   * The business function writes the key's claim and answer in its own transactions (the
+   * handler's `idempotency` hold) instead of the wiring's two writes of its own (issue 27).
+   */
+  readonly claimsInTransaction?: boolean;
   readonly schemas: S;
   /**
    * The body carries card data or a PIN: its Idempotency-Key fingerprint is an HMAC keyed with the
