@@ -59,8 +59,9 @@ export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
   'get-payment': { payon: 0, dynamodb: 1, eventbridge: 0 },
   'get-payment (sync, paid)': { payon: 1, dynamodb: 3, eventbridge: 1 },
   'capture-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
-  // The settlement look-up in the payment's day (one orders page), then the reversal.
-  'cancel-payment': { payon: 2, dynamodb: 6, eventbridge: 1 },
+  // The settlement look-up in the payment's day (a short orders page, then the empty page that
+  // shows it was the last: PAYON may cap its pages below the size asked), then the reversal.
+  'cancel-payment': { payon: 3, dynamodb: 6, eventbridge: 1 },
   'refund-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
   // One BatchGetItem of the page's payments: their creation times settle the 12-hour clock.
   'list-transactions': { payon: 1, dynamodb: 1, eventbridge: 0 },

@@ -106,10 +106,33 @@ function expandImported(program: ts.Program, source: string, name: string): stri
       if (!(target.flags & (ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Interface))) {
         throw new Error(`${source} imports ${name}, which is not a type: it cannot be written out`);
       }
-      return checker.typeToString(checker.getDeclaredTypeOfSymbol(target), undefined, FLAGS);
+      return writeOut(checker, checker.getDeclaredTypeOfSymbol(target));
     }
   }
   throw new Error(`${source} has no import of ${name}`);
+}
+
+/**
+ * A type as text with nothing of ours left to import: an alias is expanded by the checker, an
+ * interface (which the checker prints by name) member by member.
+ */
+function writeOut(checker: ts.TypeChecker, type: ts.Type): string {
+  const symbol = type.getSymbol();
+  if (symbol && symbol.flags & ts.SymbolFlags.Interface) {
+    const members = checker.getPropertiesOfType(type).map((property) => {
+      const declaration = property.valueDeclaration ?? property.declarations?.[0];
+      const readonly =
+        declaration &&
+        ts.getCombinedModifierFlags(declaration as ts.Declaration) & ts.ModifierFlags.Readonly
+          ? 'readonly '
+          : '';
+      const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
+      const text = checker.typeToString(checker.getTypeOfSymbol(property), undefined, FLAGS);
+      return `${readonly}${property.name}${optional}: ${text};`;
+    });
+    return `{ ${members.join(' ')} }`;
+  }
+  return checker.typeToString(type, undefined, FLAGS);
 }
 
 /** `#infra/x/y.ts` seen from infra file `from` (both repo-relative): `./x/y.js`, `../y.js`. */

@@ -1,9 +1,13 @@
 /**
  * Reading PAYON's orders list page by page, always bounded. PAYON documents `index` and `limit`
- * but not how paging ends, so a walk stops on whichever comes first: a short page (the end), an
- * empty page, a page that repeats the one before (a server that ignores `index` would otherwise
- * be read up to the bound), the page bound, or the caller's time bound. Only the first two read
- * the list to its end: rows from any other walk can say "yes" (an approval, a `Y`), never "no".
+ * but not how paging ends, nor that it honours `limit`: a page shorter than asked may be the last
+ * one, or PAYON's own page size. So a short page is the end only when the page after it is empty
+ * (one read more); a walk stops on whichever comes first: that, an empty page, a page that
+ * repeats the one before (a server that ignores `index` would otherwise be read up to the bound),
+ * the page bound, or the caller's time bound. Only an empty page reads the list to its end: rows
+ * from any other walk can say "yes" (an approval, a `Y`), never "no". (Found by the model test:
+ * with PAYON capping pages at 3 rows, a short first page was taken for the end, and a refund on a
+ * later page for "no refund".)
  */
 import { createHash } from 'node:crypto';
 import type { ListOrdersInput, OrderRecord } from '#shared/payon/types.ts';
@@ -13,7 +17,7 @@ export type WalkEnd = 'end' | 'empty_page' | 'repeated_page' | 'page_limit' | 't
 export interface Walk {
   readonly pagesRead: number;
   readonly stoppedBy: WalkEnd;
-  /** The list was read to its end (`end` or `empty_page`). */
+  /** The list was read to its end (`end`: a short page, then an empty one; or `empty_page`). */
   readonly complete: boolean;
 }
 
@@ -51,15 +55,17 @@ export async function walkOrders(
     complete: stoppedBy === 'end' || stoppedBy === 'empty_page',
   });
   let previous: string | undefined;
+  let shortPages = 0;
   for (let index = 1; index <= bounds.maxPages; index += 1) {
     if (index > 1 && bounds.hasTime && !bounds.hasTime()) return end(index - 1, 'time_limit');
     const page = await payon.listOrders({ ...query, index, limit: bounds.pageSize });
-    if (page.length === 0) return end(index, 'empty_page');
+    // After a short page, an empty one is the end the short page announced.
+    if (page.length === 0) return end(index, shortPages > 0 ? 'end' : 'empty_page');
     const print = fingerprint(page);
     if (print === previous) return end(index, 'repeated_page');
     previous = print;
     await onPage(page);
-    if (page.length < bounds.pageSize) return end(index, 'end');
+    shortPages += page.length < bounds.pageSize ? 1 : 0;
   }
   return end(bounds.maxPages, 'page_limit');
 }

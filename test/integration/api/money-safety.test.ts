@@ -41,7 +41,7 @@ describe('money moves settled only by PAYON positive evidence', () => {
       expect(refused.status, refused.text).toBe(409);
       expect((refused.body as { error: Body }).error).toMatchObject({ code: 'payment_settled' });
       expect((refused.body as { error: { message: string } }).error.message).toContain('refund');
-      expect(sent('/pg/orders')).toBe(1);
+      expect(sent('/pg/orders')).toBe(2); // the day's short page, then the empty one after it
       expect(sent('/pg/reversal')).toBe(0);
       expect(await item(id)).toEqual(before);
     });
@@ -177,6 +177,7 @@ describe('money moves settled only by PAYON positive evidence', () => {
       expect(cancelled.status, cancelled.text).toBe(200);
       expect(cancelled.body).toMatchObject({ state: 'CANCELLED' });
       expect(api.sandbox.journal.requests().map((r) => r.path)).toEqual([
+        '/pg/orders',
         '/pg/orders',
         '/pg/reversal',
       ]);

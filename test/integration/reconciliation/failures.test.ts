@@ -78,7 +78,8 @@ describe('reconciliation when PAYON fails', () => {
         day,
         status: 'completed',
         counts: { unanswered: submitted.length, submitted: 0 },
-        history: { pagesRead: 1, stoppedBy: 'end' },
+        // The day's one short page, then the empty page that shows it was the end.
+        history: { pagesRead: 2, stoppedBy: 'end' },
       });
       // Confirmed payments submitted, unanswered: exceptions, never "matched".
       expect(await exceptions()).toEqual(
