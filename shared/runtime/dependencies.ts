@@ -25,6 +25,9 @@ import { NotificationStore } from '#shared/store/notifications.ts';
 import { OutboxStore } from '#shared/store/outbox.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
 import { ReconciliationStore } from '#shared/store/reconciliations.ts';
+import { WebhookStore } from '#shared/store/webhooks.ts';
+import { systemNet, type WebhookNet } from '#shared/webhooks/net.ts';
+import type { SecretSealer } from '#shared/webhooks/secrets.ts';
 
 export interface Dependencies {
   readonly config: Config;
@@ -48,6 +51,15 @@ export interface Dependencies {
   readonly reconciliationStarter: ReconciliationStarter;
   readonly clock: () => Date;
   readonly nextTxId: () => string;
+  /** Merchant webhook endpoints and deliveries. */
+  readonly webhooks: WebhookStore;
+  /**
+   * Seals and opens webhook signing secrets. Only the functions that make or use them have one
+   * (they bring `kmsSecretSealer`, so the KMS client is bundled with them alone).
+   */
+  readonly webhookSealer: SecretSealer;
+  /** How webhooks reach the merchant: resolver, SSRF allowance, timeouts, jitter. */
+  readonly webhookNet: WebhookNet;
 }
 
 /** What a factory of {@link DependencyOverrides} is given to build its part. */
@@ -76,6 +88,14 @@ export interface DependencyOverrides {
    * `lambdaReconciliationStarter`, and with it the Lambda client); locally the run is in process.
    */
   readonly reconciliationStarter?: Part<ReconciliationStarter>;
+  /** Seals webhook signing secrets (KMS in AWS; moto or in memory locally). */
+  readonly webhookSealer?: Part<SecretSealer>;
+  /**
+   * The webhook network's parts a test or the local runtime replaces: the resolver, trusted CAs,
+   * the attempt timeout, the jitter, an attempt printer. Never configuration: nothing in AWS can
+   * set them.
+   */
+  readonly webhookNet?: Partial<Omit<WebhookNet, 'allowance'>>;
   readonly fetch?: typeof fetch;
   readonly clock?: () => Date;
   readonly pinEncryption?: PayonClientOptions['pinEncryption'];
@@ -167,6 +187,15 @@ export function createDependencies(
     ),
     clock,
     nextTxId: createTxIdGenerator({ leadingDigit: config.payments.txIdLeadingDigit }),
+    webhooks: new WebhookStore(db, config.store.tableName),
+    webhookSealer: build(overrides.webhookSealer, {
+      seal: () => Promise.reject(missing('a webhook secret sealer')),
+      open: () => Promise.reject(missing('a webhook secret sealer')),
+    }),
+    webhookNet: {
+      ...systemNet({ local: config.webhooks.allowLocalTargets }),
+      ...overrides.webhookNet,
+    },
   };
 }
 

@@ -99,8 +99,12 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Partitions of the sweep index (GSI1): what is due, keyed `<due ISO>#...`. */
-export type SweepPartition = 'SYNC' | 'NOTIFY' | 'OUTBOX';
+/**
+ * Partitions of the sweep index (GSI1): what is due, keyed `<due ISO>#...`; `HOOK#<endpointId>`
+ * holds one webhook endpoint's pending deliveries, so that one endpoint's backlog never stands in
+ * front of another's.
+ */
+export type SweepPartition = 'SYNC' | 'NOTIFY' | 'OUTBOX' | `HOOK#${string}`;
 
 /** Items of one sweep-index partition due at `now`, oldest first (the sweep's one read pattern). */
 export async function queryDue(
