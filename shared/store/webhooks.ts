@@ -51,6 +51,18 @@ export const deliveryPartition = (endpointId: string) => `HOOK#${endpointId}` as
 
 const ttlOf = (from: Date) => Math.floor(from.getTime() / 1_000) + DELIVERY_RETENTION_SECONDS;
 
+/** A new delivery's item: due at its `nextAttemptAt` (or at once) in its endpoint's partition. */
+export function deliveryItem(delivery: WebhookDelivery, now: Date): Record<string, unknown> {
+  return {
+    ...deliveryKey(delivery.endpointId, delivery.id),
+    type: 'webhookDelivery',
+    ...delivery,
+    gsi1pk: deliveryPartition(delivery.endpointId),
+    gsi1sk: `${delivery.nextAttemptAt ?? now.toISOString()}#${delivery.id}`,
+    ttl: ttlOf(now),
+  };
+}
+
 function endpointOf(item: Record<string, unknown>): WebhookEndpoint {
   const i = item as unknown as WebhookEndpoint & Record<string, unknown>;
   return {
@@ -357,14 +369,7 @@ export class WebhookStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...deliveryKey(delivery.endpointId, delivery.id),
-            type: 'webhookDelivery',
-            ...delivery,
-            gsi1pk: deliveryPartition(delivery.endpointId),
-            gsi1sk: `${delivery.nextAttemptAt ?? now.toISOString()}#${delivery.id}`,
-            ttl: ttlOf(now),
-          },
+          Item: deliveryItem(delivery, now),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -23,7 +23,7 @@ import type { FanOutRecord } from '#shared/store/outbox.ts';
 import type { AttemptRecord } from '#shared/store/webhooks.ts';
 import {
   activeSecrets,
-  deliveryIdOf,
+  newDelivery,
   responseExcerpt,
   subscribes,
   type WebhookDelivery,
@@ -52,6 +52,8 @@ export interface WebhookLimits {
   readonly holder?: string;
   /** Events read per fan-out page (default 100). */
   readonly fanOutPage?: number;
+  /** Events fanned out at once (default 8). */
+  readonly fanOutConcurrency?: number;
   /** Deliveries read per lane page (default 25). */
   readonly lanePage?: number;
   /** Most attempts per endpoint per run (default 200). */
@@ -105,6 +107,7 @@ export async function deliverWebhooks(
     hasTime,
     report,
     page: limits.fanOutPage ?? 100,
+    concurrency: limits.fanOutConcurrency ?? 8,
   });
   await Promise.all(
     endpoints
@@ -133,6 +136,7 @@ async function fanOut(
     hasTime,
     report,
     page,
+    concurrency,
   }: {
     endpoints: readonly WebhookEndpoint[];
     listedAt: Date;
@@ -140,6 +144,7 @@ async function fanOut(
     hasTime: () => boolean;
     report: WebhookRunReport;
     page: number;
+    concurrency: number;
   },
 ): Promise<void> {
   if (
@@ -175,7 +180,7 @@ async function fanOut(
           }
         }
       };
-      await Promise.all(Array.from({ length: 8 }, worker));
+      await Promise.all(Array.from({ length: concurrency }, worker));
     }
   } finally {
     await deps.leases.release('webhooks-fanout', holder).catch(() => undefined);
@@ -192,21 +197,7 @@ async function fanOutOne(
   for (const endpoint of endpoints) {
     if (!subscribes(endpoint, event.type) || record.createdAt < endpoint.createdAt) continue;
     const now = deps.clock();
-    const delivery: WebhookDelivery = {
-      endpointId: endpoint.id,
-      id: deliveryIdOf(event.id, event.time),
-      eventId: event.id,
-      eventType: event.type,
-      eventTime: event.time,
-      state: 'pending',
-      attempts: [],
-      attemptCount: 0,
-      failedInARow: 0,
-      deadline: new Date(Date.parse(event.time) + DELIVERY_WINDOW_MS).toISOString(),
-      nextAttemptAt: now.toISOString(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+    const delivery = newDelivery(endpoint.id, event, now, DELIVERY_WINDOW_MS);
     if (await deps.webhooks.createDelivery(delivery, now)) created += 1;
   }
   return created;

@@ -107,6 +107,30 @@ export function deliveryIdOf(eventId: string, eventTime: string): string {
   return `dlv_${digits}_${createHash('sha256').update(eventId).digest('hex').slice(0, 16)}`;
 }
 
+/** The delivery the fan-out makes of one event for one endpoint: due at once. */
+export function newDelivery(
+  endpointId: string,
+  event: { readonly id: string; readonly type: string; readonly time: string },
+  now: Date,
+  windowMs: number,
+): WebhookDelivery {
+  return {
+    endpointId,
+    id: deliveryIdOf(event.id, event.time),
+    eventId: event.id,
+    eventType: event.type,
+    eventTime: event.time,
+    state: 'pending',
+    attempts: [],
+    attemptCount: 0,
+    failedInARow: 0,
+    deadline: new Date(Date.parse(event.time) + windowMs).toISOString(),
+    nextAttemptAt: now.toISOString(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
 /** Whether the endpoint takes events of this type. */
 export const subscribes = (endpoint: Pick<WebhookEndpoint, 'events'>, type: string) =>
   endpoint.events.includes('*') || endpoint.events.includes(type);
