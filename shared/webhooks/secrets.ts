@@ -26,9 +26,12 @@ export function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
+/** What every sealed secret's encryption context says it is (the IAM grants require it). */
+export const WEBHOOK_SECRET_PURPOSE = 'payon-webhook-signing-secret';
+
 /** The encryption context every sealed secret is bound to (KMS checks it on decrypt). */
 export const sealContext = (endpointId: string) => ({
-  purpose: 'payon-webhook-signing-secret',
+  purpose: WEBHOOK_SECRET_PURPOSE,
   endpointId,
 });
 
