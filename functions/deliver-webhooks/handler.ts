@@ -1,8 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import { dependenciesWith } from '#shared/runtime/dependencies.ts';
+import { webhookStore } from '#shared/store/webhooks.ts';
 import { deliverWebhooks, type WebhookRunReport } from '#shared/webhooks/deliver.ts';
 import { kmsSecretSealer } from '#shared/webhooks/kms-sealer.ts';
+import { systemWebhookNet } from '#shared/webhooks/net.ts';
 import { deliverWebhooksFunction } from './background.ts';
 
 /**
@@ -12,7 +14,11 @@ import { deliverWebhooksFunction } from './background.ts';
 export const handler = backgroundHandler<unknown, WebhookRunReport>(
   deliverWebhooksFunction,
   // It opens signing secrets: one of the functions that carry the KMS client.
-  dependenciesWith({ webhookSealer: kmsSecretSealer }),
+  dependenciesWith({
+    webhooks: webhookStore,
+    webhookSealer: kmsSecretSealer,
+    webhookNet: systemWebhookNet(),
+  }),
   async (_event, deps, context: Context) => {
     const report = await deliverWebhooks(deps, {
       remainingMs: () => context.getRemainingTimeInMillis(),

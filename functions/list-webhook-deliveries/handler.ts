@@ -1,12 +1,13 @@
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/dependencies.ts';
+import { webhookStore } from '#shared/store/webhooks.ts';
 import { listDeliveries } from '#shared/webhooks/service.ts';
 import { listWebhookDeliveriesRoute } from './route.ts';
 
 export const handler = apiHandler(
   listWebhookDeliveriesRoute,
-  dependencies,
+  dependenciesWith({ webhooks: webhookStore }),
   async ({ path, query }, deps) =>
     json(
       200,

@@ -53,8 +53,9 @@ import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 import { parseMerchantSecret } from '#shared/secrets/provider.ts';
 import type { ReconciliationReport } from '#shared/store/reconciliations.ts';
 import { createTableInput } from '#shared/store/table.ts';
+import { webhookStore } from '#shared/store/webhooks.ts';
 import { KmsSecretSealer } from '#shared/webhooks/kms-sealer.ts';
-import type { AttemptReport } from '#shared/webhooks/net.ts';
+import { type AttemptReport, systemWebhookNet } from '#shared/webhooks/net.ts';
 import { InMemorySecretSealer, type SecretSealer } from '#shared/webhooks/secrets.ts';
 
 /** A start-up problem the user can fix; printed as one line, never as a stack trace. */
@@ -369,8 +370,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         reconciliationStarter,
         ...(tap ? {} : { publisher: consolePublisher }),
         pinEncryption: createPinEncryptor,
+        webhooks: webhookStore,
         webhookSealer,
-        webhookNet: { onAttempt: (attempt) => log(attemptLine(attempt)) },
+        webhookNet: systemWebhookNet({ onAttempt: (attempt) => log(attemptLine(attempt)) }),
       }),
     );
     const confirm = (await import('#functions/confirm-notification/handler.ts')) as unknown as {

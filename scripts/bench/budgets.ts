@@ -29,6 +29,8 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   'node-forge': RSA_FUNCTIONS,
   '@aws-sdk/client-sqs': ['payon-webhook'],
   '@aws-sdk/client-lambda': ['start-reconciliation'],
+  // Webhook signing secrets: sealed on create and rotate, opened to sign deliveries.
+  '@aws-sdk/client-kms': ['create-webhook-endpoint', 'rotate-webhook-secret', 'deliver-webhooks'],
 };
 
 export interface IoBudget {

@@ -118,6 +118,15 @@ export interface AttemptRecord {
   readonly nextAttemptAt?: string;
 }
 
+/** The store of the webhook functions (`dependenciesWith({ webhooks: webhookStore })`). */
+export const webhookStore = ({
+  db,
+  config,
+}: {
+  readonly db: DynamoDBDocumentClient;
+  readonly config: { readonly store: { readonly tableName: string } };
+}) => new WebhookStore(db, config.store.tableName);
+
 export class WebhookStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,

@@ -37,3 +37,18 @@ export const systemNet = (allowance: TargetAllowance): WebhookNet => ({
   allowance,
   random: Math.random,
 });
+
+/**
+ * deliver-webhooks' network (`dependenciesWith({ webhookNet: systemWebhookNet() })`): the system
+ * resolver, the configured allowance (strict in AWS), and whatever a test or `npm start` replaces.
+ */
+export const systemWebhookNet =
+  (parts: Partial<Omit<WebhookNet, 'allowance'>> = {}) =>
+  ({
+    config,
+  }: {
+    readonly config: { readonly webhooks: { readonly allowLocalTargets: boolean } };
+  }) => ({
+    ...systemNet({ local: config.webhooks.allowLocalTargets }),
+    ...parts,
+  });

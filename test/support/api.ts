@@ -52,9 +52,10 @@ import {
   setDependencies,
 } from '#shared/runtime/dependencies.ts';
 import { createTableInput } from '#shared/store/table.ts';
+import { webhookStore } from '#shared/store/webhooks.ts';
 import type { WebhookRunReport } from '#shared/webhooks/deliver.ts';
 import { KmsSecretSealer } from '#shared/webhooks/kms-sealer.ts';
-import type { WebhookNet } from '#shared/webhooks/net.ts';
+import { systemWebhookNet, type WebhookNet } from '#shared/webhooks/net.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
 import { IoCounter } from '#test/support/io.ts';
 import { IoRecorder } from '#test/support/replay.ts';
@@ -213,8 +214,9 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     reconciliationStarter,
     publisher: options.publisher ? options.publisher(realPublisher) : realPublisher,
     pinEncryption: createPinEncryptor,
+    webhooks: webhookStore,
     webhookSealer: new KmsSecretSealer(kms, config.webhooks.keyId),
-    ...(options.webhookNet ? { webhookNet: options.webhookNet } : {}),
+    webhookNet: systemWebhookNet(options.webhookNet),
     ...(options.clock ? { clock: options.clock } : {}),
   };
   const deps = createDependencies(config, overrides);

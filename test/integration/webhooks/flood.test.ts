@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PaymentEvent } from '#shared/events/envelope.ts';
 import { createDependencies } from '#shared/runtime/dependencies.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
-import { deliveryItem, deliveryPartition } from '#shared/store/webhooks.ts';
+import { deliveryItem, deliveryPartition, webhookStore } from '#shared/store/webhooks.ts';
 import { deliverWebhooks, type WebhookRunReport } from '#shared/webhooks/deliver.ts';
 import { newDelivery } from '#shared/webhooks/endpoint.ts';
+import { systemWebhookNet } from '#shared/webhooks/net.ts';
 import { DELIVERY_WINDOW_MS } from '#shared/webhooks/schedule.ts';
 import { type ApiEnvironment, startApi } from '#test/support/api.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
@@ -97,7 +98,8 @@ describe('a flood of webhook events to a slow endpoint', () => {
     const deliverer = createDependencies(api.deps.config, {
       dynamo: new DynamoDBClient({ ...LOCAL_AWS, endpoint: inject('dynamoEndpoint') }),
       webhookSealer: api.deps.webhookSealer,
-      webhookNet: { timeoutMs: 120_000, random: () => 0.5 },
+      webhooks: webhookStore,
+      webhookNet: systemWebhookNet({ timeoutMs: 120_000, random: () => 0.5 }),
     });
     let running = true;
     const run: Promise<WebhookRunReport> = deliverWebhooks(deliverer, {
