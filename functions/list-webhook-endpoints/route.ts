@@ -1,8 +1,11 @@
+import * as z from 'zod';
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 import { webhookEndpointsPageSchema } from '#shared/webhooks/endpoint.ts';
 
 /** GET /webhook-endpoints */
-export const listWebhookEndpointsSchemas = {};
+export const listWebhookEndpointsSchemas = {
+  query: z.object({}).strict(),
+};
 
 export const listWebhookEndpointsRoute = defineRoute({
   function: 'list-webhook-endpoints',
