@@ -153,7 +153,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     id: 'Serverless-EventBusDLQ',
     reason:
       'The webhook schedule and trigger deliver "run now" to deliver-webhooks (it reads the outbox, ' +
-      'not the event): an undelivered one loses nothing (the next minute\'s run takes everything due), ' +
+      "not the event): an undelivered one loses nothing (the next minute's run takes everything due), " +
       'and runs that stop raise WebhooksStoppedAlarm (metric deliver-webhooks.runs).',
     targets: (stack) => [stack.webhookSchedule, stack.webhookTrigger],
   },

@@ -222,7 +222,7 @@ export class PayonFunction extends Construct {
    */
   useWebhookKey(key: { readonly keyArn: string }, mode: 'seal' | 'open'): this {
     this.allow([mode === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt'], [key.keyArn], {
-      StringEquals: { [`kms:EncryptionContext:purpose`]: WEBHOOK_SECRET_PURPOSE },
+      StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE },
     });
     this.function.addEnvironment('WEBHOOK_KEY_ID', key.keyArn);
     return this;

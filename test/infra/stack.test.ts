@@ -1116,9 +1116,8 @@ describe('PayonStack operations', () => {
     const { s } = ids();
     const dashboard = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'))[0];
     // The body is a Fn::Join of JSON text and references (region): the text, joined, is JSON.
-    const parts = (dashboard?.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] })[
-      'Fn::Join'
-    ][1];
+    const joined = dashboard?.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const parts = joined['Fn::Join'][1];
     const body = parts.map((p) => (typeof p === 'string' ? p : 'ap-southeast-1')).join('');
     const widgets = (
       JSON.parse(body) as {
