@@ -38,7 +38,10 @@ export interface AwsAccess {
   readonly table?: TableAccess;
   /** Query on the sweep index (`gsi1-sync`): payments, notifications and events that are due. */
   readonly syncIndex?: boolean;
-  /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
+  /**
+   * Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation), and the
+   * events awaiting the webhook fan-out (`HOOKS`).
+   */
   readonly dayIndex?: boolean;
   /** Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`). */
   readonly listIndex?: boolean;
