@@ -1,6 +1,6 @@
 /**
  * Verifying PAYON Serverless webhooks in a merchant's Node backend (package entry
- * `payon-serverless/webhooks`; no dependency beyond `node:crypto`). Every delivery carries
+ * `payon-serverless-client/webhooks`; no dependency beyond `node:crypto`). Every delivery carries
  *
  * ```
  * Payon-Signature: t=1795322260,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { verifyWebhook } from 'payon-serverless/webhooks';
+ * import { verifyWebhook } from 'payon-serverless-client/webhooks';
  *
  * app.post('/payon/webhooks', express.raw({ type: 'application/json' }), (req, res) => {
  *   const event = verifyWebhook(req.body, req.get('payon-signature'), process.env.PAYON_WEBHOOK_SECRET);

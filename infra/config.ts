@@ -40,6 +40,8 @@ export const CONTEXT_KEYS = {
   moneyReservedConcurrency:
     'none; reserved concurrency of each money function (register, capture, cancel, refund)',
   fixedEgress: 'false; true puts the functions behind one NAT gateway with a fixed IP',
+  sdkTracer:
+    "false; true bundles the X-Ray SDK tracer (a subsegment per AWS call) on top of Lambda's active tracing",
   khrEnabled:
     'false; true lets the API take KHR amounts (PAYON supports only USD for now; KHR_ENABLED)',
   alarmEmail: 'none; an e-mail address subscribed to the alarm topic',
@@ -83,6 +85,8 @@ export interface StackConfig {
   /** Reserved concurrency of each money function; undefined reserves none (the default). */
   readonly moneyReservedConcurrency: number | undefined;
   readonly fixedEgress: boolean;
+  /** Bundle the SDK tracer (Powertools, X-Ray SDK) on top of Lambda's active tracing. */
+  readonly sdkTracer: boolean;
   /** KHR accepted at the API (off by default: PAYON supports only USD for now). */
   readonly khrEnabled: boolean;
   readonly alarmEmail: string | undefined;
@@ -302,6 +306,7 @@ export function readStackConfig(context: Context): StackConfig {
       max: 1_000,
     }),
     fixedEgress: flag(context, 'fixedEgress'),
+    sdkTracer: flag(context, 'sdkTracer'),
     khrEnabled: flag(context, 'khrEnabled'),
     alarmEmail,
     returnFallbackUrl,

@@ -2,7 +2,9 @@
  * What an operator is told and shown: one alarm per function error and throttle, the API's 5xx
  * rate, the custom metrics that page (`OPERATOR_METRICS`, names typed by
  * `#shared/runtime/metrics.ts`), the sweep's and reconciliation's heartbeats, the confirmation
- * dead-letter queue; all to one KMS-encrypted SNS topic; and the stage's dashboard.
+ * dead-letter queue; all to one KMS-encrypted SNS topic; and the stage's dashboard: the business
+ * at a glance (`BUSINESS_WIDGETS`, from the metrics of `#shared/runtime/business-metrics.ts`),
+ * then the API and the functions.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -11,8 +13,10 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IWidget,
   MathExpression,
   Metric,
+  SingleValueWidget,
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -25,6 +29,15 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from '#infra/config.ts';
 import type { PayonFunction } from '#infra/constructs/payon-function.ts';
 import { pascal } from '#infra/ids.ts';
+import { ATTENTION_FLAGS } from '#shared/domain/attention.ts';
+import { CURRENCIES } from '#shared/domain/money.ts';
+import { PAYMENT_METHODS } from '#shared/domain/payment-method.ts';
+import { DIFFERENCE_KINDS } from '#shared/reconciliation/compare.ts';
+import {
+  type BusinessDimensions,
+  type BusinessMetric,
+  PAYMENT_CHANGES,
+} from '#shared/runtime/business-metrics.ts';
 import {
   ENDPOINT_DIMENSION,
   type EndpointMetricName,
@@ -65,6 +78,118 @@ export const OPERATOR_METRICS = {
 
 /** The oldest due webhook delivery of any endpoint, in seconds, above which the backlog alarms. */
 export const WEBHOOK_BACKLOG_THRESHOLD_SECONDS = 900;
+/** One line of a business widget: a metric and the values of its dimensions. */
+export interface Series {
+  readonly metric: BusinessMetric | MetricName;
+  /** Exactly one of the metric's dimension sets (BUSINESS_METRICS); none for a plain count. */
+  readonly dimensions: Partial<BusinessDimensions>;
+  readonly label: string;
+}
+
+/** A widget of the business row: its lines (left axis, and right for another unit), per period. */
+export interface BusinessWidget {
+  readonly title: string;
+  readonly left: readonly Series[];
+  readonly right?: readonly Series[];
+  /** Hours a data point sums. */
+  readonly hours: number;
+  /** A number for the last day instead of a graph. */
+  readonly single?: boolean;
+}
+
+const changes = (
+  values: readonly BusinessDimensions['change'][],
+  method?: BusinessDimensions['method'],
+): Series[] =>
+  values.map((change) => ({
+    metric: 'payments.changes',
+    dimensions: method === undefined ? { change } : { change, method },
+    label: method === undefined ? change : `${change} ${method}`,
+  }));
+const amounts = (
+  values: readonly BusinessDimensions['change'][],
+  currency: BusinessDimensions['currency'],
+): Series[] =>
+  values.map((change) => ({
+    metric: 'payments.amount',
+    dimensions: { change, currency },
+    label: `${change} (${currency})`,
+  }));
+
+/**
+ * The day at a glance, first on the dashboard: payments by state and method, amounts confirmed,
+ * refunds, declined attempts, attention flags raised, push disagreements and reconciliation
+ * differences. Each line is a business metric with its dimensions
+ * (`#shared/runtime/business-metrics.ts`), so a test can check the code emits every one.
+ */
+export const BUSINESS_WIDGETS: readonly BusinessWidget[] = [
+  {
+    title: 'The last 24 hours',
+    single: true,
+    hours: 24,
+    left: [
+      ...changes(['created', 'succeeded', 'authorized', 'refunded', 'attempt_declined']),
+      ...amounts(['succeeded', 'captured'], 'USD'),
+      { metric: 'notifications.disagreed', dimensions: {}, label: 'push disagreements' },
+      { metric: 'reconciliation.exceptions', dimensions: {}, label: 'reconciliation exceptions' },
+    ],
+  },
+  {
+    title: 'Payments by state (changes per hour)',
+    hours: 1,
+    left: changes(PAYMENT_CHANGES.filter((c) => c !== 'attempt_declined')),
+  },
+  {
+    title: 'Payments confirmed by method',
+    hours: 1,
+    left: PAYMENT_METHODS.flatMap((method) => changes(['succeeded', 'authorized'], method)),
+  },
+  {
+    title: 'Amounts confirmed',
+    hours: 1,
+    left: amounts(['succeeded', 'authorized', 'captured'], 'USD'),
+    right: CURRENCIES.filter((c) => c !== 'USD').flatMap((currency) =>
+      amounts(['succeeded', 'authorized', 'captured'], currency),
+    ),
+  },
+  {
+    title: 'Refunds and cancellations',
+    hours: 1,
+    left: changes(['refunded', 'cancelled']),
+    right: amounts(['refunded', 'cancelled'], 'USD'),
+  },
+  {
+    title: 'Declined attempts by method',
+    hours: 1,
+    left: PAYMENT_METHODS.flatMap((method) => changes(['attempt_declined'], method)),
+  },
+  {
+    title: 'Attention flags raised',
+    hours: 1,
+    left: ATTENTION_FLAGS.map((flag) => ({
+      metric: 'payments.attention',
+      dimensions: { flag },
+      label: flag,
+    })),
+  },
+  {
+    title: 'Push disagreements',
+    hours: 1,
+    left: [
+      { metric: 'notifications.disagreed', dimensions: {}, label: 'disagreed with PAYON status' },
+      { metric: 'notifications.orphaned', dimensions: {}, label: 'named no payment of ours' },
+    ],
+  },
+  {
+    title: 'Reconciliation exceptions by difference (per day)',
+    hours: 24,
+    left: Object.keys(DIFFERENCE_KINDS).map((difference) => ({
+      metric: 'reconciliation.differences',
+      dimensions: { difference },
+      label: difference,
+    })),
+  },
+];
 
 /** API 5xx answers, as a share of requests over 5 minutes, above which the alarm fires. */
 export const API_5XX_RATE_THRESHOLD = 0.05;
@@ -228,16 +353,45 @@ export function createMonitoring(stack: MonitoredStack): Topic {
       label,
       period,
     });
+  const line = (series: Series, hours: number) =>
+    new Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: series.metric,
+      dimensionsMap: { service: metricService(stack.config.stage), ...series.dimensions },
+      statistic: 'Sum',
+      period: Duration.hours(hours),
+      label: series.label,
+    });
+  const business: IWidget[] = BUSINESS_WIDGETS.map((w) =>
+    w.single
+      ? new SingleValueWidget({
+          title: w.title,
+          metrics: w.left.map((s) => line(s, w.hours)),
+          width: 24,
+          height: 3,
+        })
+      : new GraphWidget({
+          title: w.title,
+          left: w.left.map((s) => line(s, w.hours)),
+          right: (w.right ?? []).map((s) => line(s, w.hours)),
+          width: 8,
+          height: 6,
+        }),
+  );
   new Dashboard(stack, 'Dashboard', {
     dashboardName: `payon-${stack.config.stage}`,
     widgets: [
       [
         new TextWidget({
-          markdown: `# PAYON ${stack.config.stage}\nAlarms go to the topic in the stack outputs.`,
+          markdown: `# PAYON ${stack.config.stage}\nThe business first (payments, amounts, refunds, declines, attention, pushes, reconciliation), then the API and the functions. Alarms go to the topic in the stack outputs.`,
           width: 24,
           height: 2,
         }),
       ],
+      business.slice(0, 1),
+      business.slice(1, 4),
+      business.slice(4, 7),
+      business.slice(7),
       [
         new GraphWidget({
           title: 'API requests and errors',

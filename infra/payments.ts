@@ -311,6 +311,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
         key: this.key,
         environment,
         timeout: timeoutOf(descriptor),
+        sdkTracer: config.sdkTracer,
         ...(config.moneyReservedConcurrency !== undefined && descriptor.movesMoney
           ? { reservedConcurrency: config.moneyReservedConcurrency }
           : {}),

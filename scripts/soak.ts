@@ -1,6 +1,7 @@
 /**
  * `npm run soak [-- --runs K --commands C --payments P --seed N]` (not in CI): the model-based
- * lifecycle test (test/model/) at volume — every sandbox profile at its default rates, K runs per
+ * lifecycle test (test/model/) at volume — every sandbox profile at its default rates (and a 600 ms
+ * PAYON timeout, so that late answers cost less wall time), K runs per
  * profile of up to C commands and P payments each; each run starts a new simulated day and runs
  * its schedule out (25 h), so 7 runs are a simulated week. Prints the invariant counts (checks
  * made, violations: must be 0) and the throughput.
@@ -22,7 +23,9 @@ const { values } = parseArgs({
 });
 const report = join(mkdtempSync(join(tmpdir(), 'payon-soak-')), 'report.jsonl');
 const started = Date.now();
-const result = spawnSync('npx', ['vitest', 'run', '--project', 'model'], {
+// One vitest test per profile, as long as its runs take (no 15-minute cap), and a failing run
+// reported at once with its seed and path rather than shrunk (MODEL_NO_SHRINK; replay to shrink).
+const result = spawnSync('npx', ['vitest', 'run', '--project', 'model', '--testTimeout=0'], {
   stdio: 'inherit',
   env: {
     ...process.env,
@@ -30,6 +33,7 @@ const result = spawnSync('npx', ['vitest', 'run', '--project', 'model'], {
     MODEL_COMMANDS: values.commands,
     MODEL_PAYMENTS: values.payments,
     MODEL_FULL_RATES: '1',
+    MODEL_NO_SHRINK: '1',
     MODEL_REPORT: report,
     ...(values.seed ? { MODEL_SEED: values.seed } : {}),
     ...(values.profile ? { MODEL_PROFILE: values.profile } : {}),

@@ -28,6 +28,7 @@ export const registerPaymentRoute = defineRoute({
   path: '/payments',
   access: 'merchant',
   idempotent: true,
+  claimsInTransaction: true,
   movesMoney: true,
   schemas: registerPaymentSchemas,
   doc: {

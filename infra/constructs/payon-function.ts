@@ -3,12 +3,21 @@
  * grant a resource and wire its name in one call.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IVpc, type SecurityGroup, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type CfnFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  type CfnFunction,
+  Code,
+  type FunctionProps,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -59,9 +68,29 @@ export interface PayonFunctionProps {
   readonly timeout?: Duration;
   /** Concurrency kept for this function alone (and its ceiling); none by default. */
   readonly reservedConcurrency?: number;
+  /**
+   * Bundle the SDK tracer (Powertools with the X-Ray SDK: a subsegment per AWS call) on top of
+   * Lambda's active tracing; the stack's `sdkTracer` context. Off by default (shared/runtime/tracing.ts).
+   */
+  readonly sdkTracer?: boolean;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Where the installed package keeps its functions, bundled when it was packed
+ * (`scripts/package/build.ts`): `functions/<operation>/index.mjs` beside the bundled construct
+ * (`dist/construct.js`). In this repo there is no such folder, and each function is bundled from
+ * its source at synth (esbuild), as `cdk deploy` always did; the bundles are the same ones, since
+ * the package build takes them from such a synth.
+ */
+const PREBUILT_ROOT = fileURLToPath(new URL('./functions/', import.meta.url));
+
+/** The function's pre-bundled folder when the package ships one, else undefined. */
+export function prebuiltBundle(operation: string): string | undefined {
+  const folder = join(PREBUILT_ROOT, operation);
+  return existsSync(join(folder, 'index.mjs')) ? folder : undefined;
+}
 
 /**
  * PAYON_TIMEOUT_MS (8 s) × at most 2 attempts (the client re-reads the secret and retries once
@@ -74,14 +103,34 @@ export const FUNCTION_MEMORY_MB = 512;
 export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 
 /**
- * CJS dependencies (aws-xray-sdk-core, node-forge) call `require` inside the ESM bundle; esbuild's
+ * CJS dependencies (node-forge; aws-xray-sdk-core with the SDK tracer) call `require` inside the ESM bundle; esbuild's
  * shim forwards to a global `require`, which this banner defines.
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __payonCreateRequire } from 'node:module'; const require = __payonCreateRequire(import.meta.url);";
 
+/**
+ * Packages replaced in every bundle, paths from the repository root: the AWS SDK's credential
+ * chain by the environment's credentials, all a Lambda function has (shared/runtime/lambda-credentials.ts).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './shared/runtime/lambda-credentials.ts',
+};
+
+/** The package.json condition that resolves `#tracing` to the SDK tracer (shared/runtime/tracing-sdk.ts). */
+export const SDK_TRACER_CONDITION = 'payon-sdk-tracer';
+
+/**
+ * esbuild's conditions for a bundle: none beyond the defaults, or the SDK tracer's (and `module`,
+ * which esbuild drops from its defaults once any condition is given).
+ */
+export function bundleConditions(sdkTracer: boolean): string[] | undefined {
+  return sdkTracer ? [SDK_TRACER_CONDITION, 'module'] : undefined;
+}
+
 export class PayonFunction extends Construct {
-  readonly function: NodejsFunction;
+  /** A NodejsFunction in this repo; a plain Function over the pre-bundled code when installed. */
+  readonly function: LambdaFunction;
   readonly role: Role;
   /**
    * Everything the function may do, in one customer-managed policy (no inline policy, no AWS
@@ -94,8 +143,15 @@ export class PayonFunction extends Construct {
   constructor(scope: Construct, id: string, props: PayonFunctionProps) {
     super(scope, id);
     this.operation = props.operation;
+    const prebuilt = prebuiltBundle(props.operation);
+    if (prebuilt && props.sdkTracer === true) {
+      // The package ships the default bundles only; the SDK tracer's are built from the sources.
+      throw new Error(
+        'sdkTracer needs the functions built from the repo’s sources (the installed package ships them without the X-Ray SDK): deploy from a checkout of the repo, or leave sdkTracer off',
+      );
+    }
     const entry = `${REPO_ROOT}functions/${props.operation}/handler.ts`;
-    if (!existsSync(entry)) {
+    if (!prebuilt && !existsSync(entry)) {
       throw new Error(`No handler for route function "${props.operation}": ${entry} is missing.`);
     }
     this.logGroup = new LogGroup(this, 'Logs', {
@@ -129,11 +185,7 @@ export class PayonFunction extends Construct {
         ['*'],
       );
     }
-    this.function = new NodejsFunction(this, 'Function', {
-      entry,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+    const common = {
       description: `PAYON ${props.operation}`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -146,17 +198,6 @@ export class PayonFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the version the tests ran is the version that runs.
-        externalModules: [],
-      },
       ...(props.vpc
         ? {
             vpc: asIVpc(props.vpc),
@@ -164,7 +205,32 @@ export class PayonFunction extends Construct {
             ...(props.securityGroup ? { securityGroups: [props.securityGroup] } : {}),
           }
         : {}),
-    });
+    } satisfies Omit<FunctionProps, 'code' | 'handler'>;
+    this.function = prebuilt
+      ? new LambdaFunction(this, 'Function', {
+          ...common,
+          code: Code.fromAsset(prebuilt),
+          handler: 'index.handler',
+        })
+      : new NodejsFunction(this, 'Function', {
+          ...common,
+          entry,
+          handler: 'handler',
+          projectRoot: REPO_ROOT,
+          depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+          bundling: {
+            format: OutputFormat.ESM,
+            mainFields: ['module', 'main'],
+            target: 'node24',
+            minify: true,
+            sourceMap: true,
+            sourcesContent: false,
+            banner: ESM_REQUIRE_BANNER,
+            // Bundle the AWS SDK too: the version the tests ran is the version that runs.
+            externalModules: [],
+            esbuildArgs: bundlingArgs(props.sdkTracer === true),
+          },
+        });
     // Active tracing set on the resource: the `tracing` prop would add X-Ray to an inline policy.
     const cfnFunction = this.function.node.defaultChild as CfnFunction;
     cfnFunction.tracingConfig = { mode: 'Active' };
@@ -294,6 +360,15 @@ export class PayonFunction extends Construct {
       }),
     );
   }
+}
+
+/** The aliases and conditions above as NodejsFunction's esbuild arguments (run from the repo root). */
+export function bundlingArgs(sdkTracer: boolean): Record<string, string | string[]> {
+  const conditions = bundleConditions(sdkTracer);
+  return {
+    '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
+    ...(conditions ? { '--conditions': conditions.join(',') } : {}),
+  };
 }
 
 /**

@@ -1,5 +1,9 @@
 // The demo shop: creates payments (and saved cards) through the API, then hands the customer to
-// PAYON's checkout. Plain browser JavaScript; every call is what a merchant frontend would send.
+// PAYON's checkout, or for KHQR shows the API's `qrString` as a code to scan on the shop's own page
+// and waits for the payment. Plain browser JavaScript; every call is what a merchant frontend would
+// send. Everything shown is set as text (the page's policy refuses HTML strings).
+import { toCanvas } from '/demo/qrcode.js';
+
 const form = document.querySelector('#checkout');
 const message = document.querySelector('#message');
 const saved = document.querySelector('#saved');
@@ -80,6 +84,10 @@ form.addEventListener('submit', async (event) => {
       returnUrl: `${location.origin}/demo/result.html`,
       ...(savedCard ? { savedCard: { clientId: customer(), bindingId: bindingSelect.value } } : {}),
     });
+    if (payment.qrString) {
+      await showKhqr(payment);
+      return;
+    }
     say('Going to the checkout…');
     location.assign(payment.checkoutUrl);
   } catch (error) {
@@ -87,3 +95,38 @@ form.addEventListener('submit', async (event) => {
     pay.disabled = false;
   }
 });
+
+const WAITING = ['CREATED', 'PENDING', 'UNKNOWN'];
+
+// KHQR on the merchant's page: the code the customer's banking app scans is the API's `qrString`,
+// drawn as a QR code here. The shop then reads the payment (asking PAYON: sync=true) until it is
+// settled and shows the result page; it never trusts anything but the API's answer.
+async function showKhqr(payment) {
+  const panel = document.querySelector('#khqr');
+  const status = document.querySelector('#khqr-status');
+  await toCanvas(document.querySelector('#khqr-code'), payment.qrString, {
+    errorCorrectionLevel: 'M',
+    margin: 4,
+    width: 264,
+  });
+  document.querySelector('#khqr-amount').textContent =
+    `${payment.amount.value} ${payment.amount.currency}`;
+  document.querySelector('#khqr-payment').textContent = payment.id;
+  if (payment.checkoutUrl) document.querySelector('#khqr-checkout').href = payment.checkoutUrl;
+  form.hidden = true;
+  panel.hidden = false;
+  const expires = payment.expiresAt ? Date.parse(payment.expiresAt) : Number.POSITIVE_INFINITY;
+  while (Date.now() < expires) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    try {
+      const current = await api('GET', `/payments/${encodeURIComponent(payment.id)}?sync=true`);
+      if (!WAITING.includes(current.state)) {
+        location.assign(`/demo/result.html?paymentId=${encodeURIComponent(payment.id)}`);
+        return;
+      }
+    } catch (error) {
+      status.textContent = `Still waiting (${error.message})…`;
+    }
+  }
+  status.textContent = 'This code has expired. Start a new payment.';
+}

@@ -5,6 +5,7 @@
  */
 import { parseTlv } from './khqr.ts';
 import type { Transaction } from './ledger.ts';
+import { qrSvg } from './qr-code.ts';
 import { centsToText } from './wire-format.ts';
 
 export function escapeHtml(value: string): string {
@@ -34,6 +35,7 @@ button{margin-top:18px;width:100%;padding:12px;border:0;border-radius:8px;backgr
 button:hover{background:#092f70}
 .error{background:#fdecea;color:#8a1c12;border-radius:8px;padding:10px 12px;margin:12px 0}
 .ok{color:#11683a}.bad{color:#8a1c12}
+.qr{margin:8px 0;text-align:center}.qr svg{display:block;width:256px;max-width:100%;height:auto;margin:0 auto 4px}
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border-radius:8px;padding:10px;font-size:.8rem}
 table{width:100%;border-collapse:collapse;font-size:.85rem}td{border-top:1px solid #e3e7ec;padding:4px 6px;vertical-align:top}
 dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}dt{color:#5b6675}dd{margin:0}
@@ -123,9 +125,13 @@ export function qrPage(tx: Transaction, merchantName: string): string {
     'KHQR payment',
     `<h1>Scan to pay with KHQR</h1>
 ${summary(tx, merchantName)}
-<h2>KHQR payload</h2>
+<figure class="qr">
+${payload ? qrSvg(payload, { id: 'khqr-code', label: 'KHQR code to scan with a banking app' }) : ''}
+<figcaption class="muted">Scan with any KHQR banking app</figcaption>
+</figure>
+<details><summary>KHQR payload and fields</summary>
 <pre id="khqr-payload">${escapeHtml(payload)}</pre>
-<details><summary>Fields</summary><table>${rows}</table></details>
+<table>${rows}</table></details>
 <form method="post" action="${action(tx, 'scan')}">
 <button type="submit">Scan and pay</button>
 </form>

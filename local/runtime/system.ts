@@ -461,6 +461,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     }
     log(`  ✓ API              ${edge.url}`);
     log(`  ✓ Demo shop        ${edge.url}/demo/`);
+    log(`  ✓ Operator console ${edge.url}/console/`);
     log(`  ✓ OpenAPI          ${edge.url}/openapi.json`);
 
     const port = edge.port;

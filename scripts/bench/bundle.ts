@@ -1,11 +1,16 @@
 /**
  * Builds a function's production bundle exactly as the stack does (esbuild, ESM, node24, minified,
- * the AWS SDK bundled, the require banner) and measures it: minified bytes, gzip bytes, and the
+ * the AWS SDK bundled with the environment's credentials only, the require banner; the SDK tracer
+ * when asked) and measures it: minified bytes, gzip bytes, and the
  * packages it carries. Used by `npm run bench` and by the budget tests.
  */
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '#infra/constructs/payon-function.ts';
+import {
+  BUNDLE_ALIASES,
+  bundleConditions,
+  ESM_REQUIRE_BANNER,
+} from '#infra/constructs/payon-function.ts';
 
 export interface BundleMeasure {
   readonly name: string;
@@ -25,8 +30,14 @@ export function handlerEntry(fn: string): string {
 /** The baseline: a handler importing only the DynamoDB client and middy core. */
 export const BASELINE_ENTRY = new URL('scripts/bench/baseline.ts', ROOT).pathname;
 
-export async function bundle(name: string, entry: string, outDir: string): Promise<BundleMeasure> {
+export async function bundle(
+  name: string,
+  entry: string,
+  outDir: string,
+  { sdkTracer = false }: { readonly sdkTracer?: boolean } = {},
+): Promise<BundleMeasure> {
   const outfile = `${outDir}/${name}/index.mjs`;
+  const conditions = bundleConditions(sdkTracer);
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -38,6 +49,9 @@ export async function bundle(name: string, entry: string, outDir: string): Promi
     minify: true,
     sourcemap: false,
     banner: { js: ESM_REQUIRE_BANNER },
+    absWorkingDir: ROOT.pathname,
+    alias: { ...BUNDLE_ALIASES },
+    ...(conditions ? { conditions } : {}),
     metafile: true,
     write: false,
     logLevel: 'silent',

@@ -57,12 +57,12 @@ export const PRICES = {
 
 /** Assumptions the cost depends on, stated so they can be changed. */
 export const ASSUMPTIONS = {
-  /** One payment's life: what a merchant's checkout does (operations of the I/O count). */
-  lifecycle: [
-    'register-payment',
-    'payon push (webhook + confirmation)',
-    'get-payment (sync, paid)',
-  ],
+  /**
+   * One payment's life, run as a checkout makes it and counted as one operation of the I/O count
+   * (test/support/io-operations.ts): register, PAYON's push and its confirmation, the result page's
+   * `sync=true` read of the paid payment.
+   */
+  lifecycle: 'payment life (register, push, confirmation, result page)',
   /** Lambda invocations of that life: register, webhook, confirmation, result page. */
   invocations: 4,
   /** API Gateway requests: register, PAYON's push, the result page's read. */
@@ -74,13 +74,6 @@ export const ASSUMPTIONS = {
   /** Billed time per invocation: own work + waiting for PAYON (PAYON's latency is not known here). */
   ownMsPerInvocation: 40,
   payonMsPerCall: 300,
-  /**
-   * Request units per DynamoDB command: a payment item (~2 KB with its history) costs 2 WRU to write;
-   * a transaction (payment + outbox event) 2 × (2 + 1); a strongly consistent read up to 4 KB 1 RRU.
-   */
-  wruPerWrite: 2,
-  wruPerTransaction: 6,
-  rruPerRead: 1,
   /** Share of invocations that are cold starts (each reads the secret once). */
   coldShare: 0.01,
 } as const;
@@ -94,25 +87,17 @@ type Counts = Record<
   }
 >;
 
+/**
+ * The cost of `payments` lives. DynamoDB is priced by the request units DynamoDB Local reported
+ * for the life (every index's writes included, a transaction's twice), not by an assumed item size.
+ */
 export function costOfPayments(payments: number, io: Counts) {
-  const per = (service: string) =>
-    ASSUMPTIONS.lifecycle.reduce((sum, op) => sum + (io[op]?.warm[service] ?? 0), 0);
-  const payonCalls = per('payon');
-  const dynamoCommands = per('dynamodb');
-  const events = per('eventbridge');
-  // Each DynamoDB command of the lifecycle, by kind, as counted.
-  const commands = (pattern: RegExp) =>
-    ASSUMPTIONS.lifecycle.reduce(
-      (sum, op) =>
-        sum +
-        Object.entries(io[op]?.detail?.aws ?? {})
-          .filter(([name]) => name.startsWith('dynamodb:') && pattern.test(name))
-          .reduce((n, [, count]) => n + count, 0),
-      0,
-    );
-  const reads = commands(/Get|Query|Scan/);
-  const transactions = commands(/Transact/);
-  const writes = commands(/Put|Update|Delete|BatchWrite/);
+  const life = io[ASSUMPTIONS.lifecycle]?.warm;
+  if (!life) throw new Error(`no I/O counted for "${ASSUMPTIONS.lifecycle}"`);
+  const payonCalls = life.payon ?? 0;
+  const events = life.eventbridge ?? 0;
+  const writeUnits = life.writeUnits ?? 0;
+  const readUnits = life.readUnits ?? 0;
   const m = payments / 1_000_000;
   const gbSeconds =
     payments *
@@ -124,11 +109,8 @@ export function costOfPayments(payments: number, io: Counts) {
     'API Gateway': m * ASSUMPTIONS.apiRequests * PRICES.apiGatewayHttp.usd,
     'Lambda requests': m * ASSUMPTIONS.invocations * PRICES.lambdaRequests.usd,
     'Lambda GB-seconds': gbSeconds * PRICES.lambdaArmGbSecond.usd,
-    'DynamoDB writes':
-      m *
-      (writes * ASSUMPTIONS.wruPerWrite + transactions * ASSUMPTIONS.wruPerTransaction) *
-      PRICES.dynamoWrite.usd,
-    'DynamoDB reads': m * reads * ASSUMPTIONS.rruPerRead * PRICES.dynamoRead.usd,
+    'DynamoDB writes': m * writeUnits * PRICES.dynamoWrite.usd,
+    'DynamoDB reads': m * readUnits * PRICES.dynamoRead.usd,
     'Secrets Manager':
       m * ASSUMPTIONS.invocations * ASSUMPTIONS.coldShare * PRICES.secretsManagerCalls.usd,
     EventBridge: m * events * PRICES.eventBridgeEvents.usd,
@@ -141,10 +123,9 @@ export function costOfPayments(payments: number, io: Counts) {
     payments,
     perPayment: {
       payonCalls,
-      dynamoCommands,
-      dynamoReads: reads,
-      dynamoWrites: writes,
-      dynamoTransactions: transactions,
+      dynamoCommands: life.dynamodb ?? 0,
+      writeUnits,
+      readUnits,
       events,
       gbSeconds: gbSeconds / payments,
     },

@@ -343,7 +343,8 @@ export function acknowledgeByOperator(
   });
 }
 
-const ACKNOWLEDGEABLE: readonly AttentionFlag[] = [
+/** The flags an operator's acknowledgement ends (the operator console offers it for these). */
+export const ACKNOWLEDGEABLE: readonly AttentionFlag[] = [
   'amount_mismatch',
   'push_disagreed',
   'late_confirmation',

@@ -67,7 +67,10 @@ export interface PaymentEvent {
 
 /** A Cambodian business day was reconciled (issue 9): the report's totals, not its exceptions. */
 export interface ReconciliationEvent {
-  /** Stable per run: `evt_recon_<day>_<run start, digits only>`. */
+  /**
+   * Stable per run: `evt_recon_<day>_<run start, compact>` (`20261121T180001123Z`: the `T` and `Z`
+   * kept, so no run of 13 or more digits that a card-number detector could take for a PAN).
+   */
   readonly id: string;
   readonly type: 'reconciliation.completed';
   readonly specVersion: typeof EVENT_SPEC_VERSION;
@@ -145,7 +148,7 @@ export function reconciliationEvent(
   stage: string,
 ): ReconciliationEvent {
   return {
-    id: `evt_recon_${report.day}_${report.runId.replace(/\D/g, '')}`,
+    id: `evt_recon_${report.day}_${report.runId.replace(/[^0-9TZ]/g, '')}`,
     type: 'reconciliation.completed',
     specVersion: EVENT_SPEC_VERSION,
     time: report.finishedAt,

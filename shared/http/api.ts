@@ -1,7 +1,7 @@
 /**
- * The one way an API Lambda is put together : middy with Powertools logger, metrics and
- * tracer (never logging the event), JSON body parsing, zod validation with field-level errors,
- * idempotency for money-moving POSTs, one error mapper and the security headers. Handler files
+ * The one way an API Lambda is put together : middy with Powertools logger and metrics (and the
+ * SDK tracer when built in: shared/runtime/tracing.ts), never logging the event, JSON body
+ * parsing, zod validation with field-level errors, idempotency for money-moving POSTs, one error mapper and the security headers. Handler files
  * only name their route and business function.
  *
  * @example
@@ -13,7 +13,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -29,7 +28,13 @@ import { payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import type { RouteDescriptor, RouteSchemas } from '#shared/runtime/descriptor.ts';
 import { count } from '#shared/runtime/metrics.ts';
-import { type IdempotencyRecordKey, idempotencyRecordKey } from '#shared/store/idempotency.ts';
+import {
+  type ClaimResult,
+  IdempotencyHold,
+  type IdempotencyRecordKey,
+  IdempotencyRefusedError,
+  idempotencyRecordKey,
+} from '#shared/store/idempotency.ts';
 
 type Parsed<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -40,13 +45,18 @@ export interface ApiInput<S extends RouteSchemas> {
   readonly event: APIGatewayProxyEventV2;
   /** The body's text, when there was one. */
   readonly rawBody: string | undefined;
+  /**
+   * The Idempotency-Key's hold, for a route that `claimsInTransaction`: its business function
+   * writes the claim and the answer in its own transactions (IdempotencyHold.answeringWith).
+   */
+  readonly idempotency: IdempotencyHold | undefined;
 }
 
 /** What the wiring reads of a route's descriptor, and the check a route may run first. */
 export interface ApiSpec<S extends RouteSchemas>
   extends Pick<
     RouteDescriptor<S>,
-    'function' | 'schemas' | 'idempotent' | 'sensitive' | 'anyContentType'
+    'function' | 'schemas' | 'idempotent' | 'sensitive' | 'anyContentType' | 'claimsInTransaction'
   > {
   /**
    * Checked before the body is read or anything is validated (the webhook's token and source):
@@ -72,6 +82,8 @@ type Event = APIGatewayProxyEventV2 & {
   /** A stored response to replay (the handler returns it, so every `after` step still runs). */
   replay?: HttpResponse;
   parsed?: { body: unknown; query: unknown; path: unknown };
+  /** The Idempotency-Key's hold of a route that claims in its own transactions. */
+  hold?: IdempotencyHold | undefined;
 };
 
 function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
@@ -148,8 +160,11 @@ function httpResponse(
     },
     onError: (request) => {
       const response = request.response ?? errorResponse(request.error);
-      // Every answer counts: refused (4xx) and failed (5xx) requests are metrics the alarms read.
-      count(metrics, `${operation}.${response.statusCode >= 500 ? 'failed' : 'refused'}`);
+      // Every answer counts: refused (4xx) and failed (5xx) requests are metrics the alarms read
+      // (below 400 here: a replay found by a claim inside the business function's transaction).
+      const outcome =
+        response.statusCode >= 500 ? 'failed' : response.statusCode < 400 ? 'ok' : 'refused';
+      count(metrics, `${operation}.${outcome}`);
       if (response.statusCode >= 500) {
         // The error, never the event: messages of our errors carry no card data or secret.
         log.error('request failed', { error: request.error });
@@ -218,13 +233,14 @@ function idempotencyKey(event: APIGatewayProxyEventV2): string {
 function idempotency(
   deps: () => Dependencies,
   sensitive: boolean,
+  inTransaction: boolean,
 ): MiddlewareObj<Event, HttpResponse, Error, Context> {
   const held = new WeakMap<Event, IdempotencyState>();
   const settle = async (event: Event, response: HttpResponse, error?: unknown) => {
     const state = held.get(event);
     if (!state) return;
     held.delete(event);
-    const { idempotency: store, logger, metrics } = deps();
+    const { idempotency: store } = deps();
     try {
       if (isFinal(response, error)) {
         await store.complete(state.key, state.fingerprint, response);
@@ -234,12 +250,52 @@ function idempotency(
     } catch (storeError) {
       // The answer stands (a 502 outcome_unknown must not become a 500). The key stays claimed
       // until its lock ends; a retry meanwhile is told to wait (409 request_in_progress).
-      count(metrics, 'idempotency.unsaved');
-      logger.error("the request's Idempotency-Key record could not be written", {
-        error: storeError instanceof Error ? storeError.name : 'unknown',
-        statusCode: response.statusCode,
-      });
+      unsaved(storeError, response);
     }
+  };
+  const unsaved = (storeError: unknown, response: HttpResponse) => {
+    const { logger, metrics } = deps();
+    count(metrics, 'idempotency.unsaved');
+    logger.error("the request's Idempotency-Key record could not be written", {
+      error: storeError instanceof Error ? storeError.name : 'unknown',
+      statusCode: response.statusCode,
+    });
+  };
+  const replayed = (response: HttpResponse): HttpResponse => ({
+    ...response,
+    headers: { ...response.headers, 'idempotent-replayed': 'true' },
+  });
+  /** What a claim that found the key taken answers instead: its replay, or the error to throw. */
+  const refusedWith = (result: Exclude<ClaimResult, { outcome: 'claimed' }>) => {
+    switch (result.outcome) {
+      case 'replay':
+        return replayed(result.response);
+      case 'in_progress':
+        return new ConflictError(
+          'request_in_progress',
+          'a request with this Idempotency-Key is still being processed; retry later',
+          result.retryAfterSeconds,
+        );
+      case 'mismatch':
+        return new UnprocessableError(
+          'idempotency_key_reused',
+          'this Idempotency-Key was used with a different request; use a new key for a new request',
+        );
+    }
+  };
+  /** The wiring's own claim, for a hold the business function never claimed with. */
+  const claimAlone = async (event: Event, hold: IdempotencyHold) => {
+    const { idempotency: store, clock } = deps();
+    const now = clock();
+    const claim = await store.claim(hold.key, {
+      fingerprint: hold.fingerprint,
+      lockMs: hold.lockMs(now),
+      now,
+    });
+    if (claim.outcome !== 'claimed') return refusedWith(claim);
+    hold.claimedAlone();
+    held.set(event, { key: hold.key, fingerprint: hold.fingerprint });
+    return undefined;
   };
   return {
     before: async ({ event, context }) => {
@@ -249,35 +305,86 @@ function idempotency(
       const key = idempotencyRecordKey(secret, given);
       const print = fingerprint(event, event.parsedBody, sensitive ? secret : undefined);
       const { idempotency: store, clock } = deps();
+      if (inTransaction) {
+        // Nothing is written yet: the claim rides in the business function's first transaction.
+        const deadline = clock().getTime() + context.getRemainingTimeInMillis();
+        event.hold = new IdempotencyHold(store, key, print, deadline, clock);
+        return undefined;
+      }
       const lockMs = Math.max(1_000, context.getRemainingTimeInMillis());
       const claim = await store.claim(key, { fingerprint: print, lockMs, now: clock() });
-      switch (claim.outcome) {
-        case 'claimed':
-          held.set(event, { key, fingerprint: print });
-          return undefined;
-        case 'replay':
-          event.replay = {
-            ...claim.response,
-            headers: { ...claim.response.headers, 'idempotent-replayed': 'true' },
-          };
-          return undefined;
-        case 'in_progress':
-          throw new ConflictError(
-            'request_in_progress',
-            'a request with this Idempotency-Key is still being processed; retry later',
-            claim.retryAfterSeconds,
-          );
-        case 'mismatch':
-          throw new UnprocessableError(
-            'idempotency_key_reused',
-            'this Idempotency-Key was used with a different request; use a new key for a new request',
-          );
+      if (claim.outcome === 'claimed') {
+        held.set(event, { key, fingerprint: print });
+        return undefined;
       }
+      const instead = refusedWith(claim);
+      if (instead instanceof Error) throw instead;
+      event.replay = instead;
+      return undefined;
     },
-    after: async ({ event, response }) => {
+    after: async (request) => {
+      const { event, response } = request;
+      const hold = event.hold;
+      if (hold && !event.replay) {
+        event.hold = undefined;
+        if (hold.state === 'completed') {
+          // The answer is the one stored with the last write, byte for byte.
+          if (hold.stored) request.response = hold.stored;
+          return;
+        }
+        if (hold.state === 'unclaimed' && response) {
+          const instead = await claimAlone(event, hold);
+          if (instead instanceof Error) throw instead;
+          if (instead) {
+            request.response = instead;
+            return;
+          }
+        } else {
+          held.set(event, { key: hold.key, fingerprint: hold.fingerprint });
+        }
+      }
       if (response) await settle(event, response);
     },
     onError: async (request) => {
+      const { event, error } = request;
+      const hold = event.hold;
+      if (hold) {
+        event.hold = undefined;
+        if (error instanceof IdempotencyRefusedError) {
+          const instead = refusedWith(error.result);
+          if (instead instanceof Error) request.error = instead;
+          else request.response = instead;
+          return;
+        }
+        if (hold.state === 'unclaimed') {
+          // Refused before anything was written: a stored answer or a request in flight comes
+          // first, as it would have to a claim made before the business function ran.
+          const response = errorResponse(error);
+          try {
+            const { idempotency: store, clock } = deps();
+            const found = await store.peek(hold.key, hold.fingerprint, clock());
+            const instead =
+              found.outcome === 'absent'
+                ? isFinal(response, error)
+                  ? await claimAlone(event, hold)
+                  : undefined
+                : refusedWith(found);
+            if (instead instanceof Error) {
+              request.error = instead;
+              return;
+            }
+            if (instead) {
+              request.response = instead;
+              return;
+            }
+          } catch (storeError) {
+            unsaved(storeError, response);
+            return;
+          }
+        } else if (hold.state === 'claimed') {
+          held.set(event, { key: hold.key, fingerprint: hold.fingerprint });
+        }
+      }
       if (!held.has(request.event)) return;
       const response = request.response ?? errorResponse(request.error);
       request.response = response;
@@ -299,17 +406,25 @@ export function apiHandler<S extends RouteSchemas>(
   const { logger, metrics, tracer } = deps();
   const chain = middy<Event, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(httpResponse(logger, metrics, spec.function));
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  const traced = tracer.handlerMiddleware();
+  if (traced) chain.use(traced);
+  chain.use(httpResponse(logger, metrics, spec.function));
   const { authorize } = spec;
   if (authorize) chain.use({ before: ({ event }) => authorize(event, deps()) });
   chain.use(jsonBody(spec.anyContentType === true)).use(validate(spec.schemas));
-  if (spec.idempotent) chain.use(idempotency(deps, spec.sensitive === true));
+  if (spec.idempotent) {
+    chain.use(idempotency(deps, spec.sensitive === true, spec.claimsInTransaction === true));
+  }
   return chain.handler(async (event) => {
     if (event.replay) return event.replay;
     logger.appendKeys({ operation: spec.function });
-    const input = { ...event.parsed, event, rawBody: event.rawBody } as ApiInput<S>;
+    const input = {
+      ...event.parsed,
+      event,
+      rawBody: event.rawBody,
+      idempotency: event.hold,
+    } as ApiInput<S>;
     const response = await run(input, deps());
     count(metrics, `${spec.function}.${response.statusCode < 400 ? 'ok' : 'refused'}`);
     return response;

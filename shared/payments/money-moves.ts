@@ -6,8 +6,9 @@ import {
   OutcomeUnknownError,
   PayonRejectedError,
   type PayonUnavailableError,
+  ServiceUnavailableError,
 } from '#shared/errors.ts';
-import { payonOutcome } from '#shared/payon/outcome.ts';
+import { isCredentialsRejected, payonOutcome } from '#shared/payon/outcome.ts';
 import type { MoneyMoveResult } from '#shared/payon/types.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 
@@ -81,9 +82,7 @@ export async function move(
       const why =
         error instanceof PayonRejectedError
           ? `PAYON refused the ${operation} (${error.payonCode})`
-          : outcome === 'refused'
-            ? 'PAYON refused our credentials'
-            : 'PAYON could not be reached';
+          : 'PAYON could not be reached';
       await recordAnswer(payment, operation, () =>
         deps.payments.update(
           transition(inFlight, {
@@ -101,6 +100,15 @@ export async function move(
         if (!(recordError instanceof ConflictError)) throw recordError;
       });
       throw error;
+    }
+    if (isCredentialsRejected(error)) {
+      // 401 twice: the secret is wrong, and PAYON may still have applied the first send (A51).
+      // The payment stays UNKNOWN (settled by PAYON's evidence once the secret is fixed); the
+      // answer names the configuration to fix.
+      throw new ServiceUnavailableError(
+        'payon_credentials_rejected',
+        `${error.message}. Payment ${payment.txId} is UNKNOWN until PAYON confirms whether the ${operation} was processed, and the ${operation} will not be sent again`,
+      );
     }
     if (outcome === 'unknown') {
       // No answer, a 5xx, garbage, or a refusal of the retry after a 401 (the first attempt may

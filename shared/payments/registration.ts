@@ -18,10 +18,12 @@ import {
   OutcomeUnknownError,
   PayonRejectedError,
   type PayonUnavailableError,
+  ServiceUnavailableError,
   UnprocessableError,
 } from '#shared/errors.ts';
-import { payonOutcome } from '#shared/payon/outcome.ts';
+import { isCredentialsRejected, payonOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import type { WritesWith } from '#shared/store/idempotency.ts';
 import { TxIdTakenError } from '#shared/store/payments.ts';
 
 export type RegisterDeps = Pick<
@@ -53,12 +55,19 @@ export function checkReturnUrl(returnUrl: string, allowed: readonly string[]): v
   }
 }
 
-async function storeNew(deps: RegisterDeps, input: RegisterPaymentInput): Promise<Payment> {
+async function storeNew(
+  deps: RegisterDeps,
+  input: RegisterPaymentInput,
+  writes: WritesWith<Payment> | undefined,
+): Promise<Payment> {
   for (let attempt = 0; ; attempt += 1) {
     const { allowDuplicateReference, ...fields } = input;
     const payment = newPayment({ ...fields, txId: deps.nextTxId() }, deps.clock());
     try {
-      await deps.payments.create(payment, { holdReference: !allowDuplicateReference });
+      await deps.payments.create(payment, {
+        holdReference: !allowDuplicateReference,
+        also: writes?.first(),
+      });
       return payment;
     } catch (error) {
       if (!(error instanceof TxIdTakenError) || attempt >= 4) throw error;
@@ -106,9 +115,11 @@ async function savePending(
   {
     checkout,
     now,
+    writes,
   }: {
     readonly checkout: Pick<Payment, 'checkoutUrl' | 'qrString' | 'expiresAt'>;
     readonly now: Date;
+    readonly writes: WritesWith<Payment> | undefined;
   },
 ): Promise<Payment> {
   const pending = transition(created, {
@@ -119,7 +130,7 @@ async function savePending(
     changes: checkout,
   });
   try {
-    await deps.payments.update(pending);
+    await deps.payments.update(pending, { also: writes?.last(pending) });
     return pending;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
@@ -137,16 +148,22 @@ async function savePending(
       now,
       changes: checkout,
     });
-    await deps.payments.update(next);
+    await deps.payments.update(next, { also: writes?.last(next) });
     return next;
   }
   return current;
 }
 
 // Assumed (docs/payon-assumptions.md A30, A31): return-URL origins, 15-minute expiry.
+/**
+ * With `writes` (the request's Idempotency-Key hold), the key's claim is written in the
+ * transaction that stores the CREATED payment, and its answer in the one that stores it PENDING:
+ * two DynamoDB round trips in all (issue 27).
+ */
 export async function registerPayment(
   deps: RegisterDeps,
   input: RegisterPaymentInput,
+  writes?: WritesWith<Payment>,
 ): Promise<Payment> {
   const { currencies } = deps.config.payments;
   if (!currencies.includes(input.amount.currency)) {
@@ -158,7 +175,7 @@ export async function registerPayment(
     await usableBinding(deps, input.clientId ?? '', input.bindingId);
   }
   await deps.payon.prepare(); // a secret problem must stop us before a payment is stored
-  const created = await storeNew(deps, input);
+  const created = await storeNew(deps, input, writes);
   try {
     const order = await deps.payon.registerOrder({
       txId: created.txId,
@@ -177,19 +194,19 @@ export async function registerPayment(
       qrString: order.qrString,
       expiresAt: expiresAt.toISOString(),
     };
-    return await recorded(created.txId, () => savePending(deps, created, { checkout, now }));
+    return await recorded(created.txId, () =>
+      savePending(deps, created, { checkout, now, writes }),
+    );
   } catch (error) {
     if (error instanceof RecordingFailedError) throw error.unknown;
     const now = deps.clock();
     const outcome = payonOutcome(error);
     if (outcome === 'refused' || outcome === 'not_sent') {
-      // Nothing was processed: PAYON refused it (its token check comes first), or no connection.
+      // Nothing was processed: PAYON refused it, or no connection.
       const why =
         error instanceof PayonRejectedError
           ? `PAYON refused the registration (${error.payonCode})`
-          : outcome === 'refused'
-            ? 'PAYON refused our credentials'
-            : 'PAYON could not be reached';
+          : 'PAYON could not be reached';
       await recorded(created.txId, () =>
         deps.payments.update(
           transition(created, { to: 'FAILED', source: 'payon', reason: why, now }),
@@ -200,10 +217,18 @@ export async function registerPayment(
     if (outcome === 'unknown') {
       // Also a refusal answered to the retry after a 401 (docs/payon-assumptions.md A51). If this
       // write fails too, the payment stays CREATED: the sweep asks PAYON after its grace.
-      const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
+      const reason = error instanceof Error ? error.message : 'unknown outcome';
       await deps.payments
-        .update(markUnknown(created, { operation: 'register', reason: fault.message, now }))
+        .update(markUnknown(created, { operation: 'register', reason, now }))
         .catch(() => undefined);
+      if (isCredentialsRejected(error)) {
+        // 401 twice: the secret is wrong; PAYON may still have registered the order (A51).
+        throw new ServiceUnavailableError(
+          'payon_credentials_rejected',
+          `${error.message}. Payment ${created.txId} is UNKNOWN until PAYON confirms whether the order was registered`,
+        );
+      }
+      const fault = error as OutcomeUnknownError | PayonUnavailableError | PayonRejectedError;
       throw new OutcomeUnknownError(
         `the registration of payment ${created.txId} has an unknown outcome; it is UNKNOWN until PAYON confirms (GET /payments/${created.txId}?sync=true)`,
         {

@@ -73,6 +73,8 @@ export interface PayonClientOptions {
   readonly pinEncryption?: PinEncryptorFactory;
   /** Largest answer read, in bytes; default 8 MiB. */
   readonly maxResponseBytes?: number;
+  /** Told each request's time until PAYON answered (the `payon.latency` metric). */
+  readonly observe?: (path: string, ms: number) => void;
 }
 
 export class PayonClient {
@@ -93,6 +95,7 @@ export class PayonClient {
       secrets: options.secrets,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+      ...(options.observe ? { observe: options.observe } : {}),
     });
   }
 

@@ -1,10 +1,14 @@
 /**
  * What a failed PAYON call means for money, decided in one place (docs/payon-assumptions.md A20,
  * A51):
- * - `refused`: PAYON answered and did nothing (a refusal, or 401 twice: it checks the token first);
+ * - `refused`: PAYON answered and did nothing (a refusal);
  * - `not_sent`: the request never reached PAYON (no connection was made);
  * - `unknown`: PAYON may have acted (no answer, a 5xx, garbage, a refusal answered to the retry
- *   after a 401): settled only by PAYON's positive evidence, never by sending it again.
+ *   after a 401, or 401 twice): settled only by PAYON's positive evidence, never by sending it
+ *   again. PAYON documents 401 as a token check made first, but nothing in its documentation rules
+ *   out a request applied and then answered 401 (the model test's ambiguous PAYON plays it, and a
+ *   refund concluded "did not happen" was in fact done): so two 401s say the credentials are wrong
+ *   (503 `payon_credentials_rejected`), not that the money did not move.
  * Anything else is not a PAYON fault (undefined). A read (a call that moves no money) is sorted
  * by {@link payonReadOutcome}.
  */
@@ -26,7 +30,7 @@ export type PayonFault =
 export function payonOutcome(error: unknown): PayonOutcome | undefined {
   if (error instanceof PayonRejectedError) return error.afterRetry ? 'unknown' : 'refused';
   if (error instanceof ServiceUnavailableError) {
-    return error.code === 'payon_credentials_rejected' ? 'refused' : undefined;
+    return error.code === 'payon_credentials_rejected' ? 'unknown' : undefined;
   }
   if (error instanceof PayonUnavailableError)
     return error.mayHaveMovedMoney ? 'unknown' : 'not_sent';
@@ -48,7 +52,13 @@ export type PayonReadOutcome = 'refused' | 'unanswered';
  */
 export function payonReadOutcome(error: unknown): PayonReadOutcome | undefined {
   if (error instanceof PayonRejectedError) return 'refused';
+  if (isCredentialsRejected(error)) return 'refused';
   const outcome = payonOutcome(error);
   if (outcome === undefined) return undefined;
   return outcome === 'refused' ? 'refused' : 'unanswered';
+}
+
+/** PAYON answered 401 twice (a rotated key re-read in between): the merchant secret is wrong. */
+export function isCredentialsRejected(error: unknown): error is ServiceUnavailableError {
+  return error instanceof ServiceUnavailableError && error.code === 'payon_credentials_rejected';
 }

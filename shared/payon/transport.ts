@@ -32,6 +32,8 @@ export interface TransportOptions {
   readonly fetch?: typeof fetch;
   /** Largest answer read, in bytes (an orders page of 1000 items is about 0.5 MB). */
   readonly maxResponseBytes?: number;
+  /** Told how long each request took until PAYON's answer (or the fault) came: the latency metric. */
+  readonly observe?: (path: string, ms: number) => void;
 }
 
 export interface PayonAnswer {
@@ -151,6 +153,7 @@ export class PayonTransport {
       'user-agent': USER_AGENT,
     };
     if (this.#options.authHeader) headers[this.#options.authHeader] = secret.apiKey;
+    const started = performance.now();
     try {
       return await this.#fetch(`${this.#options.baseUrl}${path}`, {
         method: 'POST',
@@ -161,6 +164,8 @@ export class PayonTransport {
       });
     } catch (error) {
       throw this.#transportFault(path, error);
+    } finally {
+      this.#options.observe?.(path, performance.now() - started);
     }
   }
 

@@ -29,6 +29,7 @@ import {
   type LocalRecord,
   type Verdict,
 } from '#shared/reconciliation/compare.ts';
+import { publish, reconciliationMeasurements } from '#shared/runtime/business-metrics.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
 import { count } from '#shared/runtime/metrics.ts';
 import type { EventOutlet } from '#shared/store/payments.ts';
@@ -219,6 +220,7 @@ export async function reconcileDay(
   await deps.reconciliations.complete(report, event, finishedAt);
   await deps.events.committed(event);
   count(deps.metrics, 'reconciliation.exceptions', counts.exceptions);
+  publish(deps.metrics, reconciliationMeasurements(counts.byDifference));
   if (counts.unanswered > 0) {
     count(deps.metrics, 'reconciliation.unanswered', counts.unanswered);
   }

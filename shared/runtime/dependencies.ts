@@ -4,7 +4,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -17,6 +16,9 @@ import type { ConfirmQueue } from '#shared/notifications/queue.ts';
 import { PayonClient, type PayonClientOptions } from '#shared/payon/client.ts';
 import { createTxIdGenerator } from '#shared/payon/txid.ts';
 import type { ReconciliationStarter } from '#shared/reconciliation/starter.ts';
+import { paymentMeasurements, publish } from '#shared/runtime/business-metrics.ts';
+import { payonLatency } from '#shared/runtime/metrics.ts';
+import type { Tracing } from '#shared/runtime/tracing.ts';
 import { MerchantSecretProvider } from '#shared/secrets/provider.ts';
 import { BindingStore } from '#shared/store/bindings.ts';
 import { IdempotencyStore } from '#shared/store/idempotency.ts';
@@ -28,12 +30,14 @@ import { ReconciliationStore } from '#shared/store/reconciliations.ts';
 import type { WebhookStore } from '#shared/store/webhooks.ts';
 import type { WebhookNet } from '#shared/webhooks/net.ts';
 import type { SecretSealer } from '#shared/webhooks/secrets.ts';
+import { createTracing } from '#tracing';
 
 export interface Dependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly tracer: Tracer;
+  /** Lambda's active tracing, or the SDK tracer when built in (shared/runtime/tracing.ts). */
+  readonly tracer: Tracing;
   readonly payon: PayonClient;
   readonly secrets: MerchantSecretProvider;
   readonly payments: PaymentStore;
@@ -71,8 +75,8 @@ export interface Dependencies {
 /** What a factory of {@link DependencyOverrides} is given to build its part. */
 export interface BuildContext {
   readonly config: Config;
-  /** Wraps an AWS client for X-Ray, as every client here is. */
-  readonly tracer: Tracer;
+  /** Wraps an AWS client for X-Ray when the SDK tracer is built in, as every client here is. */
+  readonly tracer: Tracing;
   /** The table's document client (for a store only some functions have). */
   readonly db: DynamoDBDocumentClient;
 }
@@ -132,7 +136,7 @@ export function createDependencies(
       error: (...args: unknown[]) => logger.error(String(args[0])),
     },
   });
-  const tracer = new Tracer({ serviceName });
+  const tracer = createTracing(serviceName);
   const dynamo = overrides.dynamo ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const db = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
@@ -176,8 +180,11 @@ export function createDependencies(
       log: { warn: (message, extra) => logger.warn(message, extra ?? {}) },
       ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
       ...(overrides.pinEncryption ? { pinEncryption: overrides.pinEncryption } : {}),
+      observe: (_path, ms) => payonLatency(metrics, ms),
     }),
-    payments: new PaymentStore(db, config.store.tableName, events),
+    payments: new PaymentStore(db, config.store.tableName, events, (write) =>
+      publish(metrics, paymentMeasurements(write)),
+    ),
     bindings: new BindingStore(db, config.store.tableName, events),
     notifications: new NotificationStore(db, config.store.tableName),
     outbox,

@@ -38,12 +38,12 @@ export interface AwsAccess {
   readonly table?: TableAccess;
   /** Query on the sweep index (`gsi1-sync`): payments, notifications and events that are due. */
   readonly syncIndex?: boolean;
+  /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
+  readonly dayIndex?: boolean;
   /**
-   * Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation), and the
+   * Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`), and the
    * events awaiting the webhook fan-out (`HOOKS`).
    */
-  readonly dayIndex?: boolean;
-  /** Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`). */
   readonly listIndex?: boolean;
   /** Query on the table itself: a day's reconciliation items, a customer's bindings. */
   readonly queryTable?: boolean;
@@ -134,6 +134,11 @@ export interface RouteDescriptor<S extends RouteSchemas = RouteSchemas> extends 
   readonly access: RouteAccess;
   /** Money-moving (or otherwise not safely repeatable): requires an Idempotency-Key. */
   readonly idempotent: boolean;
+  /**
+   * The business function writes the key's claim and answer in its own transactions (the
+   * handler's `idempotency` hold) instead of the wiring's two writes of its own (issue 27).
+   */
+  readonly claimsInTransaction?: boolean;
   readonly schemas: S;
   /**
    * The body carries card data or a PIN: its Idempotency-Key fingerprint is an HMAC keyed with the

@@ -82,6 +82,21 @@ export type OperationMetric = `${string}.${'runs' | 'ok' | 'refused' | 'failed'}
 
 export type MetricName = (typeof METRIC_NAMES)[number] | SweepMetric;
 
+/**
+ * Milliseconds of each PAYON request until its answer (or fault), one value per request: with
+ * Lambda's active tracing, the part of an invocation that was PAYON's (shared/runtime/tracing.ts).
+ */
+export const PAYON_LATENCY_METRIC = 'payon.latency';
+
+export interface Timer {
+  addMetric(name: string, unit: 'Milliseconds', value: number): void;
+}
+
+/** Records one PAYON request's latency. */
+export function payonLatency(metrics: Timer, ms: number): void {
+  metrics.addMetric(PAYON_LATENCY_METRIC, 'Milliseconds', Math.round(ms * 10) / 10);
+}
+
 export interface Counter {
   addMetric(name: string, unit: 'Count', value: number): void;
 }

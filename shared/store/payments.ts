@@ -27,6 +27,7 @@ import type {
 } from '#shared/domain/payment-state.ts';
 import { ConflictError, ReferenceInUseError } from '#shared/errors.ts';
 import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
+import type { AlsoWrite } from '#shared/store/idempotency.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 import { type ListPage, listPayments, type PaymentFilter } from '#shared/store/payment-list.ts';
 import {
@@ -209,25 +210,55 @@ function attentionRow(next: Payment): AttentionFlag[] | undefined {
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
+/**
+ * Told of every committed write of a payment (the business metrics, shared/runtime/business-metrics.ts):
+ * the payment as written, whether the write created it, its flags before, and its event. Called
+ * after the commit; whatever it throws is dropped, so it can never fail or repeat a write.
+ */
+export type PaymentWriteObserver = (write: {
+  readonly payment: Payment;
+  readonly created: boolean;
+  readonly before: readonly AttentionFlag[];
+  readonly event: MerchantEvent | undefined;
+}) => void;
+
 export class PaymentStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly events: EventOutlet,
+    private readonly observe: PaymentWriteObserver = () => undefined,
   ) {}
+
+  private observed(write: Parameters<PaymentWriteObserver>[0]): void {
+    try {
+      this.observe(write);
+    } catch {
+      // Metrics only: the write stands.
+    }
+  }
 
   /**
    * Stores a new payment; refuses a txId that is taken. With `holdReference`, the payment also
    * takes its merchant reference's guard, which a live payment may hold only once (the guard of a
    * FAILED, EXPIRED or CANCELLED payment is taken over).
    *
+   * With `also`, that write rides in the same transaction (a registration's idempotency claim):
+   * its refusal is thrown as it says, before anything else the transaction found.
+   *
    * @throws {TxIdTakenError} when the txId is taken.
    * @throws {ReferenceInUseError} when a live payment holds the reference.
    */
-  async create(payment: Payment, { holdReference = false } = {}): Promise<void> {
+  async create(
+    payment: Payment,
+    {
+      holdReference = false,
+      also,
+    }: { readonly holdReference?: boolean; readonly also?: AlsoWrite | undefined } = {},
+  ): Promise<void> {
     const rows = lookupRows(payment);
     const reference = holdReference ? payment.reference : undefined;
-    if (rows.length === 0 && reference === undefined) {
+    if (rows.length === 0 && reference === undefined && also === undefined) {
       try {
         await this.db.send(
           new PutCommand({
@@ -236,6 +267,7 @@ export class PaymentStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
+        this.observed({ payment, created: true, before: [], event: undefined });
         return;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException)
@@ -265,6 +297,8 @@ export class PaymentStore {
                 },
               },
             ];
+      const guardAt = 1 + rows.length;
+      const alsoAt = guardAt + guard.length;
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -278,15 +312,22 @@ export class PaymentStore {
               },
               ...rows.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
               ...guard,
+              ...(also ? [also.item] : []),
             ],
           }),
         );
+        also?.committed();
+        this.observed({ payment, created: true, before: [], event: undefined });
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
+        const alsoReason = also ? reasons[alsoAt] : undefined;
+        if (also && alsoReason && alsoReason.Code !== 'None') {
+          throw also.refused(alsoReason) ?? error;
+        }
         if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new TxIdTakenError(payment.txId);
-        if (reference === undefined || reasons.at(-1)?.Code !== 'ConditionalCheckFailed')
+        if (reference === undefined || reasons[guardAt]?.Code !== 'ConditionalCheckFailed')
           throw error;
         const holder = await this.referenceHolder(reference);
         if (holder === undefined || attempt >= 2) throw error;
@@ -324,9 +365,15 @@ export class PaymentStore {
    * merchant is told about (eventFor) is written in one transaction with its outbox item, so the
    * event exists exactly when the transition does; it is then handed to the outlet.
    *
+   * With `also`, that write rides in the same transaction (a registration's stored response); when
+   * only it is refused, the payment is written without it.
+   *
    * @throws {ConflictError} when someone else changed the payment first.
    */
-  async update(next: Payment): Promise<void> {
+  async update(
+    next: Payment,
+    { also }: { readonly also?: AlsoWrite | undefined } = {},
+  ): Promise<void> {
     const put = {
       TableName: this.tableName,
       Item: toItem(next),
@@ -335,9 +382,13 @@ export class PaymentStore {
     };
     const event = eventFor(next, this.events.stage);
     const attention = attentionRow(next);
+    // Unknown flags before (a write not made by a domain change): nothing counts as raised.
+    const before = next.priorAttention ?? attentionOf(next);
+    const items = 1 + (event === undefined ? 0 : 1) + (attention === undefined ? 0 : 1);
     try {
-      if (event === undefined && attention === undefined) {
+      if (items === 1 && also === undefined) {
         await this.db.send(new PutCommand(put));
+        this.observed({ payment: next, created: false, before, event });
         return;
       }
       await this.db.send(
@@ -356,10 +407,22 @@ export class PaymentStore {
                   },
                 ]),
             ...(attention === undefined ? [] : [this.attentionWrite(next, attention)]),
+            ...(also ? [also.item] : []),
           ],
         }),
       );
+      also?.committed();
     } catch (error) {
+      if (also && error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        const own = reasons.slice(0, items).every((r) => r.Code === undefined || r.Code === 'None');
+        const alsoReason = reasons[items];
+        if (own && alsoReason && alsoReason.Code !== 'None') {
+          const refusal = also.refused(alsoReason);
+          if (refusal) throw refusal;
+          return this.update(next);
+        }
+      }
       if (isConditionFailure(error)) {
         throw new ConflictError(
           'payment_state_conflict',
@@ -369,6 +432,7 @@ export class PaymentStore {
       }
       throw error;
     }
+    this.observed({ payment: next, created: false, before, event });
     if (event) await this.events.committed(event);
   }
 
@@ -435,6 +499,12 @@ export class PaymentStore {
             TransactItems: [{ Update: update }, this.attentionWrite(seen, after)],
           }),
         );
+        this.observed({
+          payment: { ...seen, escalatedAt: next.escalatedAt ?? seen.escalatedAt },
+          created: false,
+          before,
+          event: undefined,
+        });
       }
       return true;
     } catch (error) {

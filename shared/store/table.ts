@@ -13,7 +13,7 @@
  * - Payments whose state PAYON must confirm, due now: Query GSI1 `gsi1pk = SYNC AND gsi1sk <= now`
  *   (sparse: only payments awaiting PAYON carry the attributes, so the index stays small).
  * - A Cambodian business day's payments for reconciliation: Query GSI2 `gsi2pk = DAY#<day>`, paged.
- * - Events the webhook fan-out has not taken yet: Query GSI2 `gsi2pk = HOOKS` (sparse), and one
+ * - Events the webhook fan-out has not taken yet: Query GSI3 `gsi3pk = HOOKS` (sparse), and one
  *   webhook endpoint's due deliveries: Query GSI1 `gsi1pk = HOOK#<endpointId>` (docs/data-model.md).
  * - Idempotency: conditional PutItem on `IDEM#<keyed hash of the key>`, expired by TTL and checked on read.
  */

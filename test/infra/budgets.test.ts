@@ -27,4 +27,24 @@ describe('bundle budgets', async () => {
       expect(carriers.sort()).toEqual([...owners].sort());
     },
   );
+
+  it('brings the X-Ray SDK tracer back with the sdkTracer build, and the credential chain stays out', async () => {
+    // Prepare / Act: the bundle the stack builds with `-c sdkTracer=true`
+    const traced = await bundle(
+      'register-payment',
+      handlerEntry('register-payment'),
+      `${OUT}/sdk`,
+      {
+        sdkTracer: true,
+      },
+    );
+
+    // Assess
+    expect(traced.packages).toEqual(
+      expect.arrayContaining(['aws-xray-sdk-core', '@aws-lambda-powertools/tracer']),
+    );
+    expect(traced.packages).not.toContain('@aws-sdk/credential-provider-node');
+    const plain = measures.find((m) => m.name === 'register-payment');
+    expect(traced.bytes - (plain?.bytes ?? 0)).toBeGreaterThan(50_000);
+  });
 });

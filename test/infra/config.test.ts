@@ -30,6 +30,7 @@ describe('stack configuration', () => {
       },
       moneyReservedConcurrency: undefined,
       fixedEgress: false,
+      sdkTracer: false,
       khrEnabled: false,
       alarmEmail: undefined,
       returnFallbackUrl: undefined,

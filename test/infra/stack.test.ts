@@ -8,6 +8,7 @@ import {
 } from '#infra/constructs/payon-function.ts';
 import {
   API_5XX_RATE_THRESHOLD,
+  BUSINESS_WIDGETS,
   OPERATOR_METRICS,
   WEBHOOK_BACKLOG_THRESHOLD_SECONDS,
 } from '#infra/monitoring.ts';
@@ -20,6 +21,8 @@ import {
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
 import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
+import { BUSINESS_METRICS } from '#shared/runtime/business-metrics.ts';
+import { METRIC_NAMES } from '#shared/runtime/metrics.ts';
 import { createTableInput, TABLE_KEYS } from '#shared/store/table.ts';
 import { WEBHOOK_RUN_MS } from '#shared/webhooks/deliver.ts';
 import { WEBHOOK_SECRET_PURPOSE } from '#shared/webhooks/secrets.ts';
@@ -1249,5 +1252,160 @@ describe('PayonStack fixed egress', () => {
     });
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+  });
+});
+
+interface DashboardLine {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Record<string, string>;
+  readonly stat: string;
+  readonly period: number;
+  readonly label: string;
+}
+
+interface Widget {
+  readonly type: string;
+  readonly properties: { title?: string; view?: string; metrics?: unknown[][] };
+  readonly y: number;
+}
+
+/** The dashboard's widgets as CloudWatch reads the body (the region filled in). */
+function dashboardWidgets(stage = 'dev'): Widget[] {
+  const { template } = synth({ stage });
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as {
+    Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } };
+  }[];
+  const parts = dashboard?.Properties.DashboardBody['Fn::Join'][1] ?? [];
+  const body = parts.map((part) => (typeof part === 'string' ? part : REGION)).join('');
+  return (JSON.parse(body) as { widgets: Widget[] }).widgets;
+}
+
+/** `[namespace, name, dim, value, ..., {options}]` as a line. */
+function dashboardLine(raw: unknown[]): DashboardLine {
+  const options = raw.at(-1) as { stat: string; period: number; label: string };
+  const [namespace, name, ...pairs] = raw.slice(0, -1) as string[];
+  const dimensions: Record<string, string> = {};
+  for (let i = 0; i < pairs.length; i += 2) dimensions[pairs[i] ?? ''] = pairs[i + 1] ?? '';
+  return {
+    namespace: namespace ?? '',
+    name: name ?? '',
+    dimensions,
+    stat: options.stat,
+    period: options.period,
+    label: options.label,
+  };
+}
+
+const dashboardLines = (title: string, stage = 'dev'): DashboardLine[] => {
+  const widget = dashboardWidgets(stage).find((w) => w.properties.title === title);
+  if (!widget) throw new Error(`no widget "${title}"`);
+  return (widget.properties.metrics ?? []).map(dashboardLine);
+};
+
+// The day at a glance (issue 24): business widgets first, each line a metric the code emits, by
+// the dimension sets it emits (test/unit/runtime/business-metrics.test.ts reads the EMF lines).
+describe('the dashboard', () => {
+  it('opens with the business, before the API and the functions', () => {
+    const titles = dashboardWidgets()
+      .filter((w) => w.type === 'metric')
+      .map((w) => w.properties.title);
+    expect(titles.slice(0, BUSINESS_WIDGETS.length)).toEqual(BUSINESS_WIDGETS.map((w) => w.title));
+    expect(titles.slice(BUSINESS_WIDGETS.length)).toEqual([
+      'API requests and errors',
+      'API latency (p99)',
+      'Function errors',
+      'Function throttles',
+      'Function duration (p99)',
+      'Webhook success rate per endpoint (%)',
+      'Webhook attempts per endpoint',
+      'Webhook backlog age per endpoint (s past due)',
+    ]);
+    expect(
+      dashboardWidgets().find((w) => w.properties.title === 'The last 24 hours')?.properties.view,
+    ).toBe('singleValue');
+  });
+
+  it.each(BUSINESS_WIDGETS.map((w) => [w.title, w]))(
+    '"%s" sums the business metrics, by a dimension set they are emitted with',
+    (title, widget) => {
+      const lines = dashboardLines(title);
+      const expected = [...widget.left, ...(widget.right ?? [])];
+      expect(lines.map((l) => [l.name, l.dimensions, l.label])).toEqual(
+        expected.map((s) => [s.metric, { service: 'payon-dev', ...s.dimensions }, s.label]),
+      );
+      for (const l of lines) {
+        expect(l).toMatchObject({ namespace: 'PayonServerless', stat: 'Sum' });
+        expect(l.period).toBe(widget.hours * 3_600);
+        const keys = Object.keys(l.dimensions)
+          .filter((k) => k !== 'service')
+          .sort();
+        if (l.name in BUSINESS_METRICS) {
+          const sets = BUSINESS_METRICS[l.name as keyof typeof BUSINESS_METRICS].dimensionSets.map(
+            (set) => [...set].sort(),
+          );
+          expect(sets).toContainEqual(keys);
+        } else {
+          expect(METRIC_NAMES as readonly string[]).toContain(l.name);
+          expect(keys).toEqual([]);
+        }
+      }
+    },
+  );
+
+  it('graphs declined attempts for each payment method, and every attention flag', () => {
+    expect(dashboardLines('Declined attempts by method').map((l) => l.dimensions)).toEqual(
+      ['PAYON', 'CREDIT_DEBIT', 'PPCBANK_TRANSFER', 'BAKONG_KHQR'].map((method) => ({
+        service: 'payon-dev',
+        change: 'attempt_declined',
+        method,
+      })),
+    );
+    expect(
+      dashboardLines('Attention flags raised').map((l) => [l.name, l.dimensions.flag]),
+    ).toEqual(
+      [
+        'unknown_outcome',
+        'escalated',
+        'declined_attempt',
+        'amount_mismatch',
+        'push_disagreed',
+        'late_confirmation',
+      ].map((flag) => ['payments.attention', flag]),
+    );
+  });
+
+  it('graphs amounts confirmed in USD, refunds, push disagreements and reconciliation differences by day', () => {
+    expect(
+      dashboardLines('Amounts confirmed').filter((l) => l.dimensions.currency === 'USD'),
+    ).toEqual(
+      ['succeeded', 'authorized', 'captured'].map((change) =>
+        expect.objectContaining({
+          name: 'payments.amount',
+          dimensions: { service: 'payon-dev', change, currency: 'USD' },
+        }),
+      ),
+    );
+    expect(
+      dashboardLines('Refunds and cancellations').map((l) => [l.name, l.dimensions.change]),
+    ).toEqual([
+      ['payments.changes', 'refunded'],
+      ['payments.changes', 'cancelled'],
+      ['payments.amount', 'refunded'],
+      ['payments.amount', 'cancelled'],
+    ]);
+    expect(dashboardLines('Push disagreements').map((l) => l.name)).toEqual([
+      'notifications.disagreed',
+      'notifications.orphaned',
+    ]);
+    const differences = dashboardLines('Reconciliation exceptions by difference (per day)');
+    expect(differences.map((l) => l.dimensions.difference)).toContain('missing_at_payon');
+    expect(differences).toHaveLength(8);
+    expect(new Set(differences.map((l) => l.period))).toEqual(new Set([86_400]));
+  });
+
+  it("reads the stage's own metrics (service dimension)", () => {
+    const lines = dashboardLines('Payments by state (changes per hour)', 'prod');
+    expect(new Set(lines.map((l) => l.dimensions.service))).toEqual(new Set(['payon-prod']));
   });
 });

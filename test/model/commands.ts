@@ -15,7 +15,7 @@ import {
   TALLY,
   type TrackedPayment,
 } from '#test/model/checker.ts';
-import type { Harness } from '#test/model/harness.ts';
+import { type Harness, LATE_MS } from '#test/model/harness.ts';
 import type { ApiResponse } from '#test/support/api.ts';
 import { RETURN_ORIGIN } from '#test/support/api.ts';
 
@@ -134,8 +134,8 @@ function armMoveFault(h: Harness, path: string, txId: string, f: FaultSpec): voi
   } else if (f.kind === '5xx') {
     fault = { ...common, kind: '5xx', status: f.status, applyFirst: f.applyFirst };
   } else if (f.kind === 'timeout') {
-    // The product gives up at PAYON_TIMEOUT_MS (1.5 s); the sandbox closes the socket after.
-    fault = { ...common, kind: 'timeout', ms: 1_700, applyFirst: f.applyFirst };
+    // The product gives up at PAYON_TIMEOUT_MS; the sandbox closes the socket after.
+    fault = { ...common, kind: 'timeout', ms: LATE_MS, applyFirst: f.applyFirst };
   } else {
     fault = { ...common, kind: f.kind, applyFirst: f.applyFirst };
   }
@@ -156,7 +156,7 @@ function armReadFault(h: Harness, txId: string, f: FaultSpec, orders: boolean): 
   } else if (f.kind === '5xx') {
     h.api.sandbox.addFault({ path, ...filter, kind: '5xx', status: f.status });
   } else if (f.kind === 'timeout') {
-    h.api.sandbox.addFault({ path, ...filter, kind: 'timeout', ms: 1_700 });
+    h.api.sandbox.addFault({ path, ...filter, kind: 'timeout', ms: LATE_MS });
   } else {
     h.api.sandbox.addFault({ path, ...filter, kind: f.kind });
   }

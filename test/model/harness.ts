@@ -20,6 +20,14 @@ import { type ApiEnvironment, startApi } from '#test/support/api.ts';
 export type Profile = ProfileName;
 export const ALL_PROFILES: readonly Profile[] = PROFILE_NAMES;
 
+/**
+ * The product's PAYON timeout in the model test: 1.5 s (as the integration tests), or 600 ms in the
+ * soak (MODEL_FULL_RATES), where the ambiguous profile answers one request in five late and the
+ * wait, not the work, would set the pace. A late answer or a fault's timeout is 200 ms past it.
+ */
+export const PAYON_TIMEOUT_MS = process.env.MODEL_FULL_RATES === '1' ? 600 : 1_500;
+export const LATE_MS = PAYON_TIMEOUT_MS + 200;
+
 /** Profiles where the docs leave room: the end state may be "cannot tell" (escalated). */
 export const LENIENT: ReadonlySet<Profile> = new Set(['ambiguous', 'hostile']);
 
@@ -107,11 +115,12 @@ export async function startHarness(
     sandbox: {
       seed,
       profile,
-      ambiguity: { lateAnswerMs: 1_600, ...(fullRates ? {} : { lateAnswers: 0.04 }) },
+      ambiguity: { lateAnswerMs: LATE_MS - 100, ...(fullRates ? {} : { lateAnswers: 0.04 }) },
       hostility: { latePushMs: 300 },
     },
     webhook: true,
     eventTap: false,
+    env: { PAYON_TIMEOUT_MS: String(PAYON_TIMEOUT_MS) },
     clock: () => new Date(api ? api.sandbox.now() : Date.now()),
     publisher: () => bus,
   });

@@ -145,6 +145,22 @@ export const OPERATIONS: Record<string, (api: ApiEnvironment) => Promise<Prepare
       },
     };
   },
+  /**
+   * One payment's whole life as a checkout makes it (the cost of a million payments): register,
+   * PAYON's push and its confirmation, the result page's `sync=true` read of the paid payment.
+   */
+  'payment life (register, push, confirmation, result page)': async () => ({
+    ids: none,
+    run: async (api) => {
+      const txId = await registered(api);
+      api.sandbox.pay(txId, 'approve');
+      const response = await api.push({ txId, resultCode: '0000', resultMsg: 'Success' });
+      if (response.status !== 200) throw new Error(`push answered ${response.status}`);
+      await api.settle();
+      await ok(api, 'GET', `/payments/${txId}?sync=true`);
+      return { txId };
+    },
+  }),
   'create-binding': async () => {
     const clientId = customer();
     return { ids: { clientId }, run: (api) => bind(api, clientId).then(() => none) };
@@ -205,5 +221,8 @@ export function totals(count: IoCount) {
     secretsmanager: by('secretsmanager:'),
     eventbridge: by('eventbridge:'),
     sqs: by('sqs:'),
+    /** DynamoDB write and read request units (tables and indexes, transactions twice). */
+    writeUnits: count.units.write,
+    readUnits: count.units.read,
   };
 }

@@ -3,9 +3,9 @@
  * and EventBridge command with its input — and replays it directly, without the handler, on a
  * twin prepared the same way (issue 12: per-request overhead). The replay rewrites the twin's ids
  * into every string (txId, clientId, binding id, and every UUID to a fresh one: idempotency keys,
- * event ids), so that each conditional write meets the same state and succeeds as it did.
+ * event ids; an Idempotency-Key's record key, its HMAC, to a fresh one), so that each conditional write meets the same state and succeeds as it did.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import type { PayonClient } from '#shared/payon/client.ts';
@@ -37,6 +37,18 @@ const COMMANDS: Record<string, Record<string, unknown>> = { dynamodb, eventbridg
 /** Names, not ids: kept as they are. */
 const KEEP = new Set(['TableName', 'EventBusName']);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** An Idempotency-Key's record is keyed by its HMAC (64 hex digits), never the UUID itself. */
+const RECORD_KEY = /IDEM#[0-9a-f]{64}/g;
+
+/** A copy of a call's arguments; a function argument (a look-up callback) is kept as it is. */
+function cloneArgs(value: unknown): unknown {
+  if (typeof value === 'function') return value;
+  if (Array.isArray(value)) return value.map(cloneArgs);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneArgs(v)]));
+  }
+  return structuredClone(value);
+}
 
 export class IoRecorder {
   #entries: Entry[] | undefined;
@@ -73,7 +85,7 @@ export class IoRecorder {
           this.#entries?.push({
             kind: 'payon',
             method: String(property),
-            args: structuredClone(args),
+            args: cloneArgs(args) as unknown[],
           });
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
@@ -105,6 +117,11 @@ export class IoRecorder {
       if (typeof value === 'string') {
         let s = value;
         for (const [from, to] of ids) s = s.replaceAll(from, to);
+        s = s.replace(RECORD_KEY, (k) => {
+          const mapped = uuids.get(k) ?? `IDEM#${randomBytes(32).toString('hex')}`;
+          uuids.set(k, mapped);
+          return mapped;
+        });
         return s.replace(UUID, (u) => {
           const mapped = uuids.get(u) ?? randomUUID();
           uuids.set(u, mapped);

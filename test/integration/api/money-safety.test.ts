@@ -210,25 +210,51 @@ describe('money moves settled only by PAYON positive evidence', () => {
       expect(synced.body).toMatchObject({ state: 'REFUNDED' });
     });
 
-    it('a second 401 is a 503 naming the configuration; the payment is where it was and the key is free', async () => {
+    it('a second 401 is a 503 naming the configuration; the refund is UNKNOWN (PAYON may have applied it) and never re-sent', async () => {
       const id = await paid();
       api.sandbox.addFault({ path: '/pg/refund', kind: '401-once', times: 2 });
       const idempotencyKey = key();
 
       const answer = await api.call('POST', `/payments/${id}/refund`, { idempotencyKey, body: {} });
-      const state = (await item(id))?.state;
+      const stored = await item(id);
       const retried = await api.call('POST', `/payments/${id}/refund`, {
         idempotencyKey,
+        body: {},
+      });
+      const another = await api.call('POST', `/payments/${id}/refund`, {
+        idempotencyKey: key(),
         body: {},
       });
 
       expect(answer.status, answer.text).toBe(503);
       expect((answer.body as { error: Body }).error.code).toBe('payon_credentials_rejected');
+      expect(answer.text).toContain('UNKNOWN');
       expect(answer.text).not.toContain('sandbox-api-key');
-      expect(state).toBe('SUCCEEDED');
-      expect(retried.status, retried.text).toBe(200);
-      expect(retried.body).toMatchObject({ state: 'REFUNDED' });
-      expect(sent('/pg/refund')).toBe(3);
+      expect(stored).toMatchObject({ state: 'UNKNOWN', unknownOperation: 'refund' });
+      expect(retried.status, retried.text).not.toBe(200);
+      expect(another.status, another.text).toBe(409);
+      expect(sent('/pg/refund')).toBe(2); // the 401 and its one retry, never a third
+      expect(api.sandbox.transaction(id)?.state).toBe('APPROVED');
+    });
+
+    it('a refund PAYON applied and then answered 401 twice is settled REFUNDED by its evidence, not "did not happen"', async () => {
+      // Found by the model test (ambiguous PAYON, seed 20261202): the product took two 401s for
+      // "nothing was processed" and put the payment back to SUCCEEDED, though PAYON had refunded it.
+      const id = await paid();
+      api.sandbox.addFault({ path: '/pg/refund', kind: '401-once', applyFirst: true, times: 2 });
+
+      const answer = await api.call('POST', `/payments/${id}/refund`, {
+        idempotencyKey: key(),
+        body: {},
+      });
+      const stored = await item(id);
+      const synced = await api.call('GET', `/payments/${id}?sync=true`);
+
+      expect(answer.status, answer.text).toBe(503);
+      expect(stored).toMatchObject({ state: 'UNKNOWN', unknownOperation: 'refund' });
+      expect(api.sandbox.transaction(id)?.state).toBe('REFUNDED');
+      expect(synced.body).toMatchObject({ state: 'REFUNDED' });
+      expect(sent('/pg/refund')).toBe(2);
     });
   });
 

@@ -42,6 +42,9 @@ describe('I/O per operation', () => {
       expect(t.payon, `${name} ${phase} PAYON`).toBeLessThanOrEqual(budget.payon);
       expect(t.dynamodb, `${name} ${phase} DynamoDB`).toBeLessThanOrEqual(budget.dynamodb);
       expect(t.eventbridge, `${name} ${phase} EventBridge`).toBeLessThanOrEqual(budget.eventbridge);
+      if (budget.writeUnits !== undefined) {
+        expect(t.writeUnits, `${name} ${phase} write units`).toBeLessThanOrEqual(budget.writeUnits);
+      }
     }
     // The secret is read once per instance: on a cold start, never again while warm.
     expect(totals(io.warm).secretsmanager, `${name} warm`).toBe(0);

@@ -71,6 +71,14 @@ describe('npm start', () => {
     const shop = await fetch(`${api}/demo/`);
     expect(shop.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await shop.text()).toContain('<title>Demo shop');
+    // ...and the operator console, whose pages refuse HTML strings (Trusted Types).
+    const operatorConsole = await fetch(`${api}/console/`);
+    expect(operatorConsole.headers.get('content-security-policy')).toContain(
+      "require-trusted-types-for 'script'",
+    );
+    expect(await operatorConsole.text()).toContain('<title>Operator console');
+    const qr = await fetch(`${api}/demo/qrcode.js`);
+    expect(await qr.text()).toMatch(/^\/\* qrcode 1\.5\.4 .*export\{\w+ as toCanvas\};\s*$/s);
 
     for (const text of [
       `API            http://127.0.0.1:${local.ports.api}`,
@@ -79,6 +87,7 @@ describe('npm start', () => {
       '✓ Secrets Manager',
       '✓ PAYON sandbox',
       `✓ Webhooks         http://127.0.0.1:${local.ports.api}/demo/webhooks`,
+      `✓ Operator console http://127.0.0.1:${local.ports.api}/console/`,
     ]) {
       expect(local.output()).toContain(text);
     }

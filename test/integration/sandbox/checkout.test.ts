@@ -185,7 +185,7 @@ describe('PAYON card, KHQR and saved card checkout', () => {
     expect(sandbox.transaction(txId)).toMatchObject({ state: 'APPROVED', paymentType: '01' });
   });
 
-  it('shows the KHQR payload with a Scan and pay button that approves', async () => {
+  it('shows the KHQR code, its payload and a Scan and pay button that approves', async () => {
     // Prepare
     const { txId, data } = await registerOrder(sandbox, { paymentMethod: 'BAKONG_KHQR' });
     // Act
@@ -194,6 +194,8 @@ describe('PAYON card, KHQR and saved card checkout', () => {
     // Assess
     expect(page.html).toContain('<title>KHQR payment · PAYON Sandbox</title>');
     expect(page.html).toContain(`<pre id="khqr-payload">${data.qrString}</pre>`);
+    // The code to scan (test/e2e/demo-shop.test.ts decodes it back to the string in Chromium).
+    expect(page.html).toMatch(/<svg id="khqr-code" role="img" aria-label="[^"]+" [^>]*viewBox=/);
     expect(page.html).toContain('<button type="submit">Scan and pay</button>');
     expect(scan.location).toBe(`${RETURN_URL}?txId=${txId}`);
     expect(sandbox.transaction(txId)?.state).toBe('APPROVED');

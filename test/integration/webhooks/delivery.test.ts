@@ -186,7 +186,7 @@ describe('merchant webhooks: delivery, retries, rotation, disable and enable', (
       deliveredAt: expect.any(String),
       fannedOutAt: expect.any(String),
     });
-    expect(outbox?.gsi2pk).toBeUndefined();
+    expect(outbox?.gsi3pk).toBeUndefined();
     for (const id of [secure.id, plain.id, refundsOnly.id]) {
       expect((await api.call('DELETE', `/webhook-endpoints/${id}`)).status).toBe(200);
     }

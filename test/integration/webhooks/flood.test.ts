@@ -74,7 +74,7 @@ describe('a flood of webhook events to a slow endpoint', () => {
     const seededAt = new Date();
     const items = Array.from({ length: FLOOD }, (_, i) => {
       const event = { ...template, id: `evt_flood_${i}` };
-      const { gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...accepted } = outboxItem(event, seededAt);
+      const { gsi1pk, gsi1sk, gsi3pk, gsi3sk, ...accepted } = outboxItem(event, seededAt);
       return [
         { ...accepted, deliveredAt: seededAt.toISOString(), fannedOutAt: seededAt.toISOString() },
         deliveryItem(newDelivery(endpointId, event, seededAt, DELIVERY_WINDOW_MS), seededAt),

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
 import { lambdaContext } from '#local/runtime/apigw.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { createTracing } from '#shared/runtime/tracing.ts';
 
 /** What the process writes to stdout (EMF metrics) and stderr (warnings) while `run` runs. */
 async function capture(run: () => Promise<unknown>) {
@@ -39,7 +39,7 @@ describe('backgroundHandler', () => {
     const deps = {
       logger: new Logger({ serviceName, logLevel: 'SILENT' }),
       metrics: new Metrics({ serviceName, namespace: 'PayonServerless' }),
-      tracer: new Tracer({ serviceName, enabled: false }),
+      tracer: createTracing(serviceName),
     } as unknown as Dependencies;
     const handler = backgroundHandler(
       syncPaymentsFunction,
