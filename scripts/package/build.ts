@@ -107,10 +107,31 @@ function expandImported(program: ts.Program, source: string, name: string): stri
       if (!(target.flags & (ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Interface))) {
         throw new Error(`${source} imports ${name}, which is not a type: it cannot be written out`);
       }
-      return checker.typeToString(checker.getDeclaredTypeOfSymbol(target), undefined, FLAGS);
+      const declared = checker.getDeclaredTypeOfSymbol(target);
+      // An interface prints as its own name (`type X = X;`, circular): write its members out.
+      if (target.flags & ts.SymbolFlags.Interface) return interfaceText(checker, declared);
+      return checker.typeToString(declared, undefined, FLAGS);
     }
   }
   throw new Error(`${source} has no import of ${name}`);
+}
+
+/** A plain interface's members as an object type literal (readonly and optional kept). */
+function interfaceText(checker: ts.TypeChecker, type: ts.Type): string {
+  const members = checker.getPropertiesOfType(type).map((property) => {
+    const declaration = property.valueDeclaration ?? property.declarations?.[0];
+    if (!declaration) throw new Error(`${property.name}: no declaration to write out`);
+    const readonly =
+      ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly ? 'readonly ' : '';
+    const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
+    const text = checker.typeToString(
+      checker.getTypeOfSymbolAtLocation(property, declaration),
+      undefined,
+      FLAGS,
+    );
+    return `${readonly}${JSON.stringify(property.name)}${optional}: ${text};`;
+  });
+  return `{ ${members.join(' ')} }`;
 }
 
 /** `#infra/x/y.ts` seen from infra file `from` (both repo-relative): `./x/y.js`, `../y.js`. */
