@@ -22,12 +22,14 @@ import type { capturePaymentSchemas } from '#functions/capture-payment/route.ts'
 import type { bindingCreatedSchema } from '#functions/create-binding/create-binding.ts';
 import type { createBindingSchemas } from '#functions/create-binding/route.ts';
 import type { createBindingPinSchemas } from '#functions/create-binding-pin/route.ts';
+import type { webhookEndpointDeletedSchema } from '#functions/delete-webhook-endpoint/route.ts';
 import type { getPaymentSchemas } from '#functions/get-payment/route.ts';
 import type { CustomerBindings } from '#functions/list-bindings/list-bindings.ts';
 import type { listPaymentsSchemas } from '#functions/list-payments/route.ts';
 import type { listExceptionsSchemas } from '#functions/list-reconciliation-exceptions/route.ts';
 import type { transactionsPageSchema } from '#functions/list-transactions/list-transactions.ts';
 import type { listTransactionsSchemas } from '#functions/list-transactions/route.ts';
+import type { listWebhookDeliveriesSchemas } from '#functions/list-webhook-deliveries/route.ts';
 import type { refundPaymentSchemas } from '#functions/refund-payment/route.ts';
 import type { registerPaymentSchemas } from '#functions/register-payment/route.ts';
 import type { setPinVerificationSchemas } from '#functions/set-pin-verification/route.ts';
@@ -37,6 +39,13 @@ import type { BindingView, CustomerPinView } from '#shared/domain/binding.ts';
 import type { PaymentView, paymentsPageSchema } from '#shared/domain/payment-view.ts';
 import type { ErrorBody } from '#shared/http/error-body.ts';
 import type { exceptionsPageSchema, ReconciliationView } from '#shared/reconciliation/view.ts';
+import type {
+  createEndpointBody,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  webhookDeliveriesPageSchema,
+  webhookEndpointWithSecretSchema,
+} from '#shared/webhooks/endpoint.ts';
 
 type Body<S extends { body: z.ZodType }> = z.input<S['body']>;
 /** A query's input type, with coerced fields (`unknown` as input) typed as what they become. */
@@ -60,6 +69,8 @@ export type CreatePinRequest = Omit<Body<typeof createBindingPinSchemas>, 'reque
 export type SetPinVerificationRequest = Omit<Body<typeof setPinVerificationSchemas>, 'requestedAt'>;
 export type StartReconciliationRequest = Body<typeof startReconciliationSchemas>;
 export type ListExceptionsQuery = Query<typeof listExceptionsSchemas>;
+export type CreateWebhookEndpointRequest = z.input<typeof createEndpointBody>;
+export type ListWebhookDeliveriesQuery = Query<typeof listWebhookDeliveriesSchemas>;
 
 // What each route answers: its view's schema (openapi.json's components), output side.
 export type Payment = PaymentView;
@@ -72,6 +83,12 @@ export type PaymentsPage = z.output<typeof paymentsPageSchema>;
 export type CustomerBindingsResponse = CustomerBindings;
 export type ReconciliationAccepted = z.output<typeof reconciliationAcceptedSchema>;
 export type ReconciliationExceptionsPage = z.output<typeof exceptionsPageSchema>;
+export type WebhookEndpoint = WebhookEndpointView;
+/** A new endpoint, or a rotated one, with its signing secret: answered once. */
+export type WebhookEndpointWithSecret = z.output<typeof webhookEndpointWithSecretSchema>;
+export type WebhookEndpointDeleted = z.output<typeof webhookEndpointDeletedSchema>;
+export type WebhookDelivery = WebhookDeliveryView;
+export type WebhookDeliveriesPage = z.output<typeof webhookDeliveriesPageSchema>;
 export type { ErrorBody };
 
 /** An answer the API gave with an error status, or no answer at all (`status` 0). */
@@ -188,8 +205,49 @@ export class PayonServerlessClient {
     return this.#call('GET', `/reconciliations/${enc(day)}/exceptions`, { query });
   }
 
+  /** Registers a webhook endpoint; keep `secret` now, it is never shown again. */
+  createWebhookEndpoint(request: CreateWebhookEndpointRequest): Promise<WebhookEndpointWithSecret> {
+    return this.#call('POST', '/webhook-endpoints', { body: request });
+  }
+
+  listWebhookEndpoints(): Promise<{ items: WebhookEndpoint[] }> {
+    return this.#call('GET', '/webhook-endpoints', {});
+  }
+
+  getWebhookEndpoint(id: string): Promise<WebhookEndpoint> {
+    return this.#call('GET', `/webhook-endpoints/${enc(id)}`, {});
+  }
+
+  deleteWebhookEndpoint(id: string): Promise<WebhookEndpointDeleted> {
+    return this.#call('DELETE', `/webhook-endpoints/${enc(id)}`, {});
+  }
+
+  /** A new signing secret (answered once); the old one keeps signing for 24 h. */
+  rotateWebhookSecret(id: string): Promise<WebhookEndpointWithSecret> {
+    return this.#call('POST', `/webhook-endpoints/${enc(id)}/rotate-secret`, {});
+  }
+
+  enableWebhookEndpoint(id: string): Promise<WebhookEndpoint> {
+    return this.#call('POST', `/webhook-endpoints/${enc(id)}/enable`, {});
+  }
+
+  listWebhookDeliveries(
+    id: string,
+    query: ListWebhookDeliveriesQuery = {},
+  ): Promise<WebhookDeliveriesPage> {
+    return this.#call('GET', `/webhook-endpoints/${enc(id)}/deliveries`, { query });
+  }
+
+  resendWebhookDelivery(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return this.#call(
+      'POST',
+      `/webhook-endpoints/${enc(id)}/deliveries/${enc(deliveryId)}/resend`,
+      {},
+    );
+  }
+
   async #call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     request: { body?: unknown; query?: object; idempotent?: boolean },
   ): Promise<T> {

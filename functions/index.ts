@@ -9,18 +9,27 @@ import { capturePaymentRoute } from '#functions/capture-payment/route.ts';
 import { confirmNotificationFunction } from '#functions/confirm-notification/background.ts';
 import { createBindingRoute } from '#functions/create-binding/route.ts';
 import { createBindingPinRoute } from '#functions/create-binding-pin/route.ts';
+import { createWebhookEndpointRoute } from '#functions/create-webhook-endpoint/route.ts';
+import { deleteWebhookEndpointRoute } from '#functions/delete-webhook-endpoint/route.ts';
+import { deliverWebhooksFunction } from '#functions/deliver-webhooks/background.ts';
+import { enableWebhookEndpointRoute } from '#functions/enable-webhook-endpoint/route.ts';
 import { getPaymentRoute } from '#functions/get-payment/route.ts';
 import { getReconciliationRoute } from '#functions/get-reconciliation/route.ts';
+import { getWebhookEndpointRoute } from '#functions/get-webhook-endpoint/route.ts';
 import { listBindingsRoute } from '#functions/list-bindings/route.ts';
 import { listPaymentsRoute } from '#functions/list-payments/route.ts';
 import { listReconciliationExceptionsRoute } from '#functions/list-reconciliation-exceptions/route.ts';
 import { listTransactionsRoute } from '#functions/list-transactions/route.ts';
+import { listWebhookDeliveriesRoute } from '#functions/list-webhook-deliveries/route.ts';
+import { listWebhookEndpointsRoute } from '#functions/list-webhook-endpoints/route.ts';
 import { paymentReturnRoute } from '#functions/payment-return/route.ts';
 import { payonWebhookRoute } from '#functions/payon-webhook/route.ts';
 import { reconcileDayFunction } from '#functions/reconcile-day/background.ts';
 import { refundPaymentRoute } from '#functions/refund-payment/route.ts';
 import { registerPaymentRoute } from '#functions/register-payment/route.ts';
+import { resendWebhookDeliveryRoute } from '#functions/resend-webhook-delivery/route.ts';
 import { resolvePaymentRoute } from '#functions/resolve-payment/route.ts';
+import { rotateWebhookSecretRoute } from '#functions/rotate-webhook-secret/route.ts';
 import { setPinVerificationRoute } from '#functions/set-pin-verification/route.ts';
 import { startReconciliationRoute } from '#functions/start-reconciliation/route.ts';
 import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
@@ -46,6 +55,14 @@ export const ROUTES: readonly RouteDescriptor[] = [
   startReconciliationRoute,
   getReconciliationRoute,
   listReconciliationExceptionsRoute,
+  createWebhookEndpointRoute,
+  listWebhookEndpointsRoute,
+  getWebhookEndpointRoute,
+  deleteWebhookEndpointRoute,
+  rotateWebhookSecretRoute,
+  enableWebhookEndpointRoute,
+  listWebhookDeliveriesRoute,
+  resendWebhookDeliveryRoute,
   payonWebhookRoute,
 ];
 
@@ -54,6 +71,7 @@ export const BACKGROUND_FUNCTIONS: readonly BackgroundDescriptor[] = [
   confirmNotificationFunction,
   syncPaymentsFunction,
   reconcileDayFunction,
+  deliverWebhooksFunction,
 ];
 
 /** Every function, routed or not. */

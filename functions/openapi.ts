@@ -192,7 +192,7 @@ export function openApiDocument(version: string) {
       title: 'PAYON Serverless',
       version,
       description:
-        'The merchant\'s own backend for PAYON (Cambodia): payments, saved cards, reconciliation. Amounts are decimal strings (`"12.50"`).',
+        'The merchant\'s own backend for PAYON (Cambodia): payments, saved cards, reconciliation, webhooks. Amounts are decimal strings (`"12.50"`).',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: '`npm start`' }],
@@ -200,6 +200,7 @@ export function openApiDocument(version: string) {
       { name: 'Payments' },
       { name: 'Saved cards' },
       { name: 'Reconciliation' },
+      { name: 'Webhooks', description: 'Merchant webhook endpoints and their deliveries' },
       { name: 'PAYON', description: 'Called by PAYON, not by the merchant' },
     ],
     paths,

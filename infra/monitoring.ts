@@ -14,6 +14,7 @@ import {
   Dashboard,
   GraphWidget,
   type IWidget,
+  MathExpression,
   Metric,
   SingleValueWidget,
   TextWidget,
@@ -38,6 +39,8 @@ import {
   PAYMENT_CHANGES,
 } from '#shared/runtime/business-metrics.ts';
 import {
+  ENDPOINT_DIMENSION,
+  type EndpointMetricName,
   METRIC_NAMESPACE,
   type MetricName,
   metricService,
@@ -65,8 +68,16 @@ export const OPERATOR_METRICS = {
   'reconciliation.exceptions':
     'reconciliation found differences it could not heal (GET /reconciliations/{day}/exceptions)',
   'reconciliation.failed': 'a reconciliation run failed (its report says so; Lambda retries it)',
+  'webhooks.gaveUp':
+    'a merchant webhook delivery failed for 72 h and was given up (GET /webhook-endpoints/{id}/deliveries?state=failed; resend once fixed)',
+  'webhooks.endpointDisabled':
+    'a merchant webhook endpoint was disabled: every delivery to it failed for 72 h (POST /webhook-endpoints/{id}/enable once fixed)',
+  'webhooks.errors':
+    'deliver-webhooks could not fan out an event or record an attempt (the store or KMS failed); it stays due',
 } as const satisfies Partial<Record<MetricName, string>>;
 
+/** The oldest due webhook delivery of any endpoint, in seconds, above which the backlog alarms. */
+export const WEBHOOK_BACKLOG_THRESHOLD_SECONDS = 900;
 /** One line of a business widget: a metric and the values of its dimensions. */
 export interface Series {
   readonly metric: BusinessMetric | MetricName;
@@ -239,12 +250,16 @@ export function createMonitoring(stack: MonitoredStack): Topic {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }),
   );
-  const custom = (metricName: MetricName | OperationMetric, at = period) =>
+  const custom = (
+    metricName: MetricName | OperationMetric | EndpointMetricName,
+    at = period,
+    statistic = 'Sum',
+  ) =>
     new Metric({
       namespace: METRIC_NAMESPACE,
       metricName,
       dimensionsMap: { service: metricService(stack.config.stage) },
-      statistic: 'Sum',
+      statistic,
       period: at,
     });
   for (const [metricName, description] of Object.entries(OPERATOR_METRICS) as [
@@ -285,6 +300,22 @@ export function createMonitoring(stack: MonitoredStack): Topic {
         treatMissingData: TreatMissingData.BREACHING,
       },
     ),
+    // Every run counts itself: none for 10 minutes means no webhook goes out.
+    custom('deliver-webhooks.runs').createAlarm(stack, 'WebhooksStoppedAlarm', {
+      alarmDescription:
+        'deliver-webhooks has not run for 10 minutes: no merchant webhook is being delivered.',
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    }),
+    custom('webhooks.backlogAge', period, 'Maximum').createAlarm(stack, 'WebhooksBacklogAlarm', {
+      alarmDescription: `A merchant webhook endpoint's oldest due delivery has waited more than ${WEBHOOK_BACKLOG_THRESHOLD_SECONDS / 60} minutes past its time for 15 minutes (a slow or flooded endpoint; the dashboard's backlog widget names it).`,
+      threshold: WEBHOOK_BACKLOG_THRESHOLD_SECONDS,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
     custom('events.deferred').createAlarm(stack, 'EventsDeferredAlarm', {
       alarmDescription:
         'EventBridge refused merchant events for 15 minutes; they wait in the outbox (nothing lost).',
@@ -307,6 +338,21 @@ export function createMonitoring(stack: MonitoredStack): Topic {
   for (const alarm of alarms) alarm.addAlarmAction(action);
 
   const fns = [...stack.functions.values()].map((f) => f.function);
+  // Webhook endpoints exist only at run time: the widgets find them by the endpoint dimension.
+  const search = (
+    metric: EndpointMetricName,
+    statistic: string,
+    expression: (s: string) => string,
+    label: string,
+  ) =>
+    new MathExpression({
+      expression: expression(
+        `SEARCH('{${METRIC_NAMESPACE},${ENDPOINT_DIMENSION},service} service="${metricService(stack.config.stage)}" MetricName="${metric}"', '${statistic}', ${period.toSeconds()})`,
+      ),
+      usingMetrics: {},
+      label,
+      period,
+    });
   const line = (series: Series, hours: number) =>
     new Metric({
       namespace: METRIC_NAMESPACE,
@@ -376,6 +422,24 @@ export function createMonitoring(stack: MonitoredStack): Topic {
         new GraphWidget({
           title: 'Function duration (p99)',
           left: fns.map((f) => f.metricDuration({ period, statistic: 'p99' })),
+          width: 8,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Webhook success rate per endpoint (%)',
+          left: [search('webhooks.success', 'Average', (e) => `100 * ${e}`, 'success %')],
+          leftYAxis: { min: 0, max: 100 },
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Webhook attempts per endpoint',
+          left: [search('webhooks.success', 'SampleCount', (e) => e, 'attempts')],
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Webhook backlog age per endpoint (s past due)',
+          left: [search('webhooks.backlogAge', 'Maximum', (e) => e, 'backlog age')],
           width: 8,
         }),
       ],

@@ -10,6 +10,7 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Subscription } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import { deliverWebhooksFunction } from '#functions/deliver-webhooks/background.ts';
 import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { reconcileDayFunction } from '#functions/reconcile-day/background.ts';
 import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
@@ -23,6 +24,8 @@ export interface NaggedStack extends IConstruct {
   readonly merchantSecret: Secret;
   readonly sweepSchedule: Rule;
   readonly reconcileSchedule: Rule;
+  readonly webhookSchedule: Rule;
+  readonly webhookTrigger: Rule;
   readonly confirmDeadLetters: Queue;
   readonly confirmQueueSource: EventSourceMapping;
   readonly vpc: IConstruct | undefined;
@@ -136,6 +139,31 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'has nothing to replay (the next run a minute later does the same work), and runs that stop ' +
       'raise SweepStoppedAlarm (metric sync-payments.runs). A queue of such events would hold nothing useful.',
     targets: (stack) => [stack.sweepSchedule],
+  },
+  {
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'deliver-webhooks is invoked by its one-minute schedule and by each merchant event on the bus, ' +
+      'with events it never reads: the outbox and the deliveries in DynamoDB are the source, so a ' +
+      'failed run has nothing to replay and the next run takes all that is due. Failures raise its ' +
+      'Errors alarm, WebhooksErrorsAlarm and, if runs stop, WebhooksStoppedAlarm.',
+    targets: (stack) => [fn(stack, deliverWebhooksFunction.function)],
+  },
+  {
+    id: 'Serverless-EventBusDLQ',
+    reason:
+      'The webhook schedule and trigger deliver "run now" to deliver-webhooks (it reads the outbox, ' +
+      "not the event): an undelivered one loses nothing (the next minute's run takes everything due), " +
+      'and runs that stop raise WebhooksStoppedAlarm (metric deliver-webhooks.runs).',
+    targets: (stack) => [stack.webhookSchedule, stack.webhookTrigger],
+  },
+  {
+    id: 'Serverless-LambdaAsyncFailureDestination',
+    reason:
+      'deliver-webhooks is invoked asynchronously by its schedule and the bus rule with no Lambda ' +
+      'retries and events it does not read: a failed run has nothing to send anywhere; what it did ' +
+      'not deliver stays due in DynamoDB, and its Errors alarm and WebhooksStoppedAlarm report it.',
+    targets: (stack) => [fn(stack, deliverWebhooksFunction.function)],
   },
   {
     id: 'Serverless-EventBusDLQ',

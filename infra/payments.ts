@@ -46,6 +46,7 @@ import type { Subscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { confirmNotificationFunction } from '#functions/confirm-notification/background.ts';
+import { deliverWebhooksFunction } from '#functions/deliver-webhooks/background.ts';
 import { FUNCTIONS, ROUTES } from '#functions/index.ts';
 import { reconcileDayFunction } from '#functions/reconcile-day/background.ts';
 import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
@@ -113,6 +114,9 @@ export const ACCESS_LOG_FIELDS = {
 /** How often the status sweep runs. */
 export const SWEEP_RATE = Duration.minutes(1);
 
+/** How often deliver-webhooks runs besides the bus rule (what is due again, a missed trigger). */
+export const WEBHOOK_RATE = Duration.minutes(1);
+
 /** reconcile-day runs daily at RECONCILIATION_HOUR_UTC (01:00 in Cambodia) for the day before. */
 /** Lambda's own retries of a failed asynchronous reconcile-day run (schedule or API). */
 export const RECONCILE_RETRIES = 2;
@@ -170,6 +174,12 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
   readonly sweepSchedule: Rule;
   /** The rule that runs reconcile-day daily at 01:00 in Cambodia. */
   readonly reconcileSchedule: Rule;
+  /** Seals merchant webhook signing secrets (KMS; docs/webhooks.md). */
+  readonly webhookKey: Key;
+  /** The rule that runs deliver-webhooks every WEBHOOK_RATE. */
+  readonly webhookSchedule: Rule;
+  /** The rule that runs deliver-webhooks whenever a merchant event reaches the bus. */
+  readonly webhookTrigger: Rule;
 
   constructor(scope: Construct, id: string, props: PayonPaymentsProps) {
     super(scope, id);
@@ -221,6 +231,15 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
     );
 
     this.table = this.createTable(names.tableName);
+
+    // Merchant webhook signing secrets, sealed one by one (encryption context: purpose and
+    // endpoint): only create and rotate may encrypt, only deliver-webhooks may decrypt.
+    this.webhookKey = new Key(this, 'WebhookKey', {
+      alias: `alias/payon-${config.stage}-webhooks`,
+      description: `PAYON ${config.stage}: merchant webhook signing secrets`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // Created with a random notification token and empty PAYON fields: the merchant fills them in
     // (docs/configuration.md). The functions refuse to run until it is complete, naming the fields.
@@ -307,6 +326,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       if (access.batchRead) fn.useTableBatchReads(this.table);
       if (access.merchantSecret) fn.useMerchantSecret(this.merchantSecret, names.secretName);
       if (access.publishEvents) fn.useEventBus(this.eventBus);
+      if (access.webhookSecrets) fn.useWebhookKey(this.webhookKey, access.webhookSecrets);
       if (access.sendToConfirmQueue) fn.useConfirmQueue(this.confirmQueue);
       if (access.consumeConfirmQueue) fn.consumeQueue(this.confirmQueue);
       functions.set(name, fn);
@@ -325,6 +345,8 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       confirmQueueSource: this.confirmQueueSource,
       sweepSchedule: this.sweepSchedule,
       reconcileSchedule: this.reconcileSchedule,
+      webhookSchedule: this.webhookSchedule,
+      webhookTrigger: this.webhookTrigger,
     } = this.wireBackground());
 
     ({ api: this.api, stage: this.stage } = this.createApi());
@@ -376,7 +398,31 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       retryAttempts: RECONCILE_RETRIES,
       maxEventAge: Duration.hours(6),
     });
-    return { confirmQueueSource, sweepSchedule, reconcileSchedule };
+
+    // Webhooks: every minute (retries, a lost trigger), and at once when an event reaches the
+    // bus (the event only wakes the run: it reads the outbox). Runs that overlap skip what another
+    // holds (leases), so neither rule nor Lambda retries a failed one.
+    const webhooks = this.functions.get(deliverWebhooksFunction.function);
+    if (!webhooks) throw new Error('deliver-webhooks is missing');
+    const webhookSchedule = new Rule(this, 'WebhookSchedule', {
+      description: `PAYON ${this.config.stage}: merchant webhooks due`,
+      schedule: Schedule.rate(WEBHOOK_RATE),
+      targets: [new LambdaFunction(webhooks.function, { retryAttempts: 0 })],
+    });
+    const webhookTrigger = new Rule(this, 'WebhookTrigger', {
+      description: `PAYON ${this.config.stage}: merchant webhooks, woken by each event`,
+      eventBus: this.eventBus,
+      eventPattern: { source: [EVENT_SOURCE] },
+      targets: [new LambdaFunction(webhooks.function, { retryAttempts: 0 })],
+    });
+    webhooks.function.configureAsyncInvoke({ retryAttempts: 0 });
+    return {
+      confirmQueueSource,
+      sweepSchedule,
+      reconcileSchedule,
+      webhookSchedule,
+      webhookTrigger,
+    };
   }
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */

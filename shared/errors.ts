@@ -194,7 +194,9 @@ export class ConflictError extends AppError {
       | 'reconciliation_running'
       | 'binding_state_conflict'
       | 'payment_settled'
-      | 'reference_in_use',
+      | 'reference_in_use'
+      | 'webhook_endpoint_disabled'
+      | 'webhook_endpoint_changed',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
@@ -246,7 +248,9 @@ export class UnprocessableError extends AppError {
       | 'amount_exceeds_authorized'
       | 'operation_not_allowed'
       | 'return_url_not_allowed'
-      | 'binding_not_usable',
+      | 'binding_not_usable'
+      | 'webhook_endpoint_limit'
+      | 'event_expired',
     message: string,
   ) {
     super(message);

@@ -23,6 +23,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TableAccess } from '#shared/runtime/descriptor.ts';
+import { WEBHOOK_SECRET_PURPOSE } from '#shared/webhooks/secrets.ts';
 
 /**
  * DynamoDB actions per access level, on the table ARN only (no index ARN): a function that
@@ -278,6 +279,18 @@ export class PayonFunction extends Construct {
   ): this {
     this.allow(['lambda:InvokeFunction'], [target.functionArn]);
     this.function.addEnvironment(variable, target.functionName);
+    return this;
+  }
+
+  /**
+   * The webhook key: kms:Encrypt (`seal`: create, rotate) or kms:Decrypt (`open`: deliver), on
+   * that key only and only for the webhook secrets' encryption context; sets WEBHOOK_KEY_ID.
+   */
+  useWebhookKey(key: { readonly keyArn: string }, mode: 'seal' | 'open'): this {
+    this.allow([mode === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt'], [key.keyArn], {
+      StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE },
+    });
+    this.function.addEnvironment('WEBHOOK_KEY_ID', key.keyArn);
     return this;
   }
 

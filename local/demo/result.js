@@ -84,5 +84,26 @@ buttons.capture.addEventListener('click', async () => {
 buttons.cancel.addEventListener('click', () => act('cancel', {}));
 buttons.refund.addEventListener('click', () => act('refund', {}));
 
-if (id) poll();
-else message.textContent = 'No payment given.';
+// The shop's webhook receiver (npm start): the deliveries it verified for this payment.
+async function showWebhooks() {
+  const response = await fetch('/demo/webhooks');
+  if (!response.ok) return;
+  const { items } = await response.json();
+  const mine = items.filter((w) => w.paymentId === id || !w.verified);
+  if (mine.length === 0) return;
+  const list = document.querySelector('#webhook-list');
+  list.replaceChildren(
+    ...mine.map((w) => {
+      const item = document.createElement('li');
+      item.className = w.verified ? 'webhook verified' : 'webhook refused';
+      item.textContent = `${w.type} ${w.state ?? ''} — ${w.verified ? 'signature verified' : `refused: ${w.problem}`} (attempt ${w.attempt ?? '?'}, ${w.eventId})`;
+      return item;
+    }),
+  );
+}
+
+if (id) {
+  poll();
+  showWebhooks();
+  setInterval(showWebhooks, 2_000);
+} else message.textContent = 'No payment given.';

@@ -115,6 +115,11 @@ async function main(): Promise<void> {
   console.log(`  DynamoDB       ${system.dynamoEndpoint}  table ${system.tableName}`);
   console.log(`  Secrets        ${system.awsEndpoint}  secret ${system.secretId}`);
   console.log(`  Events         ${system.eventBus}`);
+  if (system.demoWebhook) {
+    console.log(
+      `  Webhooks       ${system.demoWebhook.url}  (the demo shop's receiver; GET it for what it verified)`,
+    );
+  }
   console.log(
     `  PAYON pushes   ${system.notifyUrl.replace(/[^/]+$/, '<token>')}  (token in secret ${system.secretId})`,
   );

@@ -33,7 +33,19 @@ export interface EdgeOptions {
   readonly functionTimeoutMs?: number;
   /** Files served as they are on GET (the demo shop, /openapi.json): path → content. */
   readonly statics?: ReadonlyMap<string, StaticFile>;
+  /**
+   * Pages of `npm start` that are not the API (the demo shop's webhook receiver): path → handler
+   * of the raw request. Never part of the route table, so never deployed.
+   */
+  readonly local?: ReadonlyMap<string, LocalPage>;
 }
+
+/** A local page's answer to one request (method, headers, the raw body). */
+export type LocalPage = (request: {
+  readonly method: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Buffer;
+}) => Promise<{ readonly status: number; readonly contentType: string; readonly body: string }>;
 
 export interface StaticFile {
   readonly contentType: string;
@@ -107,6 +119,22 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     const done = (status: number) =>
       options.log?.(`${method} ${loggedPath} ${status} ${Date.now() - started}ms`);
 
+    const page = options.local?.get(url.pathname);
+    if (page) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size <= max) chunks.push(chunk as Buffer);
+      }
+      const answer = await page({ method, headers: req.headers, body: Buffer.concat(chunks) });
+      send(res, {
+        status: answer.status,
+        headers: { 'content-type': answer.contentType },
+        body: answer.body,
+      });
+      return done(answer.status);
+    }
     const file = method === 'GET' ? options.statics?.get(url.pathname) : undefined;
     if (file) {
       send(res, {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -33,6 +34,7 @@ import {
   startMoto,
 } from '#local/runtime/services.ts';
 import { staticFiles } from '#local/runtime/statics.ts';
+import { DemoWebhookReceiver } from '#local/runtime/webhook-receiver.ts';
 import {
   type Config,
   ENVIRONMENT_VARIABLES,
@@ -51,6 +53,10 @@ import type { MerchantSecret } from '#shared/secrets/merchant-secret.ts';
 import { parseMerchantSecret } from '#shared/secrets/provider.ts';
 import type { ReconciliationReport } from '#shared/store/reconciliations.ts';
 import { createTableInput } from '#shared/store/table.ts';
+import { webhookStore } from '#shared/store/webhooks.ts';
+import { KmsSecretSealer } from '#shared/webhooks/kms-sealer.ts';
+import { type AttemptReport, systemWebhookNet } from '#shared/webhooks/net.ts';
+import { InMemorySecretSealer, type SecretSealer } from '#shared/webhooks/secrets.ts';
 
 /** A start-up problem the user can fix; printed as one line, never as a stack trace. */
 export class LocalStartError extends Error {
@@ -72,6 +78,8 @@ const SET_BY_START: ReadonlySet<EnvironmentVariable> = new Set([
   'RETURN_URL_ORIGINS',
   'CONFIRM_QUEUE_URL',
   'RECONCILE_FUNCTION_NAME',
+  'WEBHOOK_KEY_ID',
+  'WEBHOOKS_ALLOW_LOCAL_TARGETS',
 ]);
 
 /** The settings of docs/configuration.md that `npm start` hands to the functions as they are. */
@@ -110,6 +118,8 @@ export interface LocalOptions {
   readonly preferMoto?: boolean;
   /** How often the status sweep runs (the stack runs it every minute). */
   readonly sweepIntervalMs?: number;
+  /** How often webhooks due are delivered (the stack: every minute and on every event). */
+  readonly webhookIntervalMs?: number;
 }
 
 export interface LocalSystem {
@@ -125,6 +135,8 @@ export interface LocalSystem {
   readonly notifyUrl: string;
   /** Where merchant events go: an EventBridge bus on moto, or the console only. */
   readonly eventBus: string;
+  /** The demo shop's webhook endpoint (registered at start) and its receiver's URL. */
+  readonly demoWebhook: { readonly endpointId: string; readonly url: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -135,7 +147,12 @@ const SECRET_ID = 'payon/local';
 const BUS_NAME = 'payon-local';
 
 /** The functions' configuration, as `#shared/config` reads it at a cold start in AWS. */
-function functionConfig(options: LocalOptions, apiPort: number, payonUrl: string): Config {
+function functionConfig(
+  options: LocalOptions,
+  apiPort: number,
+  payonUrl: string,
+  webhookKeyId?: string,
+): Config {
   const settings = Object.fromEntries(
     PASSED_THROUGH.flatMap((name) => {
       const value = options.settings?.[name];
@@ -151,6 +168,9 @@ function functionConfig(options: LocalOptions, apiPort: number, payonUrl: string
       PAYON_SECRET_ID: SECRET_ID,
       TABLE_NAME,
       EVENT_BUS_NAME: BUS_NAME,
+      // Local endpoints (the demo shop's receiver) are plain http on loopback: allowed here only.
+      WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true',
+      ...(webhookKeyId ? { WEBHOOK_KEY_ID: webhookKeyId } : {}),
       RETURN_URL_ORIGINS: [
         `http://localhost:${apiPort}`,
         `http://127.0.0.1:${apiPort}`,
@@ -305,7 +325,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     );
     log(`  ✓ table ${tableName} and secret ${secretId} created`);
 
-    const config = functionConfig(options, apiPort, payonUrl);
+    // Webhook signing secrets: sealed by a KMS key on moto, as in AWS; in memory without moto.
+    const kms = useMoto
+      ? new KMSClient({ region: REGION, credentials: CREDENTIALS, endpoint: aws.endpoint })
+      : undefined;
+    const webhookKeyId = kms
+      ? (await kms.send(new CreateKeyCommand({ Description: 'payon local: webhook secrets' })))
+          .KeyMetadata?.Arn
+      : undefined;
+    const config = functionConfig(options, apiPort, payonUrl, webhookKeyId);
+    const webhookSealer: SecretSealer = kms
+      ? new KmsSecretSealer(kms, webhookKeyId)
+      : new InMemorySecretSealer();
     // Merchant events: on moto, a real EventBridge bus with a rule into a queue that is read back
     // and printed; without moto, printed as they are published.
     const printEvent = (event: MerchantEvent) =>
@@ -339,6 +370,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
         reconciliationStarter,
         ...(tap ? {} : { publisher: consolePublisher }),
         pinEncryption: createPinEncryptor,
+        webhooks: webhookStore,
+        webhookSealer,
+        webhookNet: systemWebhookNet({ onAttempt: (attempt) => log(attemptLine(attempt)) }),
       }),
     );
     const confirm = (await import('#functions/confirm-notification/handler.ts')) as unknown as {
@@ -377,6 +411,16 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     });
     stops.push(() => daily.stop());
     stops.push(() => reconciliationStarter.idle());
+    // Webhooks: what the stack's schedule and bus rule do, every few seconds here.
+    const webhooks = (await import('#functions/deliver-webhooks/handler.ts')) as unknown as {
+      handler: (event: ScheduledEvent, context: Context) => Promise<unknown>;
+    };
+    const webhookTimer = startTimer(options.webhookIntervalMs ?? 2_000, async () => {
+      await webhooks
+        .handler(scheduledEvent(), lambdaContext('deliver-webhooks', 120_000))
+        .catch(() => undefined);
+    });
+    stops.push(() => webhookTimer.stop());
     if (tap) {
       const reader = startTimer(1_000, async () => {
         for (const event of await readTap(sqs, tap.queueUrl)) printEvent(event);
@@ -393,6 +437,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       };
       handlers.set(route.function, module.handler);
     }
+    const receiver = new DemoWebhookReceiver();
     const edge: Edge = await startEdge({
       routes: ROUTES,
       handlers,
@@ -400,8 +445,16 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       port: apiHold.listener,
       log: (line) => log(`  [api] ${line}`),
       statics: staticFiles(),
+      local: new Map([[DEMO_WEBHOOK_PATH, receiver.page]]),
     });
     stops.push(() => edge.close());
+    // The demo shop's own endpoint, registered through the API as a merchant would.
+    const demoWebhook = await registerDemoWebhook(edge.url, receiver);
+    log(
+      demoWebhook
+        ? `  ✓ Webhooks         ${demoWebhook.url} (endpoint ${demoWebhook.endpointId}, every event)`
+        : '  ! the demo shop could not register its webhook endpoint',
+    );
     const notifyUrl = `${edge.url}/payon/notifications/${secret.notificationToken}`;
     if (sandbox) {
       sandbox.updateMerchant('C0000143', { returnUrl: `${edge.url}/return`, notifyUrl });
@@ -429,10 +482,47 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       exampleCurl,
       notifyUrl,
       eventBus: tap ? `${busName} (EventBridge on moto)` : 'printed to this console',
+      demoWebhook,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Where the demo shop receives its webhooks on the local API. */
+export const DEMO_WEBHOOK_PATH = '/demo/webhooks';
+
+/** Registers the demo shop's receiver as an endpoint for every event; its secret goes to it. */
+async function registerDemoWebhook(
+  apiUrl: string,
+  receiver: DemoWebhookReceiver,
+): Promise<{ endpointId: string; url: string } | undefined> {
+  const url = `${apiUrl}${DEMO_WEBHOOK_PATH}`;
+  try {
+    const answer = await fetch(`${apiUrl}/webhook-endpoints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url, events: ['*'], description: 'the demo shop (npm start)' }),
+    });
+    if (answer.status !== 201) return undefined;
+    const created = (await answer.json()) as { id: string; secret: string };
+    receiver.secret = created.secret;
+    return { endpointId: created.id, url };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One webhook attempt as `npm start` prints it (never the body or a secret). */
+export function attemptLine({ eventType, eventId, url, attempt, state }: AttemptReport): string {
+  const target = url.replace(/\?.*$/, '');
+  const head = `  [webhook] ${eventType} ${eventId} → ${target}`;
+  if (attempt.outcome === 'succeeded')
+    return `${head} ${attempt.statusCode} (${attempt.durationMs} ms)`;
+  const why = `${attempt.outcome}${attempt.error ? ` ${attempt.error}` : ''}`;
+  return state === 'failed'
+    ? `${head} failed (${why}); given up`
+    : `${head} failed (${why}); next ${attempt.nextAttemptAt?.slice(11, 19) ?? '?'} UTC`;
 }

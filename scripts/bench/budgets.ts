@@ -29,6 +29,8 @@ export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   'node-forge': RSA_FUNCTIONS,
   '@aws-sdk/client-sqs': ['payon-webhook'],
   '@aws-sdk/client-lambda': ['start-reconciliation'],
+  // Webhook signing secrets: sealed on create and rotate, opened to sign deliveries.
+  '@aws-sdk/client-kms': ['create-webhook-endpoint', 'rotate-webhook-secret', 'deliver-webhooks'],
   // None: Lambda's active tracing without the X-Ray SDK unless the stack's `sdkTracer` context asks
   // for it, and the environment's credentials in place of the SDK's whole chain (issue 27).
   'aws-xray-sdk-core': [],
@@ -65,13 +67,16 @@ export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
   'refund-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
   // One BatchGetItem of the page's payments: their creation times settle the 12-hour clock.
   'list-transactions': { payon: 1, dynamodb: 1, eventbridge: 0 },
-  'payon push (webhook + confirmation)': { payon: 1, dynamodb: 6, eventbridge: 1, writeUnits: 24 },
+  // The event's outbox item also waits for the webhook fan-out (issue 25): one small entry in the
+  // list index (it projects a few short attributes), billed twice in the transaction: +2 units;
+  // the same calls.
+  'payon push (webhook + confirmation)': { payon: 1, dynamodb: 6, eventbridge: 1, writeUnits: 26 },
   // What the cost of a million payments is priced from (scripts/bench/cost.ts).
   'payment life (register, push, confirmation, result page)': {
     payon: 2,
     dynamodb: 9,
     eventbridge: 1,
-    writeUnits: 46,
+    writeUnits: 48,
   },
   'create-binding': { payon: 3, dynamodb: 6, eventbridge: 1 },
   'list-bindings': { payon: 1, dynamodb: 2, eventbridge: 0 },

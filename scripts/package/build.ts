@@ -5,7 +5,8 @@
  * - `packages/client` (payon-serverless-client): `dist/index.js`, the typed client bundled with no
  *   runtime dependency, and `dist/index.d.ts`, its types written out in full (the API's request and
  *   view types, expanded from the zod schemas they come from), so a consumer needs neither zod nor
- *   this repo's sources.
+ *   this repo's sources; and `dist/webhooks.js` / `.d.ts`, webhook signature verification
+ *   (`payon-serverless-client/webhooks`: Node, `node:crypto` only).
  * - `packages/construct` (payon-serverless): `dist/construct.js`, the PayonPayments construct with
  *   everything but aws-cdk-lib and constructs (its peer dependencies) bundled in; `dist/infra/*.d.ts`
  *   its declarations, with every `#infra/*` import made relative and every `#shared/*` type written
@@ -106,33 +107,31 @@ function expandImported(program: ts.Program, source: string, name: string): stri
       if (!(target.flags & (ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Interface))) {
         throw new Error(`${source} imports ${name}, which is not a type: it cannot be written out`);
       }
-      return writeOut(checker, checker.getDeclaredTypeOfSymbol(target));
+      const declared = checker.getDeclaredTypeOfSymbol(target);
+      // An interface prints as its own name (`type X = X;`, circular): write its members out.
+      if (target.flags & ts.SymbolFlags.Interface) return interfaceText(checker, declared);
+      return checker.typeToString(declared, undefined, FLAGS);
     }
   }
   throw new Error(`${source} has no import of ${name}`);
 }
 
-/**
- * A type as text with nothing of ours left to import: an alias is expanded by the checker, an
- * interface (which the checker prints by name) member by member.
- */
-function writeOut(checker: ts.TypeChecker, type: ts.Type): string {
-  const symbol = type.getSymbol();
-  if (symbol && symbol.flags & ts.SymbolFlags.Interface) {
-    const members = checker.getPropertiesOfType(type).map((property) => {
-      const declaration = property.valueDeclaration ?? property.declarations?.[0];
-      const readonly =
-        declaration &&
-        ts.getCombinedModifierFlags(declaration as ts.Declaration) & ts.ModifierFlags.Readonly
-          ? 'readonly '
-          : '';
-      const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
-      const text = checker.typeToString(checker.getTypeOfSymbol(property), undefined, FLAGS);
-      return `${readonly}${property.name}${optional}: ${text};`;
-    });
-    return `{ ${members.join(' ')} }`;
-  }
-  return checker.typeToString(type, undefined, FLAGS);
+/** A plain interface's members as an object type literal (readonly and optional kept). */
+function interfaceText(checker: ts.TypeChecker, type: ts.Type): string {
+  const members = checker.getPropertiesOfType(type).map((property) => {
+    const declaration = property.valueDeclaration ?? property.declarations?.[0];
+    if (!declaration) throw new Error(`${property.name}: no declaration to write out`);
+    const readonly =
+      ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly ? 'readonly ' : '';
+    const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
+    const text = checker.typeToString(
+      checker.getTypeOfSymbolAtLocation(property, declaration),
+      undefined,
+      FLAGS,
+    );
+    return `${readonly}${JSON.stringify(property.name)}${optional}: ${text};`;
+  });
+  return `{ ${members.join(' ')} }`;
 }
 
 /** `#infra/x/y.ts` seen from infra file `from` (both repo-relative): `./x/y.js`, `../y.js`. */
@@ -263,6 +262,22 @@ export async function buildClient(): Promise<void> {
     logLevel: 'warning',
   });
   writeFileSync(join(dist, 'index.d.ts'), clientDeclarations());
+  // Webhook verification: Node only (node:crypto), nothing else imported.
+  await build({
+    entryPoints: [join(ROOT, 'client/webhooks.ts')],
+    outfile: join(dist, 'webhooks.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const webhooks = emitDeclarations('client/webhooks.ts').declarations.get('client/webhooks.ts');
+  if (!webhooks || /from '(?!node:)|import\(/.test(webhooks)) {
+    throw new Error('the webhook declarations are missing or import something besides node:*');
+  }
+  writeFileSync(join(dist, 'webhooks.d.ts'), webhooks);
   cpSync(join(ROOT, 'LICENSE'), join(CLIENT_DIR, 'LICENSE'));
 }
 
@@ -329,7 +344,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (which !== 'construct') {
     await buildClient();
     const bytes = readFileSync(join(CLIENT_DIR, 'dist/index.js')).length;
-    console.log(`payon-serverless-client: dist/index.js ${bytes} bytes, dist/index.d.ts`);
+    console.log(
+      `payon-serverless-client: dist/index.js ${bytes} bytes, dist/index.d.ts, dist/webhooks.js`,
+    );
   }
   if (which !== 'client') {
     const operations = await buildConstruct();

@@ -144,6 +144,7 @@ console.log('synthesized', stack.stackName, payments.functions.size, 'functions'
 `;
 
 const CLIENT_APP = `import { PayonServerlessClient, PayonServerlessError, type CreatePaymentRequest, type Payment } from 'payon-serverless-client';
+import { signatureHeader, verifyWebhook, WebhookVerificationError } from 'payon-serverless-client/webhooks';
 
 const api = new PayonServerlessClient({ baseUrl: process.argv[2] ?? '' });
 const request: CreatePaymentRequest = {
@@ -162,7 +163,17 @@ try {
 } catch (error) {
   if (error instanceof PayonServerlessError) errorCode = error.code;
 }
-console.log(JSON.stringify({ id: payment.id, state: read.state, read: read.id, listed: page.items.some((p) => p.id === payment.id), errorCode }));
+// A webhook receiver's check, from the package's ./webhooks entry.
+const body = JSON.stringify({ id: 'evt_consumer_1', type: 'payment.succeeded' });
+const t = Math.floor(Date.now() / 1000);
+const verified = verifyWebhook<{ id: string }>(body, signatureHeader(body, t, ['whsec_consumer']), 'whsec_consumer').id;
+let forged = false;
+try {
+  verifyWebhook(body, signatureHeader(body, t, ['whsec_other']), 'whsec_consumer');
+} catch (error) {
+  forged = error instanceof WebhookVerificationError;
+}
+console.log(JSON.stringify({ id: payment.id, state: read.state, read: read.id, listed: page.items.some((p) => p.id === payment.id), errorCode, verified, forged }));
 `;
 
 async function main(): Promise<void> {
@@ -219,9 +230,11 @@ async function main(): Promise<void> {
           'README.md',
           'dist/index.d.ts',
           'dist/index.js',
+          'dist/webhooks.d.ts',
+          'dist/webhooks.js',
           'package.json',
         ]),
-      `payon-serverless-client: exactly its 5 files (${clientFiles.join(', ')})`,
+      `payon-serverless-client: exactly its 7 files (${clientFiles.join(', ')})`,
     );
     const functionsShipped = new Set(
       construct.files
@@ -337,6 +350,10 @@ async function main(): Promise<void> {
     check(
       result.errorCode === 'invalid_request',
       `client app: a bad request is a typed error (${String(result.errorCode)})`,
+    );
+    check(
+      result.verified === 'evt_consumer_1' && result.forged === true,
+      'client app: payon-serverless-client/webhooks verifies a signed body and refuses another secret',
     );
   } finally {
     if (api?.pid) {

@@ -114,6 +114,15 @@ export interface Config {
     /** Items per merchant reconciliation request (PAYON documents no limit). */
     readonly batchSize: number;
   };
+  readonly webhooks: {
+    /** The KMS key that seals webhook signing secrets (create, rotate, deliver). */
+    readonly keyId: string | undefined;
+    /**
+     * `npm start` only: webhooks may go to `http://` URLs, any port and loopback addresses.
+     * Refused inside AWS Lambda (docs/webhooks.md, "Limits"); the stack never sets it.
+     */
+    readonly allowLocalTargets: boolean;
+  };
   readonly secrets: {
     /** Name or ARN of the merchant's PAYON secret in Secrets Manager. */
     readonly merchantSecretId: string;
@@ -155,6 +164,10 @@ export const ENVIRONMENT_VARIABLES = {
     'optional (required by POST /reconciliations); the reconcile-day function it invokes',
   NOTIFY_SOURCE_CIDRS:
     'optional; comma-separated IPv4/IPv6 CIDRs PAYON pushes may come from, default any',
+  WEBHOOK_KEY_ID:
+    'optional (required by the webhook endpoint functions and deliver-webhooks); the KMS key (id, ARN or alias) that seals webhook signing secrets',
+  WEBHOOKS_ALLOW_LOCAL_TARGETS:
+    'optional; true lets webhooks go to http:// URLs, any port and loopback (npm start only: refused inside AWS Lambda), default false',
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
 
@@ -330,6 +343,18 @@ export function loadConfig(env: Env): Config {
     fallback: 100,
   });
   const bindingRateLimit = read.integer('BINDING_RATE_LIMIT', { min: 1, max: 1_000, fallback: 10 });
+  const webhookKeyId = read.optionalString('WEBHOOK_KEY_ID', /^[A-Za-z0-9:/_.-]{1,2048}$/);
+  const allowLocalTargets = read.oneOf(
+    'WEBHOOKS_ALLOW_LOCAL_TARGETS',
+    ['true', 'false'] as const,
+    'false',
+  );
+  if (allowLocalTargets === 'true' && env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
+    // Defence in depth: the stack never sets it (an infra test holds that), and a Lambda refuses it.
+    read.problems.push(
+      'WEBHOOKS_ALLOW_LOCAL_TARGETS must not be set inside AWS Lambda (it is for npm start only)',
+    );
+  }
   const bindingPinEncryption = read.oneOf(
     'PAYON_BINDING_PIN_ENCRYPTION',
     ['rsa', 'plain'] as const,
@@ -356,7 +381,8 @@ export function loadConfig(env: Env): Config {
     busName === undefined ||
     sourceCidrs === undefined ||
     reconcileBatchSize === undefined ||
-    bindingRateLimit === undefined
+    bindingRateLimit === undefined ||
+    allowLocalTargets === undefined
   ) {
     throw new ConfigurationError(`Invalid configuration: ${read.problems.join('; ')}.`);
   }
@@ -388,6 +414,7 @@ export function loadConfig(env: Env): Config {
       functionName: reconcileFunction,
       batchSize: reconcileBatchSize,
     },
+    webhooks: { keyId: webhookKeyId, allowLocalTargets: allowLocalTargets === 'true' },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };
 }

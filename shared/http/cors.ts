@@ -3,7 +3,7 @@
  * origins is configuration (the stack's `corsOrigins`, the local runtime's `CORS_ALLOWED_ORIGINS`);
  * API Gateway answers preflights in AWS, the local runtime does the same here.
  */
-export const CORS_ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
+export const CORS_ALLOWED_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'] as const;
 export const CORS_ALLOWED_HEADERS = ['content-type', 'idempotency-key', 'authorization'] as const;
 export const CORS_EXPOSED_HEADERS = ['idempotent-replayed', 'retry-after', 'location'] as const;
 export const CORS_MAX_AGE_SECONDS = 600;

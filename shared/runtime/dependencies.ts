@@ -27,6 +27,9 @@ import { NotificationStore } from '#shared/store/notifications.ts';
 import { OutboxStore } from '#shared/store/outbox.ts';
 import { PaymentStore } from '#shared/store/payments.ts';
 import { ReconciliationStore } from '#shared/store/reconciliations.ts';
+import type { WebhookStore } from '#shared/store/webhooks.ts';
+import type { WebhookNet } from '#shared/webhooks/net.ts';
+import type { SecretSealer } from '#shared/webhooks/secrets.ts';
 import { createTracing } from '#tracing';
 
 export interface Dependencies {
@@ -52,6 +55,21 @@ export interface Dependencies {
   readonly reconciliationStarter: ReconciliationStarter;
   readonly clock: () => Date;
   readonly nextTxId: () => string;
+  /**
+   * Merchant webhook endpoints and deliveries. Only the webhook functions have it (they bring
+   * `webhookStore`), so the other functions do not carry its code.
+   */
+  readonly webhooks: WebhookStore;
+  /**
+   * Seals and opens webhook signing secrets. Only the functions that make or use them have one
+   * (they bring `kmsSecretSealer`, so the KMS client is bundled with them alone).
+   */
+  readonly webhookSealer: SecretSealer;
+  /**
+   * How webhooks reach the merchant: resolver, SSRF allowance, timeouts, jitter. Only
+   * deliver-webhooks has it (`systemWebhookNet`).
+   */
+  readonly webhookNet: WebhookNet;
 }
 
 /** What a factory of {@link DependencyOverrides} is given to build its part. */
@@ -59,6 +77,8 @@ export interface BuildContext {
   readonly config: Config;
   /** Wraps an AWS client for X-Ray when the SDK tracer is built in, as every client here is. */
   readonly tracer: Tracing;
+  /** The table's document client (for a store only some functions have). */
+  readonly db: DynamoDBDocumentClient;
 }
 
 /** An override given as it is, or built from the configuration on the cold start. */
@@ -80,6 +100,16 @@ export interface DependencyOverrides {
    * `lambdaReconciliationStarter`, and with it the Lambda client); locally the run is in process.
    */
   readonly reconciliationStarter?: Part<ReconciliationStarter>;
+  /** The webhook store (the webhook functions bring `webhookStore`). */
+  readonly webhooks?: Part<WebhookStore>;
+  /** Seals webhook signing secrets (KMS in AWS; moto or in memory locally). */
+  readonly webhookSealer?: Part<SecretSealer>;
+  /**
+   * The webhook network: `systemWebhookNet()` in deliver-webhooks; tests and the local runtime
+   * replace parts (resolver, trusted CAs, timeout, jitter, an attempt printer) the same way, never
+   * through configuration.
+   */
+  readonly webhookNet?: Part<WebhookNet>;
   readonly fetch?: typeof fetch;
   readonly clock?: () => Date;
   readonly pinEncryption?: PayonClientOptions['pinEncryption'];
@@ -121,7 +151,7 @@ export function createDependencies(
     part === undefined
       ? missing
       : typeof part === 'function'
-        ? (part as (context: BuildContext) => T)({ config, tracer })
+        ? (part as (context: BuildContext) => T)({ config, tracer, db })
         : part;
   const outbox = new OutboxStore(db, config.store.tableName);
   const publisher =
@@ -174,11 +204,29 @@ export function createDependencies(
     ),
     clock,
     nextTxId: createTxIdGenerator({ leadingDigit: config.payments.txIdLeadingDigit }),
+    webhooks: build(overrides.webhooks, unavailable<WebhookStore>('the webhook store')),
+    webhookSealer: build(
+      overrides.webhookSealer,
+      unavailable<SecretSealer>('a webhook secret sealer'),
+    ),
+    webhookNet: build(overrides.webhookNet, unavailable<WebhookNet>('the webhook network')),
   };
 }
 
 const missing = (what: string) =>
   new ConfigurationError(`this function was built without ${what} (see dependenciesWith)`);
+
+/** A part this function was built without: every use of it fails, naming it. */
+function unavailable<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: (_target, property) =>
+      property === 'then'
+        ? undefined
+        : () => {
+            throw missing(what);
+          },
+  });
+}
 
 let built: Dependencies | undefined;
 

@@ -40,7 +40,10 @@ export interface AwsAccess {
   readonly syncIndex?: boolean;
   /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
   readonly dayIndex?: boolean;
-  /** Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`). */
+  /**
+   * Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`), and the
+   * events awaiting the webhook fan-out (`HOOKS`).
+   */
   readonly listIndex?: boolean;
   /** Query on the table itself: a day's reconciliation items, a customer's bindings. */
   readonly queryTable?: boolean;
@@ -54,13 +57,19 @@ export interface AwsAccess {
   readonly merchantSecret: boolean;
   /** events:PutEvents on the stage's bus: it moves payments, so it delivers their events. */
   readonly publishEvents?: boolean;
+  /**
+   * The webhook key (KMS): `seal` encrypts new signing secrets (create, rotate), `open` decrypts
+   * them to sign deliveries (deliver-webhooks only). Both only with the secrets' encryption
+   * context; sets WEBHOOK_KEY_ID.
+   */
+  readonly webhookSecrets?: 'seal' | 'open';
   /** sqs:SendMessage on the confirmation queue (the webhook's hand-off). */
   readonly sendToConfirmQueue?: boolean;
   /** Receive and delete on the confirmation queue: its SQS event source polls with this role. */
   readonly consumeConfirmQueue?: boolean;
 }
 
-export type ApiTag = 'Payments' | 'Saved cards' | 'Reconciliation' | 'PAYON';
+export type ApiTag = 'Payments' | 'Saved cards' | 'Reconciliation' | 'Webhooks' | 'PAYON';
 
 /** The statuses of the one error body (`{ error: { code, message, ... } }`). */
 export type ErrorStatus = 400 | 403 | 404 | 409 | 422 | 429 | 500 | 502 | 503 | 504;
@@ -119,7 +128,7 @@ interface FunctionDescriptor {
 }
 
 export interface RouteDescriptor<S extends RouteSchemas = RouteSchemas> extends FunctionDescriptor {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** API Gateway path syntax: `{id}` for a path parameter. */
   readonly path: string;
   readonly access: RouteAccess;

@@ -35,7 +35,27 @@ export const METRIC_NAMES = [
   'reconciliation.unanswered',
   'reconciliation.unreadable',
   'sweep.skipped',
+  'webhooks.endpointDisabled',
+  'webhooks.errors',
+  'webhooks.failed',
+  'webhooks.fannedOut',
+  'webhooks.gaveUp',
+  'webhooks.succeeded',
+  'webhooks.targetRefused',
 ] as const;
+
+/**
+ * Metrics with an `endpoint` dimension (a webhook endpoint's id), besides `service`: endpoints
+ * exist only at run time, so the dashboard finds them with a SEARCH expression.
+ * `webhooks.success` is 1 for a successful attempt and 0 for a failed one (its average is the
+ * success rate); `webhooks.backlogAge` is how late, in seconds, the endpoint's oldest due
+ * delivery is (also sent without the endpoint dimension, for the alarm).
+ */
+export const ENDPOINT_METRICS = ['webhooks.success', 'webhooks.backlogAge'] as const;
+export type EndpointMetricName = (typeof ENDPOINT_METRICS)[number];
+
+/** The dimension that names a webhook endpoint. */
+export const ENDPOINT_DIMENSION = 'endpoint';
 
 /** What the sweep counts of the payments it probed, each run (`sweep.probed`, …). */
 export const SWEEP_PAYMENT_COUNTS = [
@@ -79,6 +99,31 @@ export function payonLatency(metrics: Timer, ms: number): void {
 
 export interface Counter {
   addMetric(name: string, unit: 'Count', value: number): void;
+}
+
+export type MetricUnitName = 'Count' | 'Seconds';
+
+/** A counter that can also send one metric with its own dimensions (Powertools' singleMetric). */
+export interface DimensionedMetrics extends Counter {
+  addMetric(name: string, unit: MetricUnitName, value: number): void;
+  singleMetric(): {
+    addDimension(name: string, value: string): unknown;
+    addMetric(name: string, unit: MetricUnitName, value: number): unknown;
+  };
+}
+
+/** One value of an endpoint's metric (with the `endpoint` dimension). */
+export function endpointMetric(
+  metrics: DimensionedMetrics,
+  endpointId: string,
+  name: EndpointMetricName,
+  unit: MetricUnitName,
+  value: number,
+): void {
+  const single = metrics.singleMetric();
+  single.addDimension(ENDPOINT_DIMENSION, endpointId);
+  single.addMetric(name, unit, value);
+  if (name === 'webhooks.backlogAge') metrics.addMetric(name, unit, value);
 }
 
 /** Counts `value` (default 1) of the metric `name`. */

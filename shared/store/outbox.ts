@@ -4,11 +4,23 @@
  * until EventBridge has accepted it. Undelivered items sit in the sparse sweep index under
  * `OUTBOX`, due at their next attempt; delivered ones leave the index and expire after 30 days
  * (an audit of what was sent, as Stripe keeps events 30 days).
+ *
+ * Merchant webhooks are the outbox's second reader: every new item also sits in the list index
+ * (GSI3, which projects only a few small attributes: the entry costs one index write unit, not
+ * the item's size) under `HOOKS` until the webhook deliverer has fanned it out to the subscribed
+ * endpoints (shared/webhooks/deliver.ts). The two channels are independent: EventBridge being
+ * down holds no webhook back, and a slow webhook endpoint holds nothing back at all.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
-import { queryDue } from '#shared/store/table.ts';
+import { queryDue, TABLE_KEYS } from '#shared/store/table.ts';
 
 /** How long an event record is kept after it was written. */
 export const OUTBOX_RETENTION_SECONDS = 30 * 24 * 3_600;
@@ -21,6 +33,19 @@ export interface OutboxRecord {
 }
 
 export const outboxKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+
+/** The list index's partition of events the webhook deliverer has not fanned out yet. */
+export const WEBHOOK_FANOUT_PARTITION = 'HOOKS';
+
+/** An event waiting for the webhook fan-out: its id and the envelope exactly as stored. */
+export interface FanOutRecord {
+  readonly eventId: string;
+  /** When the outbox item was written (with its payment change). */
+  readonly createdAt: string;
+  readonly event: MerchantEvent;
+  /** The envelope's JSON as stored: the body every webhook delivery of it sends. */
+  readonly detail: string;
+}
 
 /** The writer delivers a new event itself; the sweep only looks after this long. */
 export const FIRST_REDELIVERY_MS = 60_000;
@@ -46,6 +71,9 @@ export function outboxItem(event: MerchantEvent, now: Date): Record<string, unkn
     createdAt: now.toISOString(),
     gsi1pk: 'OUTBOX',
     gsi1sk: `${due}#${event.id}`,
+    // Waiting for the webhook fan-out (at once): see the module comment.
+    gsi3pk: WEBHOOK_FANOUT_PARTITION,
+    gsi3sk: `${now.toISOString()}#${event.id}`,
     ttl: Math.floor(now.getTime() / 1_000) + OUTBOX_RETENTION_SECONDS,
   };
 }
@@ -124,5 +152,91 @@ export class OutboxStore {
       if (error instanceof ConditionalCheckFailedException) return; // delivered meanwhile
       throw error;
     }
+  }
+  /**
+   * Events not fanned out to webhook endpoints yet, oldest first (the list index's `HOOKS`): the
+   * index names them, one BatchGetItem per 100 reads their envelopes.
+   */
+  async awaitingFanOut(now: Date, limit: number): Promise<FanOutRecord[]> {
+    const { listIndex } = TABLE_KEYS;
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: listIndex.name,
+        KeyConditionExpression: 'gsi3pk = :partition AND gsi3sk <= :now',
+        ExpressionAttributeValues: {
+          ':partition': WEBHOOK_FANOUT_PARTITION,
+          ':now': `${now.toISOString()}#~`,
+        },
+        Limit: limit,
+      }),
+    );
+    const records: FanOutRecord[] = [];
+    for (let start = 0; start < Items.length; start += 100) {
+      const keys = Items.slice(start, start + 100).map((i) => ({ pk: i.pk, sk: i.sk }));
+      let pending: Record<string, unknown>[] = keys;
+      for (let round = 0; pending.length > 0 && round < 5; round++) {
+        const answer = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: 'eventId, createdAt, detail, gsi3pk',
+              },
+            },
+          }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          // Fanned out by another run since the index listed it: nothing to do.
+          if (item.gsi3pk !== WEBHOOK_FANOUT_PARTITION) continue;
+          records.push({
+            eventId: String(item.eventId),
+            createdAt: String(item.createdAt),
+            detail: String(item.detail),
+            event: JSON.parse(String(item.detail)) as MerchantEvent,
+          });
+        }
+        pending = (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<
+          string,
+          unknown
+        >[];
+      }
+    }
+    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The event was fanned out: it leaves the list index. False when another run did it first. */
+  async markFannedOut(eventId: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: outboxKey(eventId),
+          UpdateExpression: 'SET fannedOutAt = :now REMOVE gsi3pk, gsi3sk',
+          ConditionExpression: 'gsi3pk = :partition',
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':partition': WEBHOOK_FANOUT_PARTITION,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The envelope's JSON exactly as stored, or undefined once the item expired (30 days). */
+  async detail(eventId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: outboxKey(eventId),
+        ProjectionExpression: 'detail',
+      }),
+    );
+    return Item?.detail === undefined ? undefined : String(Item.detail);
   }
 }

@@ -13,6 +13,8 @@
  * - Payments whose state PAYON must confirm, due now: Query GSI1 `gsi1pk = SYNC AND gsi1sk <= now`
  *   (sparse: only payments awaiting PAYON carry the attributes, so the index stays small).
  * - A Cambodian business day's payments for reconciliation: Query GSI2 `gsi2pk = DAY#<day>`, paged.
+ * - Events the webhook fan-out has not taken yet: Query GSI3 `gsi3pk = HOOKS` (sparse), and one
+ *   webhook endpoint's due deliveries: Query GSI1 `gsi1pk = HOOK#<endpointId>` (docs/data-model.md).
  * - Idempotency: conditional PutItem on `IDEM#<keyed hash of the key>`, expired by TTL and checked on read.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -99,8 +101,12 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Partitions of the sweep index (GSI1): what is due, keyed `<due ISO>#...`. */
-export type SweepPartition = 'SYNC' | 'NOTIFY' | 'OUTBOX';
+/**
+ * Partitions of the sweep index (GSI1): what is due, keyed `<due ISO>#...`; `HOOK#<endpointId>`
+ * holds one webhook endpoint's pending deliveries, so that one endpoint's backlog never stands in
+ * front of another's.
+ */
+export type SweepPartition = 'SYNC' | 'NOTIFY' | 'OUTBOX' | `HOOK#${string}`;
 
 /** Items of one sweep-index partition due at `now`, oldest first (the sweep's one read pattern). */
 export async function queryDue(

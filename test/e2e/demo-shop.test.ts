@@ -113,6 +113,11 @@ describe('the demo shop in a real browser', () => {
     await payByCard(tab, '4111 1111 1111 1111');
     await result(tab, 'SUCCEEDED', '1-card-success.png');
     expect(await tab.isVisible('#refund')).toBe(true);
+    // The shop's own webhook receiver got payment.succeeded, signed, and verified it.
+    await expect
+      .poll(() => tab.textContent('#webhook-list'), { timeout: 30_000 })
+      .toMatch(/payment\.succeeded SUCCEEDED — signature verified \(attempt 1, evt_\d{16}_\d+\)/);
+    await tab.screenshot({ path: new URL('1b-card-webhook.png', SHOTS).pathname, fullPage: true });
     await tab.close();
   });
 

@@ -81,11 +81,16 @@ describe('cdk-nag: AwsSolutions, Serverless and PCI DSS 3.2.1', () => {
       path(s.stack.confirmQueueSource),
     ]);
     expect([...where('Serverless-EventBusDLQ')].sort()).toEqual(
-      [path(s.stack.sweepSchedule), path(s.stack.reconcileSchedule)].sort(),
+      [
+        path(s.stack.sweepSchedule),
+        path(s.stack.reconcileSchedule),
+        path(s.stack.payments.webhookSchedule),
+        path(s.stack.payments.webhookTrigger),
+      ].sort(),
     );
-    // Only the two scheduled functions go without an asynchronous failure destination.
+    // Only the three scheduled functions go without an asynchronous failure destination.
     expect([...where('Serverless-LambdaAsyncFailureDestination')].sort()).toEqual(
-      ['sync-payments', 'reconcile-day']
+      ['sync-payments', 'reconcile-day', 'deliver-webhooks']
         .map((name) => path(s.stack.functions.get(name)?.function ?? s.stack))
         .sort(),
     );

@@ -6,7 +6,12 @@ import {
   TABLE_ACTIONS,
   TABLE_KEY_ACTIONS,
 } from '#infra/constructs/payon-function.ts';
-import { API_5XX_RATE_THRESHOLD, BUSINESS_WIDGETS, OPERATOR_METRICS } from '#infra/monitoring.ts';
+import {
+  API_5XX_RATE_THRESHOLD,
+  BUSINESS_WIDGETS,
+  OPERATOR_METRICS,
+  WEBHOOK_BACKLOG_THRESHOLD_SECONDS,
+} from '#infra/monitoring.ts';
 import { ACCESS_LOG_FIELDS, MONEY_FUNCTIONS } from '#infra/stack.ts';
 import { EVENT_SOURCE } from '#shared/events/envelope.ts';
 import {
@@ -19,6 +24,8 @@ import { RUN_LEASE_MS } from '#shared/reconciliation/run.ts';
 import { BUSINESS_METRICS } from '#shared/runtime/business-metrics.ts';
 import { METRIC_NAMES } from '#shared/runtime/metrics.ts';
 import { createTableInput, TABLE_KEYS } from '#shared/store/table.ts';
+import { WEBHOOK_RUN_MS } from '#shared/webhooks/deliver.ts';
+import { WEBHOOK_SECRET_PURPOSE } from '#shared/webhooks/secrets.ts';
 import {
   JWT_CONTEXT,
   logicalId,
@@ -129,7 +136,8 @@ describe('PayonStack data', () => {
 
   it('uses one retained customer-managed key with rotation that CloudWatch Logs may use', () => {
     const { s } = ids();
-    s.template.resourceCountIs('AWS::KMS::Key', 1);
+    // The stage's key, and the webhook secrets' own (next test).
+    s.template.resourceCountIs('AWS::KMS::Key', 2);
     s.template.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -152,6 +160,54 @@ describe('PayonStack data', () => {
       }),
     });
     s.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/payon-dev' });
+  });
+
+  it('seals webhook signing secrets with their own retained, rotated key: only create and rotate encrypt, only deliver-webhooks decrypts, each for the secrets’ encryption context only', () => {
+    const s = synth();
+    const webhookKey = logicalId(s, s.stack.payments.webhookKey);
+    const resources = s.template.toJSON().Resources as Resources;
+    expect(resources[webhookKey]).toMatchObject({
+      Type: 'AWS::KMS::Key',
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true },
+    });
+    s.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/payon-dev-webhooks' });
+    const holders = (action: string) =>
+      FUNCTIONS.filter((op) =>
+        permissions(s, op).some(
+          (p) => p.action === action && JSON.stringify(p.resource).includes(webhookKey),
+        ),
+      ).sort();
+    expect(holders('kms:Encrypt')).toEqual(['create-webhook-endpoint', 'rotate-webhook-secret']);
+    expect(holders('kms:Decrypt')).toEqual(['deliver-webhooks']);
+    for (const op of ['create-webhook-endpoint', 'rotate-webhook-secret', 'deliver-webhooks']) {
+      const grants = permissions(s, op).filter((p) =>
+        JSON.stringify(p.resource).includes(webhookKey),
+      );
+      expect(grants, op).toHaveLength(1);
+      expect(grants[0]?.condition).toEqual({
+        StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE },
+      });
+      expect(environmentOf(s, op).WEBHOOK_KEY_ID).toEqual(arn(webhookKey));
+    }
+  });
+
+  it('never sets WEBHOOKS_ALLOW_LOCAL_TARGETS (npm start only), in any function, with any context', () => {
+    for (const context of [
+      {},
+      { payonEnvironment: 'PRODUCTION' },
+      { fixedEgress: 'true' },
+      { auth: 'iam' },
+    ]) {
+      const s = synth(context);
+      for (const op of FUNCTIONS) {
+        expect(Object.keys(environmentOf(s, op)), `${op} ${JSON.stringify(context)}`).not.toContain(
+          'WEBHOOKS_ALLOW_LOCAL_TARGETS',
+        );
+      }
+      const text = JSON.stringify(s.template.toJSON());
+      expect(text).not.toContain('WEBHOOKS_ALLOW_LOCAL_TARGETS');
+    }
   });
 
   it('creates one retained, KMS-encrypted merchant secret per stage with a generated notification token', () => {
@@ -291,12 +347,13 @@ describe('PayonStack functions', () => {
     },
   );
 
-  it.each(FUNCTIONS.filter((f) => f !== 'sync-payments' && f !== 'reconcile-day'))(
-    "%s times out after 25 s (under API Gateway's 30 s for the routes)",
-    (operation) => {
-      expect(functionProperties(synth(), operation)?.Properties?.Timeout).toBe(25);
-    },
-  );
+  it.each(
+    FUNCTIONS.filter(
+      (f) => f !== 'sync-payments' && f !== 'reconcile-day' && f !== 'deliver-webhooks',
+    ),
+  )("%s times out after 25 s (under API Gateway's 30 s for the routes)", (operation) => {
+    expect(functionProperties(synth(), operation)?.Properties?.Timeout).toBe(25);
+  });
 
   it('reserves no concurrency by default (a low account quota would fail the deploy)', () => {
     for (const operation of FUNCTIONS) {
@@ -334,6 +391,12 @@ describe('PayonStack functions', () => {
     expect(functionProperties(synth(), 'sync-payments')?.Properties?.Timeout).toBe(120);
   });
 
+  it('gives deliver-webhooks 120 s, the length of its leases (a run stops starting attempts 15 s before)', () => {
+    expect(functionProperties(synth(), 'deliver-webhooks')?.Properties?.Timeout).toBe(
+      WEBHOOK_RUN_MS / 1_000,
+    );
+  });
+
   it('gives reconcile-day 15 minutes, the lease a running report holds the day for', () => {
     expect(functionProperties(synth(), 'reconcile-day')?.Properties?.Timeout).toBe(
       RUN_LEASE_MS / 1_000,
@@ -354,6 +417,10 @@ describe('PayonStack functions', () => {
       // Only start-reconciliation invokes reconcile-day.
       ...(operation === 'start-reconciliation'
         ? { RECONCILE_FUNCTION_NAME: ref(logicalId(s, reconcileFunction(s))) }
+        : {}),
+      // Only the functions that seal or open webhook secrets name their key.
+      ...(accessOf(operation).webhookSecrets
+        ? { WEBHOOK_KEY_ID: arn(logicalId(s, s.stack.payments.webhookKey)) }
         : {}),
       POWERTOOLS_SERVICE_NAME: 'payon-dev',
       POWERTOOLS_METRICS_NAMESPACE: 'PayonServerless',
@@ -456,10 +523,24 @@ describe('PayonStack functions', () => {
         ...(access.invokeReconcile
           ? [allow('lambda:InvokeFunction', arn(logicalId(s, reconcileFunction(s))))]
           : []),
+        ...(access.webhookSecrets
+          ? [
+              allow(
+                access.webhookSecrets === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt',
+                arn(logicalId(s, s.stack.payments.webhookKey)),
+                { StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE } },
+              ),
+            ]
+          : []),
       ].map((p) => ({ effect: 'Allow', ...p }));
-      // The same statements; their order is CDK's (minimizePolicies sorts them), not a grant.
-      const sorted = (statements: readonly object[]) =>
-        [...statements].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      // The same statements; their order is CDK's (minimizePolicies sorts them and merges one
+      // action's resources into one statement), not a grant.
+      const flat = (statements: readonly { resource: unknown }[]) =>
+        statements.flatMap((st) =>
+          Array.isArray(st.resource) ? st.resource.map((resource) => ({ ...st, resource })) : [st],
+        );
+      const sorted = (statements: readonly { resource: unknown }[]) =>
+        flat(statements).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       expect(sorted(permissions(s, operation))).toEqual(sorted(expected));
     },
   );
@@ -513,6 +594,9 @@ describe('PayonStack functions', () => {
         'reconcile-day',
         'sync-payments',
         'unbind-binding',
+        'list-webhook-endpoints',
+        'list-webhook-deliveries',
+        'deliver-webhooks',
       ].sort(),
     );
     expect(holders('lambda:InvokeFunction')).toEqual(['start-reconciliation']);
@@ -805,42 +889,62 @@ describe('PayonStack background work and events', () => {
     );
   });
 
-  it('runs sync-payments every minute without EventBridge retries, and nothing else on a schedule', () => {
-    const { s } = ids();
+  it('runs sync-payments and deliver-webhooks every minute without EventBridge retries, and nothing else on a schedule', () => {
+    const { s, bus } = ids();
     const sweep = s.stack.functions.get('sync-payments');
     const reconcile = s.stack.functions.get('reconcile-day');
-    if (!sweep || !reconcile) throw new Error('sync-payments');
+    const webhooks = s.stack.functions.get('deliver-webhooks');
+    if (!sweep || !reconcile || !webhooks) throw new Error('sync-payments');
     const rule = logicalId(s, s.stack.sweepSchedule);
-    s.template.resourceCountIs('AWS::Events::Rule', 2);
+    const p = s.stack.payments;
+    // Three schedules and the webhook trigger on the merchant bus.
+    s.template.resourceCountIs('AWS::Events::Rule', 4);
+    for (const fn of [sweep, webhooks]) {
+      s.template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [
+          {
+            Id: Match.anyValue(),
+            Arn: arn(logicalId(s, fn.function)),
+            RetryPolicy: { MaximumRetryAttempts: 0 },
+          },
+        ],
+      });
+    }
+    // Every merchant event wakes deliver-webhooks (the run reads the outbox, not the event).
     s.template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(1 minute)',
+      EventBusName: ref(bus),
+      EventPattern: { source: [EVENT_SOURCE] },
       State: 'ENABLED',
       Targets: [
         {
           Id: Match.anyValue(),
-          Arn: arn(logicalId(s, sweep.function)),
+          Arn: arn(logicalId(s, webhooks.function)),
           RetryPolicy: { MaximumRetryAttempts: 0 },
         },
       ],
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(logicalId(s, webhooks.function)),
+      MaximumRetryAttempts: 0,
     });
     const permissionsFromEvents = Object.values(
       s.template.findResources('AWS::Lambda::Permission', {
         Properties: { Principal: 'events.amazonaws.com' },
       }),
     );
-    expect(permissionsFromEvents.map((p) => p.Properties)).toEqual([
-      {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: arn(logicalId(s, sweep.function)),
-        Principal: 'events.amazonaws.com',
-        SourceArn: arn(rule),
-      },
-      {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: arn(logicalId(s, reconcile.function)),
-        Principal: 'events.amazonaws.com',
-        SourceArn: arn(logicalId(s, s.stack.reconcileSchedule)),
-      },
+    const invoke = (fn: { function: unknown }, source: string) => ({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: arn(logicalId(s, fn.function as Parameters<typeof logicalId>[1])),
+      Principal: 'events.amazonaws.com',
+      SourceArn: arn(source),
+    });
+    expect(permissionsFromEvents.map((q) => q.Properties)).toEqual([
+      invoke(sweep, rule),
+      invoke(reconcile, logicalId(s, s.stack.reconcileSchedule)),
+      invoke(webhooks, logicalId(s, p.webhookSchedule)),
+      invoke(webhooks, logicalId(s, p.webhookTrigger)),
     ]);
   });
 
@@ -924,7 +1028,7 @@ describe('PayonStack operations', () => {
     });
     s.template.resourceCountIs(
       'AWS::CloudWatch::Alarm',
-      2 * FUNCTIONS.length + 1 + Object.keys(OPERATOR_METRICS).length + 4,
+      2 * FUNCTIONS.length + 1 + Object.keys(OPERATOR_METRICS).length + 6,
     );
     s.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
@@ -984,6 +1088,61 @@ describe('PayonStack operations', () => {
       MetricName: 'sync-payments.runs',
       Dimensions: [{ Name: 'service', Value: 'payon-prod' }],
     });
+  });
+
+  it('alarms when deliver-webhooks has not run for 10 minutes, and when a webhook backlog is 15 minutes late for 15 minutes', () => {
+    const { s, topic } = ids();
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PayonServerless',
+      MetricName: 'deliver-webhooks.runs',
+      Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
+      Statistic: 'Sum',
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [ref(topic)],
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PayonServerless',
+      MetricName: 'webhooks.backlogAge',
+      Dimensions: [{ Name: 'service', Value: 'payon-dev' }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: WEBHOOK_BACKLOG_THRESHOLD_SECONDS,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [ref(topic)],
+    });
+  });
+
+  it('shows each webhook endpoint on the dashboard by a SEARCH on its dimension: success rate, attempts, backlog age', () => {
+    const { s } = ids();
+    const dashboard = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    // The body is a Fn::Join of JSON text and references (region): the text, joined, is JSON.
+    const joined = dashboard?.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const parts = joined['Fn::Join'][1];
+    const body = parts.map((p) => (typeof p === 'string' ? p : 'ap-southeast-1')).join('');
+    const widgets = (
+      JSON.parse(body) as {
+        widgets: { properties: { metrics?: { expression?: string }[][] } }[];
+      }
+    ).widgets;
+    const expressions = widgets.flatMap((w) =>
+      (w.properties.metrics ?? []).flatMap((m) => m.flatMap((x) => x.expression ?? [])),
+    );
+    const searches = expressions.flatMap((e) => {
+      const m =
+        /SEARCH\('\{PayonServerless,endpoint,service\} service="payon-dev" MetricName="([\w.]+)"', '(\w+)', 300\)/.exec(
+          e,
+        );
+      return m ? [`${m[1]} ${m[2]}`] : [];
+    });
+    expect(searches.sort()).toEqual([
+      'webhooks.backlogAge Maximum',
+      'webhooks.success Average',
+      'webhooks.success SampleCount',
+    ]);
+    expect(expressions).toContainEqual(expect.stringMatching(/^100 \* SEARCH\(/));
   });
 
   it('alarms when EventBridge refused events in three 5-minute periods in a row', () => {
@@ -1158,6 +1317,9 @@ describe('the dashboard', () => {
       'Function errors',
       'Function throttles',
       'Function duration (p99)',
+      'Webhook success rate per endpoint (%)',
+      'Webhook attempts per endpoint',
+      'Webhook backlog age per endpoint (s past due)',
     ]);
     expect(
       dashboardWidgets().find((w) => w.properties.title === 'The last 24 hours')?.properties.view,

@@ -11,6 +11,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -51,6 +52,10 @@ import {
   setDependencies,
 } from '#shared/runtime/dependencies.ts';
 import { createTableInput } from '#shared/store/table.ts';
+import { webhookStore } from '#shared/store/webhooks.ts';
+import type { WebhookRunReport } from '#shared/webhooks/deliver.ts';
+import { KmsSecretSealer } from '#shared/webhooks/kms-sealer.ts';
+import { systemWebhookNet, type WebhookNet } from '#shared/webhooks/net.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
 import { IoCounter } from '#test/support/io.ts';
 import { IoRecorder } from '#test/support/replay.ts';
@@ -92,6 +97,10 @@ export interface ApiEnvironment {
   ): Promise<ApiResponse>;
   /** Runs the sweep once, as the schedule would. */
   sweep(): Promise<SweepReport>;
+  /** Runs deliver-webhooks once, as its schedule (or the bus rule) would. */
+  deliverWebhooks(): Promise<WebhookRunReport>;
+  /** The KMS key (on moto) that seals webhook signing secrets. */
+  readonly webhookKeyId: string;
   /** Waits until every push handed to confirmation has been handled. */
   settle(): Promise<void>;
   /** The in-process confirmation queue (the SQS hand-off); `down` makes hand-offs fail. */
@@ -132,6 +141,8 @@ export interface StartApiOptions {
   eventTap?: boolean;
   /** Wraps EventBridge delivery (fault tests). */
   publisher?: (real: EventPublisher) => EventPublisher;
+  /** The webhook network's test parts: resolver, trusted CA, attempt timeout, jitter. */
+  webhookNet?: Partial<Omit<WebhookNet, 'allowance'>>;
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiEnvironment> {
@@ -157,6 +168,11 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
       }),
     }),
   );
+  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
+  const { KeyMetadata } = await kms.send(
+    new CreateKeyCommand({ Description: 'payon test: webhook signing secrets' }),
+  );
+  const webhookKeyId = KeyMetadata?.Arn ?? '';
   const eventBridge = new EventBridgeClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: motoEndpoint });
   const busName = `payon-test-${randomUUID().slice(0, 8)}`;
@@ -178,6 +194,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     TABLE_NAME: tableName,
     RETURN_URL_ORIGINS: RETURN_ORIGIN,
     EVENT_BUS_NAME: tap.busName,
+    WEBHOOK_KEY_ID: webhookKeyId,
     ...options.env,
   });
   const io = new IoCounter(sandbox);
@@ -185,6 +202,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
   io.watch('secretsmanager', secretsManager);
   io.watch('eventbridge', eventBridge);
   io.watch('sqs', sqs);
+  io.watch('kms', kms);
   const recorder = new IoRecorder();
   recorder.watch('dynamodb', dynamo);
   recorder.watch('eventbridge', eventBridge);
@@ -196,6 +214,9 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     reconciliationStarter,
     publisher: options.publisher ? options.publisher(realPublisher) : realPublisher,
     pinEncryption: createPinEncryptor,
+    webhooks: webhookStore,
+    webhookSealer: new KmsSecretSealer(kms, config.webhooks.keyId),
+    webhookNet: systemWebhookNet(options.webhookNet),
     ...(options.clock ? { clock: options.clock } : {}),
   };
   const deps = createDependencies(config, overrides);
@@ -217,6 +238,9 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
   reconciliationStarter.attach(reconcile.handler);
   const sync = (await import('#functions/sync-payments/handler.ts')) as unknown as {
     handler: (event: ScheduledEvent, context: Context) => Promise<SweepReport>;
+  };
+  const webhooks = (await import('#functions/deliver-webhooks/handler.ts')) as unknown as {
+    handler: (event: ScheduledEvent, context: Context) => Promise<WebhookRunReport>;
   };
   let edge: Edge | undefined;
   if (options.webhook) {
@@ -263,6 +287,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiEnviro
     async sweep() {
       return sync.handler(scheduledEvent(), lambdaContext('sync-payments', 120_000));
     },
+    async deliverWebhooks() {
+      return webhooks.handler(scheduledEvent(), lambdaContext('deliver-webhooks', 120_000));
+    },
+    webhookKeyId,
     settle: () => confirmQueue.idle(),
     events: () => drain(isPaymentEvent),
     bindingEvents: () => drain(isBindingEvent),

@@ -7,6 +7,8 @@ import { ROUTES } from '#functions/index.ts';
 import { matchRoute } from '#local/runtime/apigw.ts';
 import { cambodiaDay } from '#shared/domain/business-day.ts';
 import type { RouteDescriptor } from '#shared/runtime/descriptor.ts';
+import { newDelivery } from '#shared/webhooks/endpoint.ts';
+import { DELIVERY_WINDOW_MS } from '#shared/webhooks/schedule.ts';
 import {
   type ApiEnvironment,
   type ApiResponse,
@@ -270,6 +272,72 @@ describe('every answer of every route is what openapi.json says', () => {
     expectStatus(await call('GET', `/reconciliations/${day}/exceptions?format=csv`), 200);
     expectStatus(await call('GET', '/reconciliations/21-11-2026'), 400);
     expectStatus(await call('GET', `/reconciliations/${day}/exceptions?limit=0`), 400);
+
+    // Merchant webhooks (the endpoint is never attempted here: no deliver-webhooks run).
+    const hook = expectStatus(
+      await call('POST', '/webhook-endpoints', {
+        body: { url: 'https://shop.example.com/payon/webhooks', events: ['payment.succeeded'] },
+      }),
+      201,
+    );
+    const hookId = (hook.body as { id: string }).id;
+    expectStatus(
+      await call('POST', '/webhook-endpoints', {
+        body: { url: 'http://shop.example.com/', events: ['*'] },
+      }),
+      400,
+    );
+    for (let i = 1; i < 16; i++) {
+      await api.call('POST', '/webhook-endpoints', {
+        body: { url: 'https://shop.example.com/more', events: ['*'] },
+      });
+    }
+    expectStatus(
+      await call('POST', '/webhook-endpoints', {
+        body: { url: 'https://shop.example.com/17', events: ['*'] },
+      }),
+      422,
+    );
+    expectStatus(await call('GET', '/webhook-endpoints'), 200);
+    expectStatus(await call('GET', '/webhook-endpoints?x=1'), 400);
+    expectStatus(await call('GET', `/webhook-endpoints/${hookId}`), 200);
+    expectStatus(await call('GET', '/webhook-endpoints/we_AAAAAAAAAAAAAAAAAAAA'), 404);
+    expectStatus(await call('POST', `/webhook-endpoints/${hookId}/rotate-secret`), 200);
+    expectStatus(
+      await call('POST', '/webhook-endpoints/we_AAAAAAAAAAAAAAAAAAAA/rotate-secret'),
+      404,
+    );
+    expectStatus(await call('POST', `/webhook-endpoints/${hookId}/enable`), 200);
+    expectStatus(await call('POST', '/webhook-endpoints/nope/enable'), 400);
+    // A delivery of a real event: one fan-out (no attempt is made before it is resent).
+    await paidPayment(api);
+    const fanned = await api.deps.outbox.awaitingFanOut(new Date(), 100);
+    for (const record of fanned) {
+      await api.deps.webhooks.createDelivery(
+        newDelivery(hookId, record.event, new Date(), DELIVERY_WINDOW_MS),
+        new Date(),
+      );
+    }
+    const deliveries = expectStatus(
+      await call('GET', `/webhook-endpoints/${hookId}/deliveries?limit=1`),
+      200,
+    );
+    const deliveryId = (deliveries.body as { items: { id: string }[] }).items[0]?.id ?? '';
+    expectStatus(await call('GET', `/webhook-endpoints/${hookId}/deliveries?state=lost`), 400);
+    expectStatus(
+      await call('POST', `/webhook-endpoints/${hookId}/deliveries/${deliveryId}/resend`),
+      202,
+    );
+    expectStatus(
+      await call(
+        'POST',
+        `/webhook-endpoints/${hookId}/deliveries/dlv_20261203021512345_6f1c2a9b0d3e4f58/resend`,
+      ),
+      404,
+    );
+    expectStatus(await call('DELETE', `/webhook-endpoints/${hookId}`), 200);
+    expectStatus(await call('DELETE', `/webhook-endpoints/${hookId}`), 404);
+    expectStatus(await call('GET', `/webhook-endpoints/${hookId}/deliveries`), 404);
 
     // PAYON's push.
     const push = (body: unknown, sourceIp: string, token: string) =>

@@ -232,7 +232,9 @@ describe('the local HTTP edge', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toBe(
       'content-type, idempotency-key, authorization',
     );
-    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe(
+      'GET, POST, DELETE, OPTIONS',
+    );
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -86,10 +86,38 @@ describe('npm start', () => {
       '✓ DynamoDB Local',
       '✓ Secrets Manager',
       '✓ PAYON sandbox',
+      `✓ Webhooks         http://127.0.0.1:${local.ports.api}/demo/webhooks`,
       `✓ Operator console http://127.0.0.1:${local.ports.api}/console/`,
     ]) {
       expect(local.output()).toContain(text);
     }
+
+    // Paid: the event goes to the demo shop's own webhook endpoint, signed; its receiver verified
+    // it, and the attempt was printed.
+    await fetch(`http://127.0.0.1:${local.ports.sandbox}/_sandbox/payments/${answer.id}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'approve' }),
+    });
+    await fetch(`${api}/payments/${answer.id}?sync=true`);
+    await local.waitFor(`[webhook] payment.succeeded evt_${answer.id}_`);
+    const received = (await (await fetch(`${api}/demo/webhooks`)).json()) as {
+      items: { paymentId: string; type: string; verified: boolean }[];
+    };
+    expect(received.items).toContainEqual(
+      expect.objectContaining({ paymentId: answer.id, type: 'payment.succeeded', verified: true }),
+    );
+    const endpoints = (await (await fetch(`${api}/webhook-endpoints`)).json()) as {
+      items: { url: string; status: string }[];
+    };
+    expect(endpoints.items).toEqual([
+      expect.objectContaining({ url: `${api}/demo/webhooks`, status: 'enabled' }),
+    ]);
+    expect(local.output()).toMatch(
+      new RegExp(
+        `\\[webhook\\] payment\\.succeeded evt_${answer.id}_\\d+ → ${api}/demo/webhooks 204 \\(\\d+ ms\\)`,
+      ),
+    );
 
     await local.interrupt();
     expect(local.output()).toContain('SIGINT: stopping');

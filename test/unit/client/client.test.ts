@@ -116,6 +116,17 @@ describe('the typed client', () => {
     await client.startReconciliation({ day: '2026-11-21' });
     await client.getReconciliation('2026-11-21');
     await client.listReconciliationExceptions('2026-11-21', { limit: 10 });
+    await client.createWebhookEndpoint({ url: 'https://shop.example.com/h', events: ['*'] });
+    await client.listWebhookEndpoints();
+    await client.getWebhookEndpoint('we_AAAAAAAAAAAAAAAAAAAA');
+    await client.deleteWebhookEndpoint('we_AAAAAAAAAAAAAAAAAAAA');
+    await client.rotateWebhookSecret('we_AAAAAAAAAAAAAAAAAAAA');
+    await client.enableWebhookEndpoint('we_AAAAAAAAAAAAAAAAAAAA');
+    await client.listWebhookDeliveries('we_AAAAAAAAAAAAAAAAAAAA', { state: 'failed', limit: 5 });
+    await client.resendWebhookDelivery(
+      'we_AAAAAAAAAAAAAAAAAAAA',
+      'dlv_20261203021512345_6f1c2a9b0d3e4f58',
+    );
     const called = seen.map((s) => {
       const path = new URL(s.url).pathname.replace('/prod', '');
       const route = ROUTES.find(
@@ -161,9 +172,11 @@ export const checks: [
   Json<'/customers/{clientId}/pin', 'post'>,
   Json<'/customers/{clientId}/pin-verification', 'post'>,
   Json<'/reconciliations', 'post'>,
+  Json<'/webhook-endpoints', 'post'>,
   Query<'/transactions', 'get'>,
   Query<'/payments/{id}', 'get'>,
   Query<'/reconciliations/{day}/exceptions', 'get'>,
+  Query<'/webhook-endpoints/{id}/deliveries', 'get'>,
 ] = [
   {} as C.CreatePaymentRequest,
   {} as C.CaptureRequest,
@@ -172,9 +185,11 @@ export const checks: [
   {} as C.CreatePinRequest & { requestedAt: string },
   {} as C.SetPinVerificationRequest & { requestedAt: string },
   {} as C.StartReconciliationRequest,
+  {} as C.CreateWebhookEndpointRequest,
   {} as C.ListTransactionsQuery,
   {} as C.GetPaymentQuery,
   {} as C.ListExceptionsQuery,
+  {} as C.ListWebhookDeliveriesQuery,
 ];
 `,
     );

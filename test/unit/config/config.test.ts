@@ -40,6 +40,7 @@ describe('configuration', () => {
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
       bindings: { rateLimit: { limit: 10, windowMs: 900_000 } },
       reconciliation: { functionName: undefined, batchSize: 100 },
+      webhooks: { keyId: undefined, allowLocalTargets: false },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
   });
@@ -224,5 +225,45 @@ describe('configuration', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('webhook settings', () => {
+  const base = {
+    STAGE: 'dev',
+    PAYON_ENVIRONMENT: 'TEST',
+    PAYON_SECRET_ID: 'payon/dev',
+    TABLE_NAME: 'payon-dev',
+    EVENT_BUS_NAME: 'payon-dev',
+  };
+
+  it('reads the webhook key and the local allowance', () => {
+    const config = loadConfig({
+      ...base,
+      WEBHOOK_KEY_ID:
+        'arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true',
+    });
+    expect(config.webhooks).toEqual({
+      keyId: 'arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      allowLocalTargets: true,
+    });
+  });
+
+  it('refuses WEBHOOKS_ALLOW_LOCAL_TARGETS inside AWS Lambda, and a value that is not true or false', () => {
+    expect(() =>
+      loadConfig({
+        ...base,
+        WEBHOOKS_ALLOW_LOCAL_TARGETS: 'true',
+        AWS_LAMBDA_FUNCTION_NAME: 'payon-dev-x',
+      }),
+    ).toThrow(/WEBHOOKS_ALLOW_LOCAL_TARGETS must not be set inside AWS Lambda/);
+    expect(() => loadConfig({ ...base, WEBHOOKS_ALLOW_LOCAL_TARGETS: 'yes' })).toThrow(
+      /WEBHOOKS_ALLOW_LOCAL_TARGETS must be/,
+    );
+    expect(
+      loadConfig({ ...base, WEBHOOKS_ALLOW_LOCAL_TARGETS: 'false', AWS_LAMBDA_FUNCTION_NAME: 'x' })
+        .webhooks.allowLocalTargets,
+    ).toBe(false);
   });
 });
