@@ -262,7 +262,16 @@ export async function buildClient(): Promise<void> {
     logLevel: 'warning',
   });
   writeFileSync(join(dist, 'index.d.ts'), clientDeclarations());
-  // Webhook verification: Node only (node:crypto), nothing else imported.
+  await buildWebhooks(dist);
+  cpSync(join(ROOT, 'LICENSE'), join(CLIENT_DIR, 'LICENSE'));
+}
+
+/**
+ * Webhook verification into `dist/webhooks.js` / `.d.ts`: Node only (node:crypto), nothing else
+ * imported. Both packages ship it: `payon-serverless-client/webhooks` for a merchant backend that
+ * only receives, `payon-serverless/webhooks` beside the construct.
+ */
+async function buildWebhooks(dist: string): Promise<void> {
   await build({
     entryPoints: [join(ROOT, 'client/webhooks.ts')],
     outfile: join(dist, 'webhooks.js'),
@@ -278,7 +287,6 @@ export async function buildClient(): Promise<void> {
     throw new Error('the webhook declarations are missing or import something besides node:*');
   }
   writeFileSync(join(dist, 'webhooks.d.ts'), webhooks);
-  cpSync(join(ROOT, 'LICENSE'), join(CLIENT_DIR, 'LICENSE'));
 }
 
 /** Synthesizes the construct in this repo and copies each function's bundle into `dist/functions/`. */
@@ -335,6 +343,7 @@ export async function buildConstruct(): Promise<string[]> {
     writeFileSync(target, selfContained(program, source, text));
   }
   writeFileSync(join(dist, 'construct.d.ts'), "export * from './infra/index.js';\n");
+  await buildWebhooks(dist);
   cpSync(join(ROOT, 'LICENSE'), join(CONSTRUCT_DIR, 'LICENSE'));
   return operations;
 }

@@ -130,6 +130,7 @@ const CDK_INIT_TSCONFIG = {
 const CDK_APP = `import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { PayonPayments, type PayonSettings } from 'payon-serverless/construct';
+import { signatureHeader, verifyWebhook } from 'payon-serverless/webhooks';
 
 // As the cdk CLI runs an app: each asset's path recorded on its resource.
 const app = new App({ outdir: 'cdk.out', context: { 'aws:cdk:enable-asset-metadata': true } });
@@ -140,6 +141,10 @@ new CfnOutput(stack, 'PaymentsApi', { value: payments.api.apiEndpoint });
 new CfnOutput(stack, 'MerchantSecret', { value: payments.secretName });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new PCIDSS321Checks(app));
 app.synth();
+// The construct's package verifies webhooks too (a backend beside the stack).
+const body = '{"id":"evt_1"}';
+const t = Math.floor(Date.now() / 1000);
+verifyWebhook(body, signatureHeader(body, t, ['whsec_cdk']), 'whsec_cdk');
 console.log('synthesized', stack.stackName, payments.functions.size, 'functions');
 `;
 
