@@ -79,23 +79,29 @@ describe('reconciliation of a waiting payment PAYON lists only as declined', () 
       now: createdAt,
     });
     await payments.update(pending);
-    payon.script('/pg/orders', {
-      json: [
-        {
-          txDt: cambodiaDay(createdAt).replaceAll('-', ''),
-          txSeqNo: '1',
-          trt: '10',
-          tracNo: created.txId,
-          amount: 10,
-          currencyCode: 'USD',
-          resultCd: '9999',
-          resultMsg: 'Declined',
-          settleYn: 'N',
-          cancelYn: 'N',
-          refundYn: 'N',
-        },
-      ],
-    });
+    payon.script(
+      '/pg/orders',
+      {
+        json: [
+          {
+            txDt: cambodiaDay(createdAt).replaceAll('-', ''),
+            txSeqNo: '1',
+            trt: '10',
+            tracNo: created.txId,
+            amount: 10,
+            currencyCode: 'USD',
+            resultCd: '9999',
+            resultMsg: 'Declined',
+            settleYn: 'N',
+            cancelYn: 'N',
+            refundYn: 'N',
+          },
+        ],
+      },
+      // The page after the day's short one: empty, so that was the end (the walk reads on past a
+      // short page; a PAYON that answered the same page again would be "cannot tell").
+      { json: [] },
+    );
     payon.script('/pg/merchant/reconcilation', { json: [] });
     return pending;
   }
