@@ -25,6 +25,7 @@ import type { createBindingPinSchemas } from '#functions/create-binding-pin/rout
 import type { webhookEndpointDeletedSchema } from '#functions/delete-webhook-endpoint/route.ts';
 import type { getPaymentSchemas } from '#functions/get-payment/route.ts';
 import type { CustomerBindings } from '#functions/list-bindings/list-bindings.ts';
+import type { PaymentEvents } from '#functions/list-payment-events/list-payment-events.ts';
 import type { listPaymentsSchemas } from '#functions/list-payments/route.ts';
 import type { listExceptionsSchemas } from '#functions/list-reconciliation-exceptions/route.ts';
 import type { transactionsPageSchema } from '#functions/list-transactions/list-transactions.ts';
@@ -76,6 +77,7 @@ export type ListWebhookDeliveriesQuery = Query<typeof listWebhookDeliveriesSchem
 export type Payment = PaymentView;
 export type Binding = BindingView;
 export type CustomerPin = CustomerPinView;
+export type PaymentEventsPage = PaymentEvents;
 export type ReconciliationReport = ReconciliationView;
 export type CreateBindingResponse = z.output<typeof bindingCreatedSchema>;
 export type TransactionsPage = z.output<typeof transactionsPageSchema>;
@@ -140,6 +142,11 @@ export class PayonServerlessClient {
 
   getPayment(id: string, query: GetPaymentQuery = {}): Promise<Payment> {
     return this.#call('GET', `/payments/${enc(id)}`, { query });
+  }
+
+  /** The payment's events, oldest first, with their EventBridge and webhook deliveries. */
+  listPaymentEvents(id: string): Promise<PaymentEventsPage> {
+    return this.#call('GET', `/payments/${enc(id)}/events`, {});
   }
 
   capturePayment(id: string, request: CaptureRequest = {}): Promise<Payment> {

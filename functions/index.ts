@@ -17,6 +17,7 @@ import { getPaymentRoute } from '#functions/get-payment/route.ts';
 import { getReconciliationRoute } from '#functions/get-reconciliation/route.ts';
 import { getWebhookEndpointRoute } from '#functions/get-webhook-endpoint/route.ts';
 import { listBindingsRoute } from '#functions/list-bindings/route.ts';
+import { listPaymentEventsRoute } from '#functions/list-payment-events/route.ts';
 import { listPaymentsRoute } from '#functions/list-payments/route.ts';
 import { listReconciliationExceptionsRoute } from '#functions/list-reconciliation-exceptions/route.ts';
 import { listTransactionsRoute } from '#functions/list-transactions/route.ts';
@@ -41,6 +42,7 @@ export const ROUTES: readonly RouteDescriptor[] = [
   registerPaymentRoute,
   listPaymentsRoute,
   getPaymentRoute,
+  listPaymentEventsRoute,
   capturePaymentRoute,
   cancelPaymentRoute,
   refundPaymentRoute,

@@ -220,7 +220,8 @@ export class ReferenceInUseError extends ConflictError {
 /**
  * The request cannot be served now, and nothing was sent to PAYON: PAYON could not tell what the
  * product needs to know first (`settlement_unknown`), or PAYON refuses this deployment's
- * credentials (`payon_credentials_rejected`: an operator must fix the merchant secret). The code
+ * credentials (`payon_credentials_rejected`: an operator must fix the merchant secret), or DynamoDB
+ * throttled a read past its retries (`storage_busy`: try again). The code
  * names what to check; the message never carries a secret.
  */
 export class ServiceUnavailableError extends AppError {
@@ -228,7 +229,7 @@ export class ServiceUnavailableError extends AppError {
   override readonly name = 'ServiceUnavailableError';
 
   constructor(
-    readonly code: 'settlement_unknown' | 'payon_credentials_rejected',
+    readonly code: 'settlement_unknown' | 'payon_credentials_rejected' | 'storage_busy',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {

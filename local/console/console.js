@@ -9,7 +9,9 @@ import {
   CHANGES,
   cambodianDay,
   cambodianTime,
+  DELIVERY_STATES,
   DIFFERENCES,
+  EVENTS,
   FLAGS,
   METHODS,
   OPERATIONS,
@@ -411,6 +413,103 @@ function historyTable(p) {
   );
 }
 
+/** What EventBridge made of one event: accepted, or still being retried and why. */
+function eventBridgeCell(e) {
+  const b = e.eventBridge;
+  if (b.deliveredAt) return `accepted ${cambodianTime(b.deliveredAt)}`;
+  return [
+    el('span', { class: 'run' }, 'not yet'),
+    ` ${b.attempts} attempt(s)${b.lastError ? `; last: ${b.lastError}` : ''}; retried by the sweep`,
+  ];
+}
+
+const DELIVERY_CLASS = { succeeded: 'completed', failed: 'failed' };
+
+/** Each endpoint's delivery of one event: its state, attempts and the last answer. */
+function webhookCell(e) {
+  if (!e.webhooksFannedOutAt) return el('span', { class: 'muted' }, 'not handed to webhooks yet');
+  if (e.webhooks.length === 0) return el('span', { class: 'muted' }, 'no endpoint subscribes');
+  return el(
+    'ul',
+    { class: 'deliveries' },
+    e.webhooks.map((d) => {
+      const last = d.attempts.at(-1);
+      return el(
+        'li',
+        { 'data-endpoint': d.endpointId, 'data-state': d.state },
+        el('code', {}, d.endpointId),
+        ' ',
+        el(
+          'span',
+          { class: `run ${DELIVERY_CLASS[d.state] ?? ''}`, title: DELIVERY_STATES[d.state] },
+          d.state,
+        ),
+        ` ${d.attemptCount} attempt(s)`,
+        last
+          ? `; last ${cambodianTime(last.at)}: ${last.statusCode ?? last.outcome}${last.error ? ` (${last.error})` : ''}`
+          : '',
+        d.nextAttemptAt ? `; next ${cambodianTime(d.nextAttemptAt)}` : '',
+      );
+    }),
+  );
+}
+
+/** The payment's events (GET /payments/{id}/events) and how each reached the merchant's systems. */
+function eventsTable(answer) {
+  if (answer.items.length === 0) {
+    return el(
+      'p',
+      { class: 'muted', id: 'no-events' },
+      'No event yet: the merchant’s systems are told when the payment is authorised, paid, declined, expired, captured, cancelled or refunded.',
+    );
+  }
+  return el(
+    'table',
+    { id: 'events' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['When (Cambodia)', 'Event', 'EventBridge', 'Webhooks'].map((h) =>
+          el('th', { scope: 'col' }, h),
+        ),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      answer.items.map((e) =>
+        el(
+          'tr',
+          { 'data-event': e.id },
+          el('td', {}, cambodianTime(e.time)),
+          el(
+            'td',
+            {},
+            el('code', {}, e.type),
+            el('div', { class: 'muted' }, EVENTS[e.type] ?? ''),
+            el('div', { class: 'muted small' }, e.id),
+          ),
+          el('td', {}, eventBridgeCell(e)),
+          el('td', {}, webhookCell(e)),
+        ),
+      ),
+    ),
+    answer.truncated ? el('caption', {}, 'The payment’s latest 100 versions only.') : null,
+  );
+}
+
+/** The events section: loaded after the payment, so a slow events read never hides the payment. */
+function eventsSection(id) {
+  const holder = el('div', { id: 'events-section' }, el('p', { class: 'muted' }, 'Loading…'));
+  api('GET', `/payments/${encodeURIComponent(id)}/events`)
+    .then((answer) => holder.replaceChildren(eventsTable(answer)))
+    .catch((error) => holder.replaceChildren(problem(error)));
+  return holder;
+}
+
 /** The outcomes an operator may give this payment now (the API says no to anything else). */
 function outcomesFor(p) {
   const outcomes = [];
@@ -556,6 +655,13 @@ async function paymentView(id) {
         'Every change of state, and every finding recorded without one (events), oldest first.',
       ),
       historyTable(p),
+      el('h2', {}, 'Events sent to the merchant’s systems'),
+      el(
+        'p',
+        { class: 'muted' },
+        'Each event once, to EventBridge and to every subscribed webhook endpoint, with the attempts so far.',
+      ),
+      eventsSection(id),
       resolveForm(p, render),
       sync,
     );

@@ -48,6 +48,25 @@ export const CHANGES = {
   acknowledged: 'an operator acknowledged it',
 };
 
+/** The payment events the merchant's systems are sent (shared/events/envelope.ts, docs/events.md). */
+export const EVENTS = {
+  'payment.authorized': 'authorised: ready to capture or cancel',
+  'payment.succeeded': 'paid: ship the order',
+  'payment.failed': 'declined for good',
+  'payment.expired': 'never paid before the checkout expired',
+  'payment.captured': 'the authorisation was captured',
+  'payment.cancelled': 'cancelled: the hold on the money is released',
+  'payment.refunded': 'money returned to the customer',
+  'payment.attempt_declined': 'an attempt was declined; the customer may try again',
+};
+
+/** A webhook delivery's state (GET /webhook-endpoints/{id}/deliveries). */
+export const DELIVERY_STATES = {
+  pending: 'not accepted yet: retried on its schedule',
+  succeeded: 'accepted (a 2xx answer)',
+  failed: 'given up after 72 hours',
+};
+
 /** Payment states (shared/domain/payment-state.ts), each in a few words. */
 export const STATES = {
   CREATED: 'registering at PAYON',

@@ -20,6 +20,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isBindingEvent, type MerchantEvent } from '#shared/events/envelope.ts';
+import { batchGet } from '#shared/store/batch-get.ts';
 import { queryDue, TABLE_KEYS } from '#shared/store/table.ts';
 
 /** How long an event record is kept after it was written. */
@@ -33,6 +34,26 @@ export interface OutboxRecord {
 }
 
 export const outboxKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+
+/** What the outbox knows of one event's delivery (a payment's events view). */
+export interface StoredEvent {
+  readonly eventId: string;
+  readonly eventType: string;
+  /** The event's own time (the transition it announces). */
+  readonly time: string;
+  /** When the outbox item was written, with its payment change. */
+  readonly createdAt: string;
+  /** EventBridge attempts so far (the writer's own and the sweep's). */
+  readonly attempts: number;
+  /** When EventBridge accepted it. */
+  readonly deliveredAt: string | undefined;
+  /** The last EventBridge failure (never payment data). */
+  readonly lastError: string | undefined;
+  /** When the webhook deliverer made its deliveries (undefined: not yet). */
+  readonly fannedOutAt: string | undefined;
+}
+
+const optionalText = (value: unknown) => (value === undefined ? undefined : String(value));
 
 /** The list index's partition of events the webhook deliverer has not fanned out yet. */
 export const WEBHOOK_FANOUT_PARTITION = 'HOOKS';
@@ -226,6 +247,32 @@ export class OutboxStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** The stored events among `eventIds`, in their order; ids never written or expired are left out. */
+  async events(eventIds: readonly string[]): Promise<StoredEvent[]> {
+    const items = await batchGet(this.db, this.tableName, eventIds.map(outboxKey), {
+      projection:
+        'eventId, eventType, detail, createdAt, attempts, deliveredAt, lastError, fannedOutAt',
+    });
+    const byId = new Map(items.map((item) => [String(item.eventId), item]));
+    return eventIds.flatMap((eventId) => {
+      const item = byId.get(eventId);
+      if (item === undefined) return [];
+      const { time } = JSON.parse(String(item.detail)) as { time: string };
+      return [
+        {
+          eventId,
+          eventType: String(item.eventType),
+          time,
+          createdAt: String(item.createdAt),
+          attempts: Number(item.attempts ?? 0),
+          deliveredAt: optionalText(item.deliveredAt),
+          lastError: optionalText(item.lastError),
+          fannedOutAt: optionalText(item.fannedOutAt),
+        },
+      ];
+    });
   }
 
   /** The envelope's JSON exactly as stored, or undefined once the item expired (30 days). */

@@ -25,6 +25,7 @@ import {
   NotFoundError,
   UnprocessableError,
 } from '#shared/errors.ts';
+import { batchGet } from '#shared/store/batch-get.ts';
 import { isConditionFailure, queryDue } from '#shared/store/table.ts';
 import {
   type DeliveryAttempt,
@@ -398,6 +399,18 @@ export class WebhookStore {
       }),
     );
     return Item ? deliveryOf(Item) : undefined;
+  }
+
+  /** The stored deliveries among these keys (strongly consistent); missing ones are left out. */
+  async deliveries(
+    keys: readonly { readonly endpointId: string; readonly deliveryId: string }[],
+  ): Promise<WebhookDelivery[]> {
+    const items = await batchGet(
+      this.db,
+      this.tableName,
+      keys.map((k) => deliveryKey(k.endpointId, k.deliveryId)),
+    );
+    return items.map(deliveryOf);
   }
 
   /** One endpoint's deliveries, newest event first, optionally of one state. */

@@ -367,6 +367,30 @@ describe('the operator console in a real browser', () => {
       reason,
       resolvedBy: 'operator',
     });
+
+    // Its events: the authorisation alone (an UNKNOWN announces nothing, nor does the return to
+    // AUTHORIZED of a capture that did not happen), accepted by the bus and by the demo shop's
+    // webhook endpoint, as GET /payments/{id}/events holds them.
+    const delivered = async () => {
+      const events = (await call('GET', `/payments/${id}/events`)).body as {
+        items: { id: string; webhooks: { state: string }[] }[];
+      };
+      return events.items.map((e) => [e.id, e.webhooks.map((w) => w.state).join()]);
+    };
+    await expect.poll(delivered, WAIT).toEqual([[expect.any(String), 'succeeded']]);
+    const eventId = (await delivered())[0]?.[0] ?? '';
+    await tab.reload();
+    await tab.waitForSelector('#events');
+    const rows = tab.locator('#events tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-event')).toBe(eventId);
+    const row = await rows.first().textContent();
+    expect(row).toContain('payment.authorized');
+    expect(row).toContain('authorised: ready to capture or cancel');
+    expect(row).toMatch(/accepted \d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(await rows.first().locator('li[data-state="succeeded"]').count()).toBe(1);
+    expect(await rows.first().locator('li').textContent()).toMatch(/1 attempt\(s\); last .*: 200/);
+    await shot(tab, '7f-console-payment-events.png');
     await tab.close();
   });
 

@@ -596,6 +596,7 @@ describe('PayonStack functions', () => {
         'unbind-binding',
         'list-webhook-endpoints',
         'list-webhook-deliveries',
+        'list-payment-events',
         'deliver-webhooks',
       ].sort(),
     );

@@ -102,6 +102,7 @@ describe('the typed client', () => {
     await client.createPayment(order);
     await client.listPayments({ state: 'UNKNOWN,PENDING', needsAttention: 'true', limit: 50 });
     await client.getPayment('1795000000000017', { sync: 'true' });
+    await client.listPaymentEvents('1795000000000017');
     await client.capturePayment('1795000000000017', { amount: { value: '1.00', currency: 'USD' } });
     await client.cancelPayment('1795000000000017');
     await client.refundPayment('1795000000000017');

@@ -27,6 +27,7 @@ const CLIENT_METHODS: Record<string, keyof PayonServerlessClient> = {
   'POST /payments': 'createPayment',
   'GET /payments': 'listPayments',
   'GET /payments/{id}': 'getPayment',
+  'GET /payments/{id}/events': 'listPaymentEvents',
   'POST /payments/{id}/capture': 'capturePayment',
   'POST /payments/{id}/cancel': 'cancelPayment',
   'POST /payments/{id}/refund': 'refundPayment',
