@@ -24,7 +24,7 @@ export const paymentViewSchema = z
     kind: z.enum(['purchase', 'preauth']),
     paymentMethod: z.enum(PAYMENT_METHODS),
     amount: amountSchema,
-    /** A pre-authorisation's captured amount, once captured. */
+    /** A pre-authorisation's captured amount, once PAYON confirmed the capture (never while it is UNKNOWN). */
     capturedAmount: amountSchema.exactOptional(),
     reference: z.string().nullable(),
     checkoutUrl: z.string().nullable(),

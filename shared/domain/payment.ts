@@ -444,7 +444,11 @@ export function paymentView(payment: Payment) {
     kind: payment.kind,
     paymentMethod: payment.paymentMethod,
     amount: { value: toWireAmount(payment.amount), currency: payment.amount.currency },
-    ...(payment.capturedAmount
+    // While a capture's outcome is unknown the stored amount is only what was asked for (the
+    // evidence that settles it is compared with it): nothing is shown as captured before PAYON
+    // says so.
+    ...(payment.capturedAmount &&
+    !(snapshot.state === 'UNKNOWN' && snapshot.operation === 'capture')
       ? {
           capturedAmount: {
             value: toWireAmount(payment.capturedAmount),

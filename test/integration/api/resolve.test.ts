@@ -50,6 +50,11 @@ describe('operator resolution of an unknown outcome', () => {
   it('did_not_happen: an unanswered capture returns to AUTHORIZED, and the capture may be sent again', async () => {
     const id = await unknown('capture', 'preauth');
     const reason = 'PAYON support (ticket 4521): no completion was processed for this txId';
+    // While it is UNKNOWN nothing is shown as captured; the amount asked for is kept for the evidence
+    const whileUnknown = await api.call('GET', `/payments/${id}`);
+    expect(whileUnknown.body).toMatchObject({ state: 'UNKNOWN', unknownOperation: 'capture' });
+    expect((whileUnknown.body as Body).capturedAmount).toBeUndefined();
+    expect(await item(id)).toMatchObject({ state: 'UNKNOWN', capturedMinor: 1_500 });
 
     const resolved = await resolve(id, { outcome: 'did_not_happen', reason });
     const retried = await api.call('POST', `/payments/${id}/capture`, {
