@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { exampleAfterMove } from '#shared/domain/payment-examples.ts';
 import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { paymentPath } from '#shared/http/schemas.ts';
 import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
@@ -24,52 +25,11 @@ export const cancelPaymentRoute = defineRoute({
     status: 200,
     tag: 'Payments',
     response: paymentViewSchema,
-    responseExample: {
-      id: '1795000000000017',
-      state: 'CANCELLED',
-      kind: 'purchase',
-      paymentMethod: 'CREDIT_DEBIT',
-      amount: {
-        value: '12.50',
-        currency: 'USD',
-      },
-      reference: 'order-1234',
-      checkoutUrl: 'https://pg.payon.com.kh/checkout/1795000000000017',
-      qrString: null,
-      expiresAt: '2026-11-22T03:30:00.000Z',
-      returnUrl: 'https://shop.example.com/done',
-      bindingId: null,
-      lastDecline: null,
-      attention: [],
-      createdAt: '2026-11-22T03:15:00.412Z',
-      updatedAt: '2026-11-22T04:02:10.377Z',
-      history: [
-        {
-          at: '2026-11-22T03:15:00.861Z',
-          from: 'CREATED',
-          to: 'PENDING',
-          reason: 'registered at PAYON',
-        },
-        {
-          at: '2026-11-22T03:17:42.105Z',
-          from: 'PENDING',
-          to: 'SUCCEEDED',
-          reason: 'PAYON status COMPLETE for the same amount',
-        },
-        {
-          at: '2026-11-22T04:02:10.120Z',
-          from: 'SUCCEEDED',
-          to: 'UNKNOWN',
-          reason: 'cancel sent to PAYON',
-        },
-        {
-          at: '2026-11-22T04:02:10.377Z',
-          from: 'UNKNOWN',
-          to: 'CANCELLED',
-          reason: 'PAYON answered the cancel',
-        },
-      ],
-    },
+    responseExample: exampleAfterMove('cancel', {
+      to: 'CANCELLED',
+      sentAt: '2026-11-22T04:02:10.120Z',
+      answeredAt: '2026-11-22T04:02:10.377Z',
+    }),
     errors: [404, 409, ...PAYON_ERRORS],
     example: {},
   },

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { exampleAfterMove } from '#shared/domain/payment-examples.ts';
 import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { paymentPath, positiveMoney } from '#shared/http/schemas.ts';
 import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
@@ -23,56 +24,14 @@ export const capturePaymentRoute = defineRoute({
     status: 200,
     tag: 'Payments',
     response: paymentViewSchema,
-    responseExample: {
-      id: '1795000000000017',
-      state: 'SUCCEEDED',
+    responseExample: exampleAfterMove('capture', {
+      to: 'SUCCEEDED',
       kind: 'preauth',
-      paymentMethod: 'CREDIT_DEBIT',
-      amount: {
-        value: '30.00',
-        currency: 'USD',
-      },
-      reference: 'order-1234',
-      checkoutUrl: 'https://pg.payon.com.kh/checkout/1795000000000017',
-      qrString: null,
-      expiresAt: '2026-11-22T03:30:00.000Z',
-      returnUrl: 'https://shop.example.com/done',
-      bindingId: null,
-      lastDecline: null,
-      attention: [],
-      createdAt: '2026-11-22T03:15:00.412Z',
-      updatedAt: '2026-11-22T04:02:10.377Z',
-      history: [
-        {
-          at: '2026-11-22T03:15:00.861Z',
-          from: 'CREATED',
-          to: 'PENDING',
-          reason: 'registered at PAYON',
-        },
-        {
-          at: '2026-11-22T03:17:42.105Z',
-          from: 'PENDING',
-          to: 'AUTHORIZED',
-          reason: 'PAYON status COMPLETE for the same amount',
-        },
-        {
-          at: '2026-11-22T04:02:10.120Z',
-          from: 'AUTHORIZED',
-          to: 'UNKNOWN',
-          reason: 'capture sent to PAYON',
-        },
-        {
-          at: '2026-11-22T04:02:10.377Z',
-          from: 'UNKNOWN',
-          to: 'SUCCEEDED',
-          reason: 'PAYON answered the capture',
-        },
-      ],
-      capturedAmount: {
-        value: '25.00',
-        currency: 'USD',
-      },
-    },
+      amount: { value: '30.00', currency: 'USD' },
+      sentAt: '2026-11-22T04:02:10.120Z',
+      answeredAt: '2026-11-22T04:02:10.377Z',
+      extra: { capturedAmount: { value: '25.00', currency: 'USD' } },
+    }),
     errors: [404, 409, ...PAYON_ERRORS],
     example: { amount: { value: '10.00', currency: 'USD' } },
   },

@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 import { createEndpointBody, webhookEndpointWithSecretSchema } from '#shared/webhooks/endpoint.ts';
+import { exampleEndpoint } from '#shared/webhooks/examples.ts';
 
 /** POST /webhook-endpoints */
 export const createWebhookEndpointSchemas = {
@@ -21,19 +22,7 @@ export const createWebhookEndpointRoute = defineRoute({
     tag: 'Webhooks',
     response: webhookEndpointWithSecretSchema,
     responseExample: {
-      id: 'we_Xb3k9QmT2vLp8RzA1cDe',
-      url: 'https://shop.example.com/payon/webhooks',
-      events: ['payment.succeeded', 'payment.refunded'],
-      description: 'order fulfilment',
-      status: 'enabled',
-      disabledAt: null,
-      disabledReason: null,
-      createdAt: '2026-12-03T02:10:00.000Z',
-      updatedAt: '2026-12-03T02:10:00.000Z',
-      secretCreatedAt: '2026-12-03T02:10:00.000Z',
-      previousSecretExpiresAt: null,
-      lastSuccessAt: null,
-      failingSince: null,
+      ...exampleEndpoint(),
       secret: 'whsec_4M9tq0xZk2Yb7hVw1nR8sLp3aJc6eF5dGu0iKo2yTqE',
     },
     errors: [422],

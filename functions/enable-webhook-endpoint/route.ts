@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 import { endpointPath, webhookEndpointSchema } from '#shared/webhooks/endpoint.ts';
+import { exampleEndpoint } from '#shared/webhooks/examples.ts';
 
 /** POST /webhook-endpoints/{id}/enable */
 export const enableWebhookEndpointSchemas = {
@@ -20,21 +21,7 @@ export const enableWebhookEndpointRoute = defineRoute({
     status: 200,
     tag: 'Webhooks',
     response: webhookEndpointSchema,
-    responseExample: {
-      id: 'we_Xb3k9QmT2vLp8RzA1cDe',
-      url: 'https://shop.example.com/payon/webhooks',
-      events: ['payment.succeeded', 'payment.refunded'],
-      description: 'order fulfilment',
-      status: 'enabled',
-      disabledAt: null,
-      disabledReason: null,
-      createdAt: '2026-12-03T02:10:00.000Z',
-      updatedAt: '2026-12-07T09:30:00.000Z',
-      secretCreatedAt: '2026-12-03T02:10:00.000Z',
-      previousSecretExpiresAt: null,
-      lastSuccessAt: null,
-      failingSince: null,
-    },
+    responseExample: exampleEndpoint({ updatedAt: '2026-12-07T09:30:00.000Z' }),
     errors: [404],
   },
   aws: { table: 'readWrite', merchantSecret: false },

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { examplePaidPayment } from '#shared/domain/payment-examples.ts';
 import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { paymentPath } from '#shared/http/schemas.ts';
 import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
@@ -22,40 +23,7 @@ export const getPaymentRoute = defineRoute({
     status: 200,
     tag: 'Payments',
     response: paymentViewSchema,
-    responseExample: {
-      id: '1795000000000017',
-      state: 'SUCCEEDED',
-      kind: 'purchase',
-      paymentMethod: 'CREDIT_DEBIT',
-      amount: {
-        value: '12.50',
-        currency: 'USD',
-      },
-      reference: 'order-1234',
-      checkoutUrl: 'https://pg.payon.com.kh/checkout/1795000000000017',
-      qrString: null,
-      expiresAt: '2026-11-22T03:30:00.000Z',
-      returnUrl: 'https://shop.example.com/done',
-      bindingId: null,
-      lastDecline: null,
-      attention: [],
-      createdAt: '2026-11-22T03:15:00.412Z',
-      updatedAt: '2026-11-22T03:17:42.105Z',
-      history: [
-        {
-          at: '2026-11-22T03:15:00.861Z',
-          from: 'CREATED',
-          to: 'PENDING',
-          reason: 'registered at PAYON',
-        },
-        {
-          at: '2026-11-22T03:17:42.105Z',
-          from: 'PENDING',
-          to: 'SUCCEEDED',
-          reason: 'PAYON status COMPLETE for the same amount',
-        },
-      ],
-    },
+    responseExample: examplePaidPayment(),
     errors: [404, ...PAYON_ERRORS],
   },
   // Reads the payment; `?sync=true` asks PAYON and writes the settled state back.

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 import { webhookEndpointsPageSchema } from '#shared/webhooks/endpoint.ts';
+import { exampleEndpoint } from '#shared/webhooks/examples.ts';
 
 /** GET /webhook-endpoints */
 export const listWebhookEndpointsSchemas = {
@@ -20,25 +21,7 @@ export const listWebhookEndpointsRoute = defineRoute({
     status: 200,
     tag: 'Webhooks',
     response: webhookEndpointsPageSchema,
-    responseExample: {
-      items: [
-        {
-          id: 'we_Xb3k9QmT2vLp8RzA1cDe',
-          url: 'https://shop.example.com/payon/webhooks',
-          events: ['payment.succeeded', 'payment.refunded'],
-          description: 'order fulfilment',
-          status: 'enabled',
-          disabledAt: null,
-          disabledReason: null,
-          createdAt: '2026-12-03T02:10:00.000Z',
-          updatedAt: '2026-12-03T02:10:00.000Z',
-          secretCreatedAt: '2026-12-03T02:10:00.000Z',
-          previousSecretExpiresAt: null,
-          lastSuccessAt: null,
-          failingSince: null,
-        },
-      ],
-    },
+    responseExample: { items: [exampleEndpoint()] },
     errors: [],
   },
   // One Query of the endpoints' partition.

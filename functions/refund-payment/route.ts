@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { exampleAfterMove } from '#shared/domain/payment-examples.ts';
 import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { moneyInput, paymentPath } from '#shared/http/schemas.ts';
 import { defineRoute, PAYON_ERRORS } from '#shared/runtime/descriptor.ts';
@@ -23,52 +24,11 @@ export const refundPaymentRoute = defineRoute({
     status: 200,
     tag: 'Payments',
     response: paymentViewSchema,
-    responseExample: {
-      id: '1795000000000017',
-      state: 'REFUNDED',
-      kind: 'purchase',
-      paymentMethod: 'CREDIT_DEBIT',
-      amount: {
-        value: '12.50',
-        currency: 'USD',
-      },
-      reference: 'order-1234',
-      checkoutUrl: 'https://pg.payon.com.kh/checkout/1795000000000017',
-      qrString: null,
-      expiresAt: '2026-11-22T03:30:00.000Z',
-      returnUrl: 'https://shop.example.com/done',
-      bindingId: null,
-      lastDecline: null,
-      attention: [],
-      createdAt: '2026-11-22T03:15:00.412Z',
-      updatedAt: '2026-11-23T09:41:05.377Z',
-      history: [
-        {
-          at: '2026-11-22T03:15:00.861Z',
-          from: 'CREATED',
-          to: 'PENDING',
-          reason: 'registered at PAYON',
-        },
-        {
-          at: '2026-11-22T03:17:42.105Z',
-          from: 'PENDING',
-          to: 'SUCCEEDED',
-          reason: 'PAYON status COMPLETE for the same amount',
-        },
-        {
-          at: '2026-11-23T09:41:05.120Z',
-          from: 'SUCCEEDED',
-          to: 'UNKNOWN',
-          reason: 'refund sent to PAYON',
-        },
-        {
-          at: '2026-11-23T09:41:05.377Z',
-          from: 'UNKNOWN',
-          to: 'REFUNDED',
-          reason: 'PAYON answered the refund',
-        },
-      ],
-    },
+    responseExample: exampleAfterMove('refund', {
+      to: 'REFUNDED',
+      sentAt: '2026-11-23T09:41:05.120Z',
+      answeredAt: '2026-11-23T09:41:05.377Z',
+    }),
     errors: [404, 409, ...PAYON_ERRORS],
     example: {},
   },

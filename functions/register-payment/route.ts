@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { bindingId, clientId } from '#shared/bindings/input.ts';
+import { examplePayment } from '#shared/domain/payment-examples.ts';
 import { PAY_DV_CDS, PAYMENT_METHODS } from '#shared/domain/payment-method.ts';
 import { paymentViewSchema } from '#shared/domain/payment-view.ts';
 import { paymentReference, positiveMoney, returnUrl } from '#shared/http/schemas.ts';
@@ -38,34 +39,7 @@ export const registerPaymentRoute = defineRoute({
     status: 201,
     tag: 'Payments',
     response: paymentViewSchema,
-    responseExample: {
-      id: '1795000000000017',
-      state: 'PENDING',
-      kind: 'purchase',
-      paymentMethod: 'CREDIT_DEBIT',
-      amount: {
-        value: '12.50',
-        currency: 'USD',
-      },
-      reference: 'order-1234',
-      checkoutUrl: 'https://pg.payon.com.kh/checkout/1795000000000017',
-      qrString: null,
-      expiresAt: '2026-11-22T03:30:00.000Z',
-      returnUrl: 'https://shop.example.com/done',
-      bindingId: null,
-      lastDecline: null,
-      attention: [],
-      createdAt: '2026-11-22T03:15:00.412Z',
-      updatedAt: '2026-11-22T03:15:00.861Z',
-      history: [
-        {
-          at: '2026-11-22T03:15:00.861Z',
-          from: 'CREATED',
-          to: 'PENDING',
-          reason: 'registered at PAYON',
-        },
-      ],
-    },
+    responseExample: examplePayment(),
     errors: [409, ...PAYON_ERRORS],
     example: {
       amount: { value: '12.50', currency: 'USD' },

@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/runtime/descriptor.ts';
 import { endpointPath, webhookEndpointWithSecretSchema } from '#shared/webhooks/endpoint.ts';
+import { exampleEndpoint } from '#shared/webhooks/examples.ts';
 
 /** POST /webhook-endpoints/{id}/rotate-secret */
 export const rotateWebhookSecretSchemas = {
@@ -21,19 +22,11 @@ export const rotateWebhookSecretRoute = defineRoute({
     tag: 'Webhooks',
     response: webhookEndpointWithSecretSchema,
     responseExample: {
-      id: 'we_Xb3k9QmT2vLp8RzA1cDe',
-      url: 'https://shop.example.com/payon/webhooks',
-      events: ['payment.succeeded', 'payment.refunded'],
-      description: 'order fulfilment',
-      status: 'enabled',
-      disabledAt: null,
-      disabledReason: null,
-      createdAt: '2026-12-03T02:10:00.000Z',
-      updatedAt: '2026-12-04T08:00:00.000Z',
-      secretCreatedAt: '2026-12-04T08:00:00.000Z',
-      previousSecretExpiresAt: '2026-12-05T08:00:00.000Z',
-      lastSuccessAt: null,
-      failingSince: null,
+      ...exampleEndpoint({
+        updatedAt: '2026-12-04T08:00:00.000Z',
+        secretCreatedAt: '2026-12-04T08:00:00.000Z',
+        previousSecretExpiresAt: '2026-12-05T08:00:00.000Z',
+      }),
       secret: 'whsec_Qe7rT1yU3iO5pA9sD2fG4hJ6kL8zX0cV1bN3mQ5wE7r',
     },
     errors: [404, 409],

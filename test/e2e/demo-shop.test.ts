@@ -389,7 +389,9 @@ describe('the operator console in a real browser', () => {
     expect(row).toContain('authorised: ready to capture or cancel');
     expect(row).toMatch(/accepted \d{4}-\d\d-\d\d \d\d:\d\d/);
     expect(await rows.first().locator('li[data-state="succeeded"]').count()).toBe(1);
-    expect(await rows.first().locator('li').textContent()).toMatch(/succeeded 1 attempt\(s\); last \d{4}-\d\d-\d\d \d\d:\d\d:\d\d: 204$/);
+    expect(await rows.first().locator('li').textContent()).toMatch(
+      /succeeded 1 attempt\(s\); last \d{4}-\d\d-\d\d \d\d:\d\d:\d\d: 204$/,
+    );
     await shot(tab, '7f-console-payment-events.png');
     await tab.close();
   });
