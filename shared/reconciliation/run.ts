@@ -9,7 +9,7 @@
 import { dayNoon } from '#shared/domain/business-day.ts';
 import { maskCardNumbers } from '#shared/domain/card.ts';
 import type { Money } from '#shared/domain/money.ts';
-import { type Payment, transition } from '#shared/domain/payment.ts';
+import { noteAttention, type Payment, transition } from '#shared/domain/payment.ts';
 import type { KnownState } from '#shared/domain/payment-state.ts';
 import { ConflictError, PayonRejectedError } from '#shared/errors.ts';
 import { reconciliationEvent } from '#shared/events/envelope.ts';
@@ -451,6 +451,30 @@ async function confirmUnseen(
 }
 
 /**
+ * PAYON recorded another amount: the payment is not moved, but it is flagged `amount_mismatch`
+ * (once, as sync flags it) so the attention list shows it, and not only the day's report. Changed
+ * meanwhile: the next run or sync sees its new state.
+ */
+async function flagAmountMismatch(
+  deps: ReconcileDeps,
+  payment: Payment,
+  detail: string,
+): Promise<void> {
+  const noted = noteAttention(payment, {
+    change: 'amount_mismatch',
+    source: 'reconciliation',
+    reason: `reconciliation: ${maskCardNumbers(detail)}`,
+    now: deps.clock(),
+  });
+  if (noted === undefined) return;
+  try {
+    await deps.payments.update(noted);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
+/**
  * Carries out a verdict on `payment` (none for a row PAYON lists that the product does not know,
  * or for the history as a whole): counts it, heals the payment, or returns the exception to write.
  * `order` is the PAYON row the verdict was taken on, for an exception's amount when there is no
@@ -508,6 +532,9 @@ async function act(
       return undefined;
     }
     case 'exception': {
+      if (verdict.difference === 'amount_differs' && payment) {
+        await flagAmountMismatch(deps, payment, verdict.detail);
+      }
       counts.exceptions += 1;
       counts.byDifference[verdict.difference] = (counts.byDifference[verdict.difference] ?? 0) + 1;
       const amount = payment?.amount ?? order?.amount;

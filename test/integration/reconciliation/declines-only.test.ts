@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { attentionOf } from '#shared/domain/attention.ts';
 import { cambodiaDay } from '#shared/domain/business-day.ts';
 import { money } from '#shared/domain/money.ts';
 import { newPayment, type Payment, paymentDay, transition } from '#shared/domain/payment.ts';
@@ -174,14 +175,23 @@ describe('reconciliation of a waiting payment PAYON lists only as declined', () 
     expect(exceptions).toEqual([]);
   });
 
-  it('names COMPLETE for another amount an amount_differs, and neither pays nor fails it', async () => {
+  it('names COMPLETE for another amount an amount_differs, neither pays nor fails it, and flags it', async () => {
     const payment = await declinedOnly();
     payon.script('/pg/transaction/status', status(payment.txId, 'COMPLETE', 9.99));
 
     const { report, exceptions, after } = await reconcile(payment, 60);
 
     expect(after?.snapshot).toEqual({ state: 'PENDING' });
-    expect(after?.version).toBe(payment.version);
+    // One finding, no state change: on the attention list with the reconciliation's words
+    expect(after?.version).toBe(payment.version + 1);
+    expect(attentionOf(after as Payment)).toContain('amount_mismatch');
+    expect(after?.history.at(-1)).toMatchObject({
+      from: 'PENDING',
+      to: 'PENDING',
+      source: 'reconciliation',
+      change: 'amount_mismatch',
+      reason: expect.stringContaining('its status confirms 999 USD'),
+    });
     expect(report.counts).toMatchObject({ healed: 0, pending: 0, exceptions: 1 });
     expect(report.counts.byDifference).toEqual({ amount_differs: 1 });
     expect(exceptions).toEqual([
