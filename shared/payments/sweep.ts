@@ -11,9 +11,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { maskCardNumbers } from '#shared/domain/card.ts';
 import { type Payment, transition } from '#shared/domain/payment.ts';
-import { ConflictError, PayonRejectedError } from '#shared/errors.ts';
+import { ConflictError } from '#shared/errors.ts';
 import { type ConfirmDeps, confirmNotification } from '#shared/notifications/confirm.ts';
 import {
   ESCALATED_PROBE_MS,
@@ -24,6 +23,7 @@ import {
 import { SharedOrderLookup, syncPayment } from '#shared/payments/sync.ts';
 import { payonReadOutcome } from '#shared/payon/outcome.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { describeError } from '#shared/runtime/describe-error.ts';
 import { count, SWEEP_PAYMENT_COUNTS, type SweepPaymentCount } from '#shared/runtime/metrics.ts';
 
 export type SweepDeps = ConfirmDeps & Pick<Dependencies, 'events' | 'config' | 'leases'>;
@@ -87,7 +87,7 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits): Promise<Sw
   } finally {
     await deps.leases.release('sweep', holder).catch((error: unknown) =>
       // It expires by itself; the next run after that takes it.
-      deps.logger.warn('the sweep lease could not be given back', { error: describe(error) }),
+      deps.logger.warn('the sweep lease could not be given back', { error: describeError(error) }),
     );
   }
 }
@@ -116,7 +116,7 @@ async function sweep(
     // The outbox could not be read or marked: the events stay due; pushes and payments go on.
     report.events.errors += 1;
     deps.logger.error('the outbox could not be drained; its events stay due', {
-      error: describe(error),
+      error: describeError(error),
     });
   }
   lap('events');
@@ -134,7 +134,7 @@ async function sweep(
       report.notifications.failed += 1;
       deps.logger.error('a push could not be confirmed; it stays due', {
         notificationId: notification.id,
-        error: describe(error),
+        error: describeError(error),
       });
     }
   }
@@ -173,19 +173,9 @@ async function dueOrNone<T>(deps: SweepDeps, part: string, list: () => Promise<T
     return await list();
   } catch (error) {
     count(deps.metrics, 'sweep.failed');
-    deps.logger.error(`the due ${part} could not be listed`, { error: describe(error) });
+    deps.logger.error(`the due ${part} could not be listed`, { error: describeError(error) });
     return [];
   }
-}
-
-/** What a log line may say of an error: its name, PAYON's code, a masked message. */
-function describe(error: unknown): Record<string, string> {
-  if (!(error instanceof Error)) return { name: 'unknown' };
-  return {
-    name: error.name,
-    ...(error instanceof PayonRejectedError ? { payonCode: error.payonCode } : {}),
-    message: maskCardNumbers(error.message).slice(0, 300),
-  };
 }
 
 type Failure = 'unreachable' | 'refused' | 'failed';
@@ -234,7 +224,7 @@ async function probe(
     deps.logger.warn('a status probe failed; the payment keeps its schedule', {
       txId: payment.txId,
       failure: kind,
-      error: describe(error),
+      error: describeError(error),
     });
   }
   try {
@@ -244,7 +234,7 @@ async function probe(
     report.payments.failed += 1;
     deps.logger.error('a probed payment could not be rescheduled', {
       txId: payment.txId,
-      error: describe(error),
+      error: describeError(error),
     });
   }
 }

@@ -31,6 +31,7 @@ import {
 } from '#shared/reconciliation/compare.ts';
 import { publish, reconciliationMeasurements } from '#shared/runtime/business-metrics.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { describeError } from '#shared/runtime/describe-error.ts';
 import { count } from '#shared/runtime/metrics.ts';
 import type { EventOutlet } from '#shared/store/payments.ts';
 import type {
@@ -459,6 +460,7 @@ async function flagAmountMismatch(
   deps: ReconcileDeps,
   payment: Payment,
   detail: string,
+  counts: ReconciliationCounts,
 ): Promise<void> {
   const noted = noteAttention(payment, {
     change: 'amount_mismatch',
@@ -469,9 +471,36 @@ async function flagAmountMismatch(
   if (noted === undefined) return;
   try {
     await deps.payments.update(noted);
+    writeFailures.delete(counts);
   } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
+    // The exception is in the report either way; the next run flags it.
+    if (!(error instanceof ConflictError)) await writeFailed(deps, payment, error, counts);
   }
+}
+
+/** Consecutive payment writes that failed in a run (keyed by the run's counts): the next wait. */
+const writeFailures = new WeakMap<ReconciliationCounts, number>();
+
+/**
+ * One payment could not be written (DynamoDB throttled or failed): it is counted, logged and left
+ * for the next run, and the run goes on after a short wait that doubles while failures follow each
+ * other (50 ms up to 1.6 s); one bad item never stops the day.
+ */
+async function writeFailed(
+  deps: ReconcileDeps,
+  payment: Payment,
+  error: unknown,
+  counts: ReconciliationCounts,
+): Promise<void> {
+  const streak = (writeFailures.get(counts) ?? 0) + 1;
+  writeFailures.set(counts, streak);
+  count(deps.metrics, 'reconciliation.writeFailed');
+  deps.logger.error('a reconciled payment could not be written; the next run decides it again', {
+    txId: payment.txId,
+    error: describeError(error),
+  });
+  const waitMs = Math.min(1_600, 50 * 2 ** (streak - 1));
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
 /**
@@ -525,15 +554,17 @@ async function act(
             });
         await deps.payments.update(healed);
         counts.healed += 1;
+        writeFailures.delete(counts);
       } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        counts.pending += 1; // changed meanwhile: the next run sees its new state
+        // Changed meanwhile, or the write failed: left pending, the next run decides it again.
+        counts.pending += 1;
+        if (!(error instanceof ConflictError)) await writeFailed(deps, payment, error, counts);
       }
       return undefined;
     }
     case 'exception': {
       if (verdict.difference === 'amount_differs' && payment) {
-        await flagAmountMismatch(deps, payment, verdict.detail);
+        await flagAmountMismatch(deps, payment, verdict.detail, counts);
       }
       counts.exceptions += 1;
       counts.byDifference[verdict.difference] = (counts.byDifference[verdict.difference] ?? 0) + 1;

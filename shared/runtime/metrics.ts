@@ -34,6 +34,7 @@ export const METRIC_NAMES = [
   'reconciliation.incomplete',
   'reconciliation.unanswered',
   'reconciliation.unreadable',
+  'reconciliation.writeFailed',
   'sweep.skipped',
   'webhooks.endpointDisabled',
   'webhooks.errors',

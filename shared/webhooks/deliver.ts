@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { signatureHeader } from '#client/webhooks.ts';
 import type { Dependencies } from '#shared/runtime/dependencies.ts';
+import { describeError } from '#shared/runtime/describe-error.ts';
 import { count, type DimensionedMetrics, endpointMetric } from '#shared/runtime/metrics.ts';
 import type { FanOutRecord } from '#shared/store/outbox.ts';
 import type { AttemptRecord } from '#shared/store/webhooks.ts';
@@ -117,7 +118,7 @@ export async function deliverWebhooks(
           report.errors += 1;
           deps.logger.error('a webhook lane failed; its deliveries stay due', {
             endpointId: endpoint.id,
-            error: describe(error),
+            error: describeError(error),
           });
         }),
       ),
@@ -175,7 +176,7 @@ async function fanOut(
             more = false;
             deps.logger.error('an event could not be fanned out to webhooks; it stays due', {
               eventId: record.eventId,
-              error: describe(error),
+              error: describeError(error),
             });
           }
         }
@@ -258,7 +259,7 @@ async function lane(
             deps.logger.error('a webhook attempt could not be recorded; the delivery stays due', {
               endpointId: endpoint.id,
               deliveryId: d.id,
-              error: describe(error),
+              error: describeError(error),
             });
           }
         }
@@ -279,7 +280,7 @@ async function lane(
           report.errors += 1;
           deps.logger.error("an endpoint's health could not be recorded", {
             endpointId: endpoint.id,
-            error: describe(error),
+            error: describeError(error),
           });
         });
     }
@@ -462,10 +463,4 @@ async function attempt(
     nextAttemptAt: record.attempt.nextAttemptAt,
   });
   net.onAttempt?.(line);
-}
-
-/** What a log line may say of an error: its name and a short message. */
-function describe(error: unknown): Record<string, string> {
-  if (!(error instanceof Error)) return { name: 'unknown' };
-  return { name: error.name, message: error.message.slice(0, 200) };
 }

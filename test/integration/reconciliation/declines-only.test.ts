@@ -175,6 +175,84 @@ describe('reconciliation of a waiting payment PAYON lists only as declined', () 
     expect(exceptions).toEqual([]);
   });
 
+  it('goes on past a payment whose write fails: it is left pending for the next run, the others are decided', async () => {
+    // Prepare: two waiting payments of one day, both declined only, PAYON's status 302/9999 for both
+    const first = await declinedOnly();
+    const createdAt = new Date(first.createdAt);
+    const second = newPayment(
+      {
+        txId: `${first.txId.slice(0, -1)}9`,
+        kind: 'purchase',
+        paymentMethod: 'CREDIT_DEBIT',
+        amount: money(1_000, 'USD'),
+        returnUrl: 'https://shop.example.com/x',
+      },
+      createdAt,
+    );
+    await payments.create(second);
+    const secondPending = transition(second, {
+      to: 'PENDING',
+      source: 'payon',
+      reason: 'registered at PAYON',
+      now: createdAt,
+    });
+    await payments.update(secondPending);
+    const row = (txId: string) => ({
+      txDt: cambodiaDay(createdAt).replaceAll('-', ''),
+      txSeqNo: txId.slice(-2),
+      trt: '10',
+      tracNo: txId,
+      amount: 10,
+      currencyCode: 'USD',
+      resultCd: '9999',
+      resultMsg: 'Declined',
+      settleYn: 'N',
+      cancelYn: 'N',
+      refundYn: 'N',
+    });
+    payon.script('/pg/orders', { json: [row(first.txId), row(second.txId)] }, { json: [] });
+    payon.script('/pg/transaction/status', notSuccessful, notSuccessful);
+    // DynamoDB fails every write of the first payment (throttled past the SDK's retries)
+    const failing = new Proxy(payments, {
+      get(target, key) {
+        if (key === 'update') {
+          return async (next: Payment, options?: Parameters<PaymentStore['update']>[1]) => {
+            if (next.txId === first.txId) {
+              throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+                name: 'ThrottlingException',
+              });
+            }
+            return target.update(next, options);
+          };
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const metrics: string[] = [];
+    now = new Date(createdAt.getTime() + 60 * 60_000);
+
+    // Act
+    const report = await reconcileDay(
+      {
+        ...deps,
+        payments: failing,
+        metrics: {
+          addMetric: (name: string) => metrics.push(name),
+        } as unknown as ReconcileDeps['metrics'],
+      },
+      paymentDay(first),
+    );
+
+    // Assess: the run completed; the failed one is untouched and pending, the other FAILED
+    expect(report.status).toBe('completed');
+    expect(report.counts).toMatchObject({ healed: 1, pending: 1, exceptions: 0 });
+    expect((await payments.get(first.txId))?.snapshot).toEqual({ state: 'PENDING' });
+    expect((await payments.get(first.txId))?.version).toBe(first.version);
+    expect((await payments.get(second.txId))?.snapshot).toEqual({ state: 'FAILED' });
+    expect(metrics).toContain('reconciliation.writeFailed');
+  });
+
   it('names COMPLETE for another amount an amount_differs, neither pays nor fails it, and flags it', async () => {
     const payment = await declinedOnly();
     payon.script('/pg/transaction/status', status(payment.txId, 'COMPLETE', 9.99));
