@@ -58,54 +58,66 @@ describe('reconciliation of a waiting payment PAYON lists only as declined', () 
     payon.received.length = 0;
   });
 
-  /** A PENDING purchase of 10.00 USD made at 10:00 in Cambodia, PAYON's day listing it declined. */
-  async function declinedOnly(): Promise<Payment> {
+  /**
+   * `count` PENDING purchases of 10.00 USD made at 10:00 in Cambodia on a day of their own, PAYON's
+   * history of that day listing each of them declined (one page, then the empty page).
+   */
+  async function declinedDay(count: number): Promise<Payment[]> {
     dayOffset += 1;
     const createdAt = new Date(Date.UTC(2026, 10, 20 + dayOffset, 3, 0, 0));
-    const created = newPayment(
-      {
-        txId: `17640000000${String(dayOffset).padStart(5, '0')}`,
-        kind: 'purchase',
-        paymentMethod: 'CREDIT_DEBIT',
-        amount: money(1_000, 'USD'),
-        returnUrl: 'https://shop.example.com/x',
-      },
-      createdAt,
-    );
-    await payments.create(created);
-    const pending = transition(created, {
-      to: 'PENDING',
-      source: 'payon',
-      reason: 'registered at PAYON',
-      now: createdAt,
-    });
-    await payments.update(pending);
+    const waiting: Payment[] = [];
+    for (let n = 1; n <= count; n++) {
+      const created = newPayment(
+        {
+          txId: `1764000000${String(dayOffset).padStart(5, '0')}${n}`,
+          kind: 'purchase',
+          paymentMethod: 'CREDIT_DEBIT',
+          amount: money(1_000, 'USD'),
+          returnUrl: 'https://shop.example.com/x',
+        },
+        createdAt,
+      );
+      await payments.create(created);
+      const pending = transition(created, {
+        to: 'PENDING',
+        source: 'payon',
+        reason: 'registered at PAYON',
+        now: createdAt,
+      });
+      await payments.update(pending);
+      waiting.push(pending);
+    }
     payon.script(
       '/pg/orders',
       {
-        json: [
-          {
-            txDt: cambodiaDay(createdAt).replaceAll('-', ''),
-            txSeqNo: '1',
-            trt: '10',
-            tracNo: created.txId,
-            amount: 10,
-            currencyCode: 'USD',
-            resultCd: '9999',
-            resultMsg: 'Declined',
-            settleYn: 'N',
-            cancelYn: 'N',
-            refundYn: 'N',
-          },
-        ],
+        json: waiting.map((p, n) => ({
+          txDt: cambodiaDay(createdAt).replaceAll('-', ''),
+          txSeqNo: String(n + 1),
+          trt: '10',
+          tracNo: p.txId,
+          amount: 10,
+          currencyCode: 'USD',
+          resultCd: '9999',
+          resultMsg: 'Declined',
+          settleYn: 'N',
+          cancelYn: 'N',
+          refundYn: 'N',
+        })),
       },
       // The page after the day's short one: empty, so that was the end (the walk reads on past a
       // short page; a PAYON that answered the same page again would be "cannot tell").
       { json: [] },
     );
     payon.script('/pg/merchant/reconcilation', { json: [] });
-    return pending;
+    return waiting;
   }
+
+  /** One such payment alone on its day. */
+  const declinedOnly = async (): Promise<Payment> => {
+    const [payment] = await declinedDay(1);
+    if (!payment) throw new Error('declinedDay made no payment');
+    return payment;
+  };
 
   const status = (txId: string, txStCd: string, amount: number): ScriptedAnswer => ({
     json: {
@@ -177,40 +189,9 @@ describe('reconciliation of a waiting payment PAYON lists only as declined', () 
 
   it('goes on past a payment whose write fails: it is left pending for the next run, the others are decided', async () => {
     // Prepare: two waiting payments of one day, both declined only, PAYON's status 302/9999 for both
-    const first = await declinedOnly();
+    const [first, second] = await declinedDay(2);
+    if (!first || !second) throw new Error('declinedDay made fewer payments');
     const createdAt = new Date(first.createdAt);
-    const second = newPayment(
-      {
-        txId: `${first.txId.slice(0, -1)}9`,
-        kind: 'purchase',
-        paymentMethod: 'CREDIT_DEBIT',
-        amount: money(1_000, 'USD'),
-        returnUrl: 'https://shop.example.com/x',
-      },
-      createdAt,
-    );
-    await payments.create(second);
-    const secondPending = transition(second, {
-      to: 'PENDING',
-      source: 'payon',
-      reason: 'registered at PAYON',
-      now: createdAt,
-    });
-    await payments.update(secondPending);
-    const row = (txId: string) => ({
-      txDt: cambodiaDay(createdAt).replaceAll('-', ''),
-      txSeqNo: txId.slice(-2),
-      trt: '10',
-      tracNo: txId,
-      amount: 10,
-      currencyCode: 'USD',
-      resultCd: '9999',
-      resultMsg: 'Declined',
-      settleYn: 'N',
-      cancelYn: 'N',
-      refundYn: 'N',
-    });
-    payon.script('/pg/orders', { json: [row(first.txId), row(second.txId)] }, { json: [] });
     payon.script('/pg/transaction/status', notSuccessful, notSuccessful);
     // DynamoDB fails every write of the first payment (throttled past the SDK's retries)
     const failing = new Proxy(payments, {
