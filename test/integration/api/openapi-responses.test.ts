@@ -350,6 +350,11 @@ describe('every answer of every route is what openapi.json says', () => {
     expectStatus(await push(pushed, SOURCE, 'w'.repeat(40)), 404);
     expectStatus(await push(pushed, '198.51.100.9', token), 403);
     await api.settle();
+
+    // What happened to a payment, and what was sent about it.
+    expectStatus(await call('GET', `/payments/${purchase}/events`), 200);
+    expectStatus(await call('GET', `/payments/${purchase}/events?limit=1`), 400);
+    expectStatus(await call('GET', '/payments/1795000000000099/events'), 404);
   }, 120_000);
   afterAll(() => api?.stop());
 
