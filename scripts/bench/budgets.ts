@@ -45,6 +45,8 @@ export interface IoBudget {
   readonly dynamodb: number;
   /** EventBridge PutEvents calls. */
   readonly eventbridge: number;
+  /** KMS calls (a webhook secret sealed or opened); none where not given. */
+  readonly kms?: number;
   /**
    * DynamoDB write request units as DynamoDB Local reports them (tables and indexes; a
    * transaction's twice), where an operation's cost is held (issue 27).
@@ -78,6 +80,21 @@ export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
     eventbridge: 1,
     writeUnits: 48,
   },
+  // The payment, then one BatchGetItem of its events' outbox items and one of their deliveries.
+  'list-payment-events': { payon: 0, dynamodb: 3, eventbridge: 0 },
+  // Merchant webhook endpoints (issue 25): no PAYON, no merchant secret; the signing secret is
+  // sealed by KMS on create and rotate only (deliver-webhooks opens it; not an API route).
+  'create-webhook-endpoint': { payon: 0, dynamodb: 1, eventbridge: 0, kms: 1, writeUnits: 2 },
+  'list-webhook-endpoints': { payon: 0, dynamodb: 1, eventbridge: 0, kms: 0 },
+  'get-webhook-endpoint': { payon: 0, dynamodb: 1, eventbridge: 0, kms: 0 },
+  'delete-webhook-endpoint': { payon: 0, dynamodb: 1, eventbridge: 0, kms: 0, writeUnits: 2 },
+  'enable-webhook-endpoint': { payon: 0, dynamodb: 1, eventbridge: 0, kms: 0, writeUnits: 1 },
+  // Reads the endpoint, seals the new secret, writes both secrets back.
+  'rotate-webhook-secret': { payon: 0, dynamodb: 2, eventbridge: 0, kms: 1, writeUnits: 1 },
+  // The endpoint, then one Query of its deliveries' partition.
+  'list-webhook-deliveries': { payon: 0, dynamodb: 2, eventbridge: 0, kms: 0 },
+  // The endpoint, the delivery, then the delivery made due now.
+  'resend-webhook-delivery': { payon: 0, dynamodb: 3, eventbridge: 0, kms: 0, writeUnits: 3 },
   'create-binding': { payon: 3, dynamodb: 6, eventbridge: 1 },
   'list-bindings': { payon: 1, dynamodb: 2, eventbridge: 0 },
   'create-binding-pin': { payon: 1, dynamodb: 6, eventbridge: 1 },

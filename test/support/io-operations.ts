@@ -100,6 +100,39 @@ const onCustomer =
     };
   };
 
+/** A webhook endpoint (any event) for the merchant's shop: its id. */
+async function endpoint(api: ApiEnvironment): Promise<string> {
+  const url = `https://shop.example.com/hooks/${randomUUID().slice(0, 8)}`;
+  const { id } = (await ok(api, 'POST', '/webhook-endpoints', { url, events: ['*'] })) as {
+    id: string;
+  };
+  return id;
+}
+
+/** A webhook endpoint operation on a fresh endpoint: `method path(endpointId)`. */
+const onEndpoint =
+  (method: 'GET' | 'POST' | 'DELETE', path: (endpointId: string) => string) =>
+  async (api: ApiEnvironment): Promise<Prepared> => {
+    const endpointId = await endpoint(api);
+    return { ids: { endpointId }, run: (a) => ok(a, method, path(endpointId)).then(() => none) };
+  };
+
+/**
+ * An endpoint with one delivery: a paid payment's event, fanned out by a deliverer run (its first
+ * attempt fails: the name resolves nowhere here, so the delivery waits for its retry).
+ */
+async function delivered(api: ApiEnvironment): Promise<{ endpointId: string; deliveryId: string }> {
+  const endpointId = await endpoint(api);
+  await paid(api);
+  await api.deliverWebhooks();
+  const { items } = (await ok(api, 'GET', `/webhook-endpoints/${endpointId}/deliveries`)) as {
+    items: { id: string }[];
+  };
+  const deliveryId = items[0]?.id;
+  if (!deliveryId) throw new Error(`no delivery for ${endpointId}`);
+  return { endpointId, deliveryId };
+}
+
 /** Per operation: what it needs first (not counted), then the operation itself (counted). */
 export const OPERATIONS: Record<string, (api: ApiEnvironment) => Promise<Prepared>> = {
   'register-payment': async () => ({
@@ -161,6 +194,38 @@ export const OPERATIONS: Record<string, (api: ApiEnvironment) => Promise<Prepare
       return { txId };
     },
   }),
+  'list-payment-events': onPayment(paid, 'GET', (id) => `/payments/${id}/events`),
+  'create-webhook-endpoint': async () => ({
+    ids: none,
+    run: async (api) => ({ endpointId: await endpoint(api) }),
+  }),
+  'list-webhook-endpoints': async (api) => {
+    await endpoint(api);
+    return { ids: none, run: (a) => ok(a, 'GET', '/webhook-endpoints').then(() => none) };
+  },
+  'get-webhook-endpoint': onEndpoint('GET', (id) => `/webhook-endpoints/${id}`),
+  'delete-webhook-endpoint': onEndpoint('DELETE', (id) => `/webhook-endpoints/${id}`),
+  'enable-webhook-endpoint': onEndpoint('POST', (id) => `/webhook-endpoints/${id}/enable`),
+  'rotate-webhook-secret': onEndpoint('POST', (id) => `/webhook-endpoints/${id}/rotate-secret`),
+  'list-webhook-deliveries': async (api) => {
+    const { endpointId } = await delivered(api);
+    return {
+      ids: { endpointId },
+      run: (a) => ok(a, 'GET', `/webhook-endpoints/${endpointId}/deliveries`).then(() => none),
+    };
+  },
+  'resend-webhook-delivery': async (api) => {
+    const ids = await delivered(api);
+    return {
+      ids,
+      run: (a) =>
+        ok(
+          a,
+          'POST',
+          `/webhook-endpoints/${ids.endpointId}/deliveries/${ids.deliveryId}/resend`,
+        ).then(() => none),
+    };
+  },
   'create-binding': async () => {
     const clientId = customer();
     return { ids: { clientId }, run: (api) => bind(api, clientId).then(() => none) };
@@ -221,6 +286,7 @@ export function totals(count: IoCount) {
     secretsmanager: by('secretsmanager:'),
     eventbridge: by('eventbridge:'),
     sqs: by('sqs:'),
+    kms: by('kms:'),
     /** DynamoDB write and read request units (tables and indexes, transactions twice). */
     writeUnits: count.units.write,
     readUnits: count.units.read,

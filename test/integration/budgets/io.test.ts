@@ -42,6 +42,7 @@ describe('I/O per operation', () => {
       expect(t.payon, `${name} ${phase} PAYON`).toBeLessThanOrEqual(budget.payon);
       expect(t.dynamodb, `${name} ${phase} DynamoDB`).toBeLessThanOrEqual(budget.dynamodb);
       expect(t.eventbridge, `${name} ${phase} EventBridge`).toBeLessThanOrEqual(budget.eventbridge);
+      expect(t.kms, `${name} ${phase} KMS`).toBeLessThanOrEqual(budget.kms ?? 0);
       if (budget.writeUnits !== undefined) {
         expect(t.writeUnits, `${name} ${phase} write units`).toBeLessThanOrEqual(budget.writeUnits);
       }
