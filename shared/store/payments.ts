@@ -8,7 +8,6 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -17,8 +16,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AttentionFlag, attentionOf, sameFlags } from '#shared/domain/attention.ts';
+import { DAY_MS, dayStart } from '#shared/domain/business-day.ts';
 import type { Currency } from '#shared/domain/money.ts';
-import { type Decline, type Payment, paymentDay } from '#shared/domain/payment.ts';
+import type { Decline, Payment } from '#shared/domain/payment.ts';
 import type {
   KnownState,
   MoneyOperation,
@@ -27,6 +27,7 @@ import type {
 } from '#shared/domain/payment-state.ts';
 import { ConflictError, ReferenceInUseError } from '#shared/errors.ts';
 import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
+import { batchGet } from '#shared/store/batch-get.ts';
 import type { AlsoWrite } from '#shared/store/idempotency.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 import { type ListPage, listPayments, type PaymentFilter } from '#shared/store/payment-list.ts';
@@ -97,8 +98,6 @@ interface PaymentItem {
   attention?: AttentionFlag[];
   gsi1pk?: string;
   gsi1sk?: string;
-  gsi2pk: string;
-  gsi2sk: string;
   gsi3pk: string;
   gsi3sk: string;
 }
@@ -138,8 +137,6 @@ export function toItem(p: Payment): PaymentItem {
     ...(p.escalatedAt ? { escalatedAt: p.escalatedAt } : {}),
     ...(attention.length > 0 ? { attention } : {}),
     ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
-    gsi2pk: `DAY#${paymentDay(p)}`,
-    gsi2sk: p.txId,
     gsi3pk: 'PAY',
     gsi3sk: createdKey(p),
   };
@@ -513,46 +510,49 @@ export class PaymentStore {
     }
   }
 
-  /** The stored payments among `txIds` (strongly consistent, 100 a request). */
+  /** The stored payments among `txIds` (strongly consistent, 100 a request; shared/store/batch-get.ts). */
   async getMany(txIds: readonly string[]): Promise<Map<string, Payment>> {
-    const found = new Map<string, Payment>();
-    for (let start = 0; start < txIds.length; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = txIds.slice(start, start + 100).map(key);
-      while (keys && keys.length > 0) {
-        const answer = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const payment = fromItem(item);
-          found.set(payment.txId, payment);
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as
-          | Record<string, unknown>[]
-          | undefined;
-      }
-    }
-    return found;
+    const items = await batchGet(this.db, this.tableName, txIds.map(key));
+    return new Map(items.map(fromItem).map((p) => [p.txId, p]));
   }
 
-  /** One page of a Cambodian day's payments (GSI2, txId order); `cursor` continues a previous page. */
+  /**
+   * One page of a Cambodian day's payments, in creation order: a key range of the list index (GSI3
+   * `PAY`, `<createdAt>#<txId>` within the day's bounds), then the payments themselves, strongly
+   * consistent. `cursor` continues a previous page.
+   */
   async dayPage(
     day: string,
     limit: number,
     cursor?: Record<string, unknown>,
   ): Promise<{ payments: Payment[]; cursor: Record<string, unknown> | undefined }> {
+    const { name, partitionKey, sortKey } = TABLE_KEYS.listIndex;
     const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: TABLE_KEYS.dayIndex.name,
-        KeyConditionExpression: 'gsi2pk = :day',
-        ExpressionAttributeValues: { ':day': `DAY#${day}` },
+        IndexName: name,
+        // Every `<createdAt>#<txId>` of the day sorts between its first instant and the next day's.
+        KeyConditionExpression: '#pk = :pay AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: {
+          ':pay': 'PAY',
+          ':from': dayStart(day).toISOString(),
+          ':to': new Date(dayStart(day).getTime() + DAY_MS).toISOString(),
+        },
+        ProjectionExpression: 'txId',
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: cursor } : {}),
       }),
     );
-    return { payments: Items.map(fromItem), cursor: LastEvaluatedKey };
+    const txIds = Items.map((i) => String(i.txId));
+    const stored = await this.getMany(txIds);
+    return {
+      payments: txIds.flatMap((txId) => {
+        const payment = stored.get(txId);
+        return payment ? [payment] : [];
+      }),
+      cursor: LastEvaluatedKey,
+    };
   }
 
   /** A page of the payments matching `filter`, newest first (shared/store/payment-list.ts). */
