@@ -55,10 +55,10 @@ export interface IoBudget {
 /** Most calls each operation may make (cold or warm; Secrets Manager: once per cold start). */
 export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
   // As measured (test/integration/budgets/io.test.ts): a new call is a decision, made here.
-  // Two transactions (claim + CREATED, PENDING + answer): 18 write units (22 before the sweep
-  // index projected only keys and the day index went; a transaction's units count twice;
-  // docs/performance.md).
-  'register-payment': { payon: 1, dynamodb: 2, eventbridge: 0, writeUnits: 18 },
+  // Two transactions (claim + CREATED, PENDING + answer): 14 write units (22 before the sweep
+  // index projected only keys, the day index went and PENDING kept CREATED's first probe time; a
+  // transaction's units count twice; docs/performance.md).
+  'register-payment': { payon: 1, dynamodb: 2, eventbridge: 0, writeUnits: 14 },
   'get-payment': { payon: 0, dynamodb: 1, eventbridge: 0 },
   'get-payment (sync, paid)': { payon: 1, dynamodb: 3, eventbridge: 1 },
   'capture-payment': { payon: 1, dynamodb: 6, eventbridge: 1 },
@@ -77,7 +77,7 @@ export const IO_BUDGETS: Readonly<Record<string, IoBudget>> = {
     payon: 2,
     dynamodb: 9,
     eventbridge: 1,
-    writeUnits: 39,
+    writeUnits: 35,
   },
   'create-binding': { payon: 3, dynamodb: 6, eventbridge: 1 },
   'list-bindings': { payon: 1, dynamodb: 2, eventbridge: 0 },
