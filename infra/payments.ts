@@ -319,7 +319,6 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       });
       if (access.table) fn.useTable(this.table, access.table);
       if (access.syncIndex) fn.useIndex(this.table, TABLE_KEYS.syncIndex.name);
-      if (access.dayIndex) fn.useIndex(this.table, TABLE_KEYS.dayIndex.name);
       if (access.listIndex) fn.useIndex(this.table, TABLE_KEYS.listIndex.name);
       if (access.queryTable) fn.useTableQuery(this.table);
       if (access.batchTable) fn.useTableBatches(this.table);
@@ -427,7 +426,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
   private createTable(tableName: string): TableV2 {
-    const { partitionKey, sortKey, ttlAttribute, syncIndex, dayIndex, listIndex } = TABLE_KEYS;
+    const { partitionKey, sortKey, ttlAttribute, syncIndex, listIndex } = TABLE_KEYS;
     // TableV2 (AWS::DynamoDB::GlobalTable with one replica, in the stack's region): CDK's current
     // table; replicas in other regions can be added later without replacing it.
     const table = new TableV2(this, 'Table', {
@@ -441,11 +440,12 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: [
-        ...[syncIndex, dayIndex].map((index) => ({
-          indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        })),
+        {
+          indexName: syncIndex.name,
+          partitionKey: { name: syncIndex.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: syncIndex.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
         {
           indexName: listIndex.name,
           partitionKey: { name: listIndex.partitionKey, type: AttributeType.STRING },

@@ -9,7 +9,7 @@ export const deliverWebhooksFunction = defineBackground({
   // A run stops starting attempts 15 s before its timeout, which is its leases' length.
   timeoutMs: WEBHOOK_RUN_MS,
   // Lists endpoints, reads events awaiting fan-out (list index, `HOOKS`, then BatchGetItem of
-  // their envelopes) and due deliveries (sweep index, `HOOK#<endpoint>`), writes deliveries and
+  // their envelopes) and due deliveries (sweep index, `HOOK#<endpoint>`, then BatchGetItem), writes deliveries and
   // attempts, opens signing secrets (KMS Decrypt).
   aws: {
     table: 'readWrite',

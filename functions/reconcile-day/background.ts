@@ -9,11 +9,11 @@ export const reconcileDayFunction = defineBackground({
   // 15 minutes: Lambda's limit, and the lease a running report holds the day for.
   timeoutMs: RUN_LEASE_MS,
   // Pages of PAYON's history joined with batched reads of payments, the day's own payments through
-  // the day index, exceptions and markers written in batches, heals (which move payments, so it
+  // the list index (a key range of the day's creation times), exceptions and markers written in batches, heals (which move payments, so it
   // delivers their events) and the `reconciliation.completed` event.
   aws: {
     table: 'readWrite',
-    dayIndex: true,
+    listIndex: true,
     queryTable: true,
     batchTable: true,
     merchantSecret: true,

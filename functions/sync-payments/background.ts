@@ -7,6 +7,13 @@ export const syncPaymentsFunction = defineBackground({
   summary: 'The status sweep, every minute (EventBridge schedule)',
   // A run stops starting work 10 s before its timeout, which is the sweep lease's length.
   timeoutMs: SWEEP_LEASE_MS,
-  // Queries what is due, probes PAYON, transitions, redelivers events.
-  aws: { table: 'readWrite', syncIndex: true, merchantSecret: true, publishEvents: true },
+  // Queries what is due (the sweep index's keys, then BatchGetItem of the items), probes PAYON,
+  // transitions, redelivers events.
+  aws: {
+    table: 'readWrite',
+    syncIndex: true,
+    batchRead: true,
+    merchantSecret: true,
+    publishEvents: true,
+  },
 });

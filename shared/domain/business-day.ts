@@ -13,7 +13,8 @@
 /** Cambodia's offset from UTC, in milliseconds. */
 export const CAMBODIA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One day, in milliseconds (Cambodia keeps no daylight saving). */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The instant shifted to Cambodian wall-clock time (read it with the `getUTC…` methods). */
 export function cambodiaWallClock(at: Date): Date {

@@ -98,6 +98,12 @@ export interface Payment {
    * one is written); set by every change here, so the store knows when the flagged set changes.
    */
   readonly priorAttention?: readonly AttentionFlag[];
+  /**
+   * How many of the history's oldest entries the stored version keeps in history pages of their
+   * own (shared/store/payments.ts); carried along by every change, so the store writes only the
+   * pages that gain an entry. Undefined: none known (all pages are written).
+   */
+  readonly historyPaged?: number;
 }
 
 /** States in which PAYON still has to tell us something. */

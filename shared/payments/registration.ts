@@ -122,12 +122,16 @@ async function savePending(
     readonly writes: WritesWith<Payment> | undefined;
   },
 ): Promise<Payment> {
+  // The first probe stays where CREATED put it (a minute after the registration began, not after
+  // PAYON answered): the sweep index's keys do not change, so the PENDING write does not rewrite
+  // that index (4 write units a registration in its transaction; issue 27). PAYON's answer takes
+  // about a second, its timeout at most a few: the probe comes that much sooner, which is harmless.
   const pending = transition(created, {
     to: 'PENDING',
     source: 'payon',
     reason: 'registered at PAYON',
     now,
-    changes: checkout,
+    changes: { ...checkout, nextSyncAt: created.nextSyncAt },
   });
   try {
     await deps.payments.update(pending, { also: writes?.last(pending) });
@@ -146,7 +150,10 @@ async function savePending(
       source: 'payon',
       reason: 'registered at PAYON',
       now,
-      changes: checkout,
+      changes: {
+        ...checkout,
+        ...(snapshot.state === 'CREATED' ? { nextSyncAt: current.nextSyncAt } : {}),
+      },
     });
     await deps.payments.update(next, { also: writes?.last(next) });
     return next;

@@ -36,13 +36,14 @@ export type TableAccess = 'read' | 'readWrite';
 export interface AwsAccess {
   /** Access to the payments table, or none. */
   readonly table?: TableAccess;
-  /** Query on the sweep index (`gsi1-sync`): payments, notifications and events that are due. */
-  readonly syncIndex?: boolean;
-  /** Query on the day index (`gsi2-day`): a Cambodian day's payments (reconciliation). */
-  readonly dayIndex?: boolean;
   /**
-   * Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`), and the
-   * events awaiting the webhook fan-out (`HOOKS`).
+   * Query on the sweep index (`gsi1-due`): payments, notifications and events that are due. The
+   * index holds only keys: its readers also need `batchRead` (the due items themselves).
+   */
+  readonly syncIndex?: boolean;
+  /**
+   * Query on the list index (`gsi3-list`): every payment, newest first (`GET /payments`), a
+   * Cambodian day's payments (reconciliation), and the events awaiting the webhook fan-out (`HOOKS`).
    */
   readonly listIndex?: boolean;
   /** Query on the table itself: a day's reconciliation items, a customer's bindings. */

@@ -8,7 +8,6 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -17,8 +16,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AttentionFlag, attentionOf, sameFlags } from '#shared/domain/attention.ts';
+import { DAY_MS, dayStart } from '#shared/domain/business-day.ts';
 import type { Currency } from '#shared/domain/money.ts';
-import { type Decline, type Payment, paymentDay } from '#shared/domain/payment.ts';
+import type { Decline, Payment } from '#shared/domain/payment.ts';
 import type {
   KnownState,
   MoneyOperation,
@@ -27,6 +27,7 @@ import type {
 } from '#shared/domain/payment-state.ts';
 import { ConflictError, ReferenceInUseError } from '#shared/errors.ts';
 import { eventFor, type MerchantEvent } from '#shared/events/envelope.ts';
+import { batchGet } from '#shared/store/batch-get.ts';
 import type { AlsoWrite } from '#shared/store/idempotency.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 import { type ListPage, listPayments, type PaymentFilter } from '#shared/store/payment-list.ts';
@@ -52,6 +53,43 @@ export class TxIdTakenError extends Error {
 }
 
 const key = (txId: string) => ({ pk: `PAY#${txId}`, sk: 'PAYMENT' });
+
+/**
+ * History entries the payment item itself holds: the latest four (a payment's usual life has at
+ * most four transitions), so the item stays under 1 KB and each write of it is one unit. Older
+ * entries live in pages of their own under the payment's partition (issue 27).
+ */
+export const INLINE_HISTORY = 4;
+/** Entries per history page (`PAYMENT#HIST#<page>`, sorted after the item): well under 1 KB. */
+export const HISTORY_PAGE = 4;
+
+/** The key of history page `page` (entries `page × HISTORY_PAGE` onwards) of a payment. */
+export const historyPageKey = (txId: string, page: number) => ({
+  pk: `PAY#${txId}`,
+  sk: `PAYMENT#HIST#${String(page).padStart(6, '0')}`,
+});
+
+/** How many of `length` history entries are kept in pages rather than in the item. */
+const pagedCount = (length: number) => Math.max(0, length - INLINE_HISTORY);
+
+/**
+ * The history pages to write when the paged entries grow from `before` to `after`: each page that
+ * gains an entry, with all of its entries (a page's entries never change once written).
+ */
+function historyPages(p: Payment, before: number, after: number): Record<string, unknown>[] {
+  const pages: Record<string, unknown>[] = [];
+  if (after <= before) return pages;
+  for (let page = Math.floor(before / HISTORY_PAGE); page * HISTORY_PAGE < after; page += 1) {
+    const start = page * HISTORY_PAGE;
+    pages.push({
+      ...historyPageKey(p.txId, page),
+      type: 'historyPage',
+      txId: p.txId,
+      entries: p.history.slice(start, Math.min(start + HISTORY_PAGE, after)),
+    });
+  }
+  return pages;
+}
 
 /** The item that holds a merchant reference for its one live payment (`reference_in_use`). */
 export const referenceGuardKey = (reference: string) => ({
@@ -89,7 +127,9 @@ interface PaymentItem {
   qrString?: string;
   expiresAt?: string;
   approvalNo?: string;
+  /** The latest INLINE_HISTORY entries; the older ones are in `historyPaged` entries' pages. */
   history: Payment['history'];
+  historyPaged?: number;
   lastDecline?: Decline;
   syncAttempts?: number;
   syncFailures?: number;
@@ -97,8 +137,6 @@ interface PaymentItem {
   attention?: AttentionFlag[];
   gsi1pk?: string;
   gsi1sk?: string;
-  gsi2pk: string;
-  gsi2sk: string;
   gsi3pk: string;
   gsi3sk: string;
 }
@@ -131,22 +169,33 @@ export function toItem(p: Payment): PaymentItem {
     ...(p.qrString ? { qrString: p.qrString } : {}),
     ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
     ...(p.approvalNo ? { approvalNo: p.approvalNo } : {}),
-    history: p.history,
+    history: p.history.slice(pagedCount(p.history.length)),
+    ...(pagedCount(p.history.length) > 0 ? { historyPaged: pagedCount(p.history.length) } : {}),
     ...(p.lastDecline ? { lastDecline: withoutUndefined(p.lastDecline) } : {}),
     ...(p.syncAttempts > 0 ? { syncAttempts: p.syncAttempts } : {}),
     ...(p.syncFailures > 0 ? { syncFailures: p.syncFailures } : {}),
     ...(p.escalatedAt ? { escalatedAt: p.escalatedAt } : {}),
     ...(attention.length > 0 ? { attention } : {}),
     ...(p.nextSyncAt ? { gsi1pk: 'SYNC', gsi1sk: `${p.nextSyncAt}#${p.txId}` } : {}),
-    gsi2pk: `DAY#${paymentDay(p)}`,
-    gsi2sk: p.txId,
     gsi3pk: 'PAY',
     gsi3sk: createdKey(p),
   };
 }
 
-export function fromItem(item: Record<string, unknown>): Payment {
+/**
+ * The payment of a stored item; `older` are the entries of its history pages, in order (needed
+ * when the item says `historyPaged`: pagesOf). An item whose pages were not given is refused, so a
+ * payment is never read, and then written back, with part of its history.
+ */
+export function fromItem(
+  item: Record<string, unknown>,
+  older: readonly Payment['history'][number][] = [],
+): Payment {
   const i = item as unknown as PaymentItem;
+  const paged = i.historyPaged ?? 0;
+  if (older.length < paged) {
+    throw new Error(`payment ${i.txId}: ${paged} history entries in pages, ${older.length} read`);
+  }
   const snapshot: StateSnapshot =
     i.state === 'UNKNOWN'
       ? {
@@ -180,8 +229,27 @@ export function fromItem(item: Record<string, unknown>): Payment {
     syncFailures: i.syncFailures ?? 0,
     escalatedAt: i.escalatedAt,
     lastDecline: i.lastDecline,
-    history: i.history ?? [],
+    history: [...older.slice(0, paged), ...(i.history ?? [])],
+    ...(paged > 0 ? { historyPaged: paged } : {}),
   };
+}
+
+/** The keys of the history pages a stored payment item names (none for most payments). */
+export function pagesOf(item: Record<string, unknown>): { pk: string; sk: string }[] {
+  const paged = Number(item.historyPaged ?? 0);
+  const txId = String(item.txId);
+  return Array.from({ length: Math.ceil(paged / HISTORY_PAGE) }, (_, page) =>
+    historyPageKey(txId, page),
+  );
+}
+
+/** The entries of `pages` (history page items, any order), oldest first. */
+export function pagedEntries(
+  pages: readonly Record<string, unknown>[],
+): Payment['history'][number][] {
+  return [...pages]
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+    .flatMap((page) => (page.entries ?? []) as Payment['history'][number][]);
 }
 
 /** States whose payment no longer holds its merchant reference. */
@@ -256,7 +324,10 @@ export class PaymentStore {
       also,
     }: { readonly holdReference?: boolean; readonly also?: AlsoWrite | undefined } = {},
   ): Promise<void> {
-    const rows = lookupRows(payment);
+    const rows = [
+      ...lookupRows(payment),
+      ...historyPages(payment, 0, pagedCount(payment.history.length)),
+    ];
     const reference = holdReference ? payment.reference : undefined;
     if (rows.length === 0 && reference === undefined && also === undefined) {
       try {
@@ -357,7 +428,27 @@ export class PaymentStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: key(txId), ConsistentRead: true }),
     );
-    return Item ? fromItem(Item) : undefined;
+    if (!Item) return undefined;
+    // Only a payment past INLINE_HISTORY entries has pages: one GetItem each, read after the item
+    // (entries never change once paged, so the item's `historyPaged` says how many to take).
+    const pages = await Promise.all(
+      pagesOf(Item).map(async (Key) => {
+        const page = await this.db.send(
+          new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
+        );
+        return page.Item ?? {};
+      }),
+    );
+    return fromItem(Item, pagedEntries(pages));
+  }
+
+  /** The payments of stored items, their history pages read (BatchGetItem) where they have any. */
+  private async withHistory(items: readonly Record<string, unknown>[]): Promise<Payment[]> {
+    const keys = items.flatMap(pagesOf);
+    const pages = keys.length === 0 ? [] : await batchGet(this.db, this.tableName, keys);
+    return items.map((item) =>
+      fromItem(item, pagedEntries(pages.filter((page) => page.pk === item.pk))),
+    );
   }
 
   /**
@@ -382,9 +473,12 @@ export class PaymentStore {
     };
     const event = eventFor(next, this.events.stage);
     const attention = attentionRow(next);
+    // History entries that leave the item go to their pages in the same transaction.
+    const pages = historyPages(next, next.historyPaged ?? 0, pagedCount(next.history.length));
     // Unknown flags before (a write not made by a domain change): nothing counts as raised.
     const before = next.priorAttention ?? attentionOf(next);
-    const items = 1 + (event === undefined ? 0 : 1) + (attention === undefined ? 0 : 1);
+    const items =
+      1 + (event === undefined ? 0 : 1) + (attention === undefined ? 0 : 1) + pages.length;
     try {
       if (items === 1 && also === undefined) {
         await this.db.send(new PutCommand(put));
@@ -407,6 +501,7 @@ export class PaymentStore {
                   },
                 ]),
             ...(attention === undefined ? [] : [this.attentionWrite(next, attention)]),
+            ...pages.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
             ...(also ? [also.item] : []),
           ],
         }),
@@ -513,46 +608,49 @@ export class PaymentStore {
     }
   }
 
-  /** The stored payments among `txIds` (strongly consistent, 100 a request). */
+  /** The stored payments among `txIds` (strongly consistent, 100 a request; shared/store/batch-get.ts). */
   async getMany(txIds: readonly string[]): Promise<Map<string, Payment>> {
-    const found = new Map<string, Payment>();
-    for (let start = 0; start < txIds.length; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = txIds.slice(start, start + 100).map(key);
-      while (keys && keys.length > 0) {
-        const answer = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const payment = fromItem(item);
-          found.set(payment.txId, payment);
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as
-          | Record<string, unknown>[]
-          | undefined;
-      }
-    }
-    return found;
+    const items = await batchGet(this.db, this.tableName, txIds.map(key));
+    return new Map((await this.withHistory(items)).map((p) => [p.txId, p]));
   }
 
-  /** One page of a Cambodian day's payments (GSI2, txId order); `cursor` continues a previous page. */
+  /**
+   * One page of a Cambodian day's payments, in creation order: a key range of the list index (GSI3
+   * `PAY`, `<createdAt>#<txId>` within the day's bounds), then the payments themselves, strongly
+   * consistent. `cursor` continues a previous page.
+   */
   async dayPage(
     day: string,
     limit: number,
     cursor?: Record<string, unknown>,
   ): Promise<{ payments: Payment[]; cursor: Record<string, unknown> | undefined }> {
+    const { name, partitionKey, sortKey } = TABLE_KEYS.listIndex;
     const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: TABLE_KEYS.dayIndex.name,
-        KeyConditionExpression: 'gsi2pk = :day',
-        ExpressionAttributeValues: { ':day': `DAY#${day}` },
+        IndexName: name,
+        // Every `<createdAt>#<txId>` of the day sorts between its first instant and the next day's.
+        KeyConditionExpression: '#pk = :pay AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: {
+          ':pay': 'PAY',
+          ':from': dayStart(day).toISOString(),
+          ':to': new Date(dayStart(day).getTime() + DAY_MS).toISOString(),
+        },
+        ProjectionExpression: 'txId',
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: cursor } : {}),
       }),
     );
-    return { payments: Items.map(fromItem), cursor: LastEvaluatedKey };
+    const txIds = Items.map((i) => String(i.txId));
+    const stored = await this.getMany(txIds);
+    return {
+      payments: txIds.flatMap((txId) => {
+        const payment = stored.get(txId);
+        return payment ? [payment] : [];
+      }),
+      cursor: LastEvaluatedKey,
+    };
   }
 
   /** A page of the payments matching `filter`, newest first (shared/store/payment-list.ts). */
@@ -572,6 +670,6 @@ export class PaymentStore {
       now,
       limit,
     });
-    return items.map(fromItem);
+    return this.withHistory(items);
   }
 }

@@ -287,12 +287,13 @@ describe('PayonStack functions', () => {
     expect(accessOf('sync-payments')).toEqual({
       table: 'readWrite',
       syncIndex: true,
+      batchRead: true,
       merchantSecret: true,
       publishEvents: true,
     });
     expect(accessOf('reconcile-day')).toEqual({
       table: 'readWrite',
-      dayIndex: true,
+      listIndex: true,
       queryTable: true,
       batchTable: true,
       merchantSecret: true,
@@ -478,13 +479,6 @@ describe('PayonStack functions', () => {
           ? [
               allow('dynamodb:Query', {
                 'Fn::Join': ['', [arn(table), `/index/${TABLE_KEYS.syncIndex.name}`]],
-              }),
-            ]
-          : []),
-        ...(access.dayIndex
-          ? [
-              allow('dynamodb:Query', {
-                'Fn::Join': ['', [arn(table), `/index/${TABLE_KEYS.dayIndex.name}`]],
               }),
             ]
           : []),

@@ -14,6 +14,7 @@ import { mulberry32 } from '#local/payon-sandbox/prng.ts';
 import { PROFILE_NAMES, type ProfileName } from '#local/payon-sandbox/profiles.ts';
 import type { MerchantEvent } from '#shared/events/envelope.ts';
 import type { EventPublisher } from '#shared/events/publisher.ts';
+import { pagedEntries, pagesOf } from '#shared/store/payments.ts';
 import { type ApiEnvironment, startApi } from '#test/support/api.ts';
 
 /** The sandbox's answer profiles (docs/sandbox.md#profiles). */
@@ -141,26 +142,47 @@ export async function startHarness(
       }
     },
     async getItems(keys) {
-      const found: Record<string, unknown>[] = [];
-      for (let start = 0; start < keys.length; start += 100) {
-        let pending: Record<string, AttributeValue>[] | undefined = keys
-          .slice(start, start + 100)
-          .map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } }));
-        while (pending && pending.length > 0) {
-          const answer: BatchGetItemCommandOutput = await env.dynamo.send(
-            new BatchGetItemCommand({
-              RequestItems: { [env.tableName]: { Keys: pending, ConsistentRead: true } },
-            }),
-          );
-          for (const item of answer.Responses?.[env.tableName] ?? []) found.push(unmarshall(item));
-          pending = answer.UnprocessedKeys?.[env.tableName]?.Keys;
-        }
-      }
-      return found;
+      const found = await batchRead(keys);
+      // A payment past INLINE_HISTORY transitions keeps its older history in pages: the checker
+      // reads the whole history, as every reader of a payment does.
+      const pages = await batchRead(found.flatMap(pagesOf));
+      return found.map((item) =>
+        item.historyPaged === undefined
+          ? item
+          : {
+              ...item,
+              history: [
+                ...pagedEntries(pages.filter((p) => p.pk === item.pk)).slice(
+                  0,
+                  Number(item.historyPaged),
+                ),
+                ...((item.history ?? []) as unknown[]),
+              ],
+            },
+      );
     },
     async stop() {
       await env.stop();
       logs.stop();
     },
   };
+
+  async function batchRead(keys: readonly { pk: string; sk: string }[]) {
+    const found: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, AttributeValue>[] | undefined = keys
+        .slice(start, start + 100)
+        .map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } }));
+      while (pending && pending.length > 0) {
+        const answer: BatchGetItemCommandOutput = await env.dynamo.send(
+          new BatchGetItemCommand({
+            RequestItems: { [env.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of answer.Responses?.[env.tableName] ?? []) found.push(unmarshall(item));
+        pending = answer.UnprocessedKeys?.[env.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PaymentEvent } from '#shared/events/envelope.ts';
 import { createDependencies } from '#shared/runtime/dependencies.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
+import { TABLE_KEYS } from '#shared/store/table.ts';
 import { deliveryItem, deliveryPartition, webhookStore } from '#shared/store/webhooks.ts';
 import { deliverWebhooks, type WebhookRunReport } from '#shared/webhooks/deliver.ts';
 import { newDelivery } from '#shared/webhooks/endpoint.ts';
@@ -118,7 +119,7 @@ describe('a flood of webhook events to a slow endpoint', () => {
       const page = await api.dynamo.send(
         new QueryCommand({
           TableName: api.tableName,
-          IndexName: 'gsi1-sync',
+          IndexName: TABLE_KEYS.syncIndex.name,
           KeyConditionExpression: 'gsi1pk = :p',
           ExpressionAttributeValues: { ':p': { S: deliveryPartition(endpointId) } },
           Select: 'COUNT',
