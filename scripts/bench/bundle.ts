@@ -19,6 +19,11 @@ export interface BundleMeasure {
   readonly gzipBytes: number;
   /** npm packages inside the bundle (`node-forge`, `@aws-sdk/client-dynamodb`, ...). */
   readonly packages: readonly string[];
+  /**
+   * Bytes in the output per origin, largest first: an npm package (`zod`, `@smithy/core`) or a
+   * folder of the repo (`shared/payon`, `functions/get-payment`); from esbuild's metafile.
+   */
+  readonly bytesByOrigin: Readonly<Record<string, number>>;
 }
 
 const ROOT = new URL('../../', import.meta.url);
@@ -66,11 +71,20 @@ export async function bundle(
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
     if (match?.[1]) packages.add(match[1]);
   }
+  const byOrigin: Record<string, number> = {};
+  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+    const origin =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ??
+      input.split('/').slice(0, 2).join('/');
+    byOrigin[origin] = (byOrigin[origin] ?? 0) + bytesInOutput;
+  }
   return {
     name,
     file: outfile,
     bytes: output.contents.byteLength,
     gzipBytes: gzipSync(output.contents).byteLength,
     packages: [...packages].sort(),
+    bytesByOrigin: Object.fromEntries(Object.entries(byOrigin).sort((a, b) => b[1] - a[1])),
   };
 }
