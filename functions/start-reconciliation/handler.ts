@@ -1,7 +1,7 @@
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { lambdaReconciliationStarter } from '#shared/reconciliation/lambda-starter.ts';
-import { dependenciesWith } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
 import { startReconciliationRoute } from './route.ts';
 import { startReconciliation } from './start-reconciliation.ts';
 
