@@ -249,6 +249,9 @@ export function assembleDependencies(
     clock,
     nextTxId: createTxIdGenerator({ leadingDigit: config.payments.txIdLeadingDigit }),
   } satisfies Omit<Dependencies, OptionalPart>);
+  // Plain properties once built (or replaced: the bench's recorder wraps PAYON's client).
+  const settle = (name: OptionalPart, value: unknown) =>
+    Object.defineProperty(deps, name, { value, enumerable: true, writable: true });
   for (const name of Object.keys(WITHOUT) as OptionalPart[]) {
     Object.defineProperty(deps, name, {
       enumerable: true,
@@ -256,8 +259,11 @@ export function assembleDependencies(
       get() {
         const part = overrides[name];
         const value = part === undefined ? WITHOUT[name]() : build(part);
-        Object.defineProperty(deps, name, { value, enumerable: true });
+        settle(name, value);
         return value;
+      },
+      set(value: unknown) {
+        settle(name, value);
       },
     });
   }
