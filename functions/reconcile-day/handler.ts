@@ -14,7 +14,7 @@ import { reconcileDayFunction } from './background.ts';
 
 /**
  * Reconciles one Cambodian business day: daily from the EventBridge schedule (the day before), or
- * the day the API names (`POST /reconciliations`, an asynchronous invoke). A day already being
+ * the day the API names (`POST /reconciliations`: the bus's rule hands over its `{ day }`). A day already being
  * reconciled is left to that run.
  */
 export const handler = backgroundHandler<

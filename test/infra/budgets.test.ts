@@ -29,10 +29,14 @@ describe('bundle budgets', async () => {
   );
 
   // The client and the grant say the same: Secrets Manager only where the descriptor lets the
-  // function read the merchant secret, EventBridge only where it may put events (issue 27).
+  // function read the merchant secret, EventBridge only where it may put events (merchant events,
+  // or start-reconciliation's request) (issue 27).
   it.each([
     ['@aws-sdk/client-secrets-manager', DESCRIPTORS.filter((f) => f.aws.merchantSecret)],
-    ['@aws-sdk/client-eventbridge', DESCRIPTORS.filter((f) => f.aws.publishEvents === true)],
+    [
+      '@aws-sdk/client-eventbridge',
+      DESCRIPTORS.filter((f) => f.aws.publishEvents === true || f.aws.requestReconcile === true),
+    ],
   ])('carries %s exactly where the descriptor grants its use', (pkg, granted) => {
     const carriers = measures.filter((m) => m.packages.includes(pkg)).map((m) => m.name);
     expect(carriers.sort()).toEqual(granted.map((f) => f.function).sort());
