@@ -20,7 +20,7 @@ const ROOT = new URL('../../', import.meta.url);
 /**
  * Every child process runs without the AWS SDK's Node-version notice (printed once per process:
  * dozens of times in the init runs; the SDK's own switch, its warning has no type of its own to
- * disable). Metrics' empty-flush warning is a debug line already (shared/runtime/dependencies.ts)
+ * disable). Metrics' empty-flush warning is a debug line already (shared/runtime/assemble.ts)
  * and the bench's functions run with metrics off.
  */
 const quietEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
