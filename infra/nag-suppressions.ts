@@ -24,6 +24,7 @@ export interface NaggedStack extends IConstruct {
   readonly merchantSecret: Secret;
   readonly sweepSchedule: Rule;
   readonly reconcileSchedule: Rule;
+  readonly reconcileRequests: Rule;
   readonly webhookSchedule: Rule;
   readonly webhookTrigger: Rule;
   readonly confirmDeadLetters: Queue;
@@ -125,8 +126,8 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   {
     id: 'Serverless-LambdaDLQ',
     reason:
-      'reconcile-day is invoked asynchronously with one day (the daily schedule, or POST ' +
-      '/reconciliations) and retried twice by Lambda. A failed run leaves its report saying ' +
+      'reconcile-day is invoked asynchronously with one day (the daily schedule, or the request ' +
+      'rule for POST /reconciliations) and retried twice by Lambda. A failed run leaves its report saying ' +
       '`failed` (GET /reconciliations/{day}), counts reconciliation.failed (alarmed) and raises its ' +
       'Errors alarm; the day is rerun with POST /reconciliations. A queue holding `{day}` would add ' +
       'nothing the report does not show.',
@@ -172,6 +173,15 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'undelivered one is caught by ReconciliationMissingAlarm (no reconciliation.completed in a ' +
       'day), and the day is rerun with POST /reconciliations.',
     targets: (stack) => [stack.reconcileSchedule],
+  },
+  {
+    id: 'Serverless-EventBusDLQ',
+    reason:
+      'The reconciliation request target delivers only `{ day }` from POST /reconciliations, retried ' +
+      'twice within 6 hours as the schedule is: an undelivered one leaves the day without a new ' +
+      'report (GET /reconciliations/{day} shows the run never started), and the day is asked for ' +
+      'again. A queue holding `{ day }` would add nothing the report does not show.',
+    targets: (stack) => [stack.reconcileRequests],
   },
   {
     id: 'Serverless-LambdaAsyncFailureDestination',

@@ -35,7 +35,7 @@ import {
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
-import { Archive, EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Archive, EventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -74,7 +74,7 @@ import {
   CORS_EXPOSED_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '#shared/http/cors.ts';
-import { RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
+import { RECONCILE_REQUEST, RECONCILIATION_HOUR_UTC } from '#shared/reconciliation/starter.ts';
 import { TABLE_KEYS } from '#shared/store/table.ts';
 
 /**
@@ -174,6 +174,8 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
   readonly sweepSchedule: Rule;
   /** The rule that runs reconcile-day daily at 01:00 in Cambodia. */
   readonly reconcileSchedule: Rule;
+  /** The rule that runs reconcile-day for a day POST /reconciliations asks for (its request event). */
+  readonly reconcileRequests: Rule;
   /** Seals merchant webhook signing secrets (KMS; docs/webhooks.md). */
   readonly webhookKey: Key;
   /** The rule that runs deliver-webhooks every WEBHOOK_RATE. */
@@ -331,19 +333,16 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       functions.set(name, fn);
     }
     this.functions = functions;
-    const reconcile = functions.get(reconcileDayFunction.function);
-    if (!reconcile) throw new Error('reconcile-day is missing');
     for (const descriptor of FUNCTIONS) {
-      if (descriptor.aws.invokeReconcile) {
-        functions
-          .get(descriptor.function)
-          ?.useInvoke(reconcile.function, 'RECONCILE_FUNCTION_NAME');
+      if (descriptor.aws.requestReconcile) {
+        functions.get(descriptor.function)?.useReconcileRequests(this.eventBus);
       }
     }
     ({
       confirmQueueSource: this.confirmQueueSource,
       sweepSchedule: this.sweepSchedule,
       reconcileSchedule: this.reconcileSchedule,
+      reconcileRequests: this.reconcileRequests,
       webhookSchedule: this.webhookSchedule,
       webhookTrigger: this.webhookTrigger,
     } = this.wireBackground());
@@ -392,6 +391,23 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
         }),
       ],
     });
+    // POST /reconciliations: start-reconciliation's request event, its `{ day }` handed over as
+    // the payload, retried as the schedule's target is.
+    const reconcileRequests = new Rule(this, 'ReconcileRequests', {
+      description: `PAYON ${this.config.stage}: reconciliation runs asked for through the API`,
+      eventBus: this.eventBus,
+      eventPattern: {
+        source: [RECONCILE_REQUEST.source],
+        detailType: [RECONCILE_REQUEST.detailType],
+      },
+      targets: [
+        new LambdaFunction(reconcile.function, {
+          event: RuleTargetInput.fromEventPath('$.detail'),
+          retryAttempts: RECONCILE_RETRIES,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
     // A failed run (its report says `failed`) is retried by Lambda; a rerun of a day is safe.
     reconcile.function.configureAsyncInvoke({
       retryAttempts: RECONCILE_RETRIES,
@@ -419,6 +435,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       confirmQueueSource,
       sweepSchedule,
       reconcileSchedule,
+      reconcileRequests,
       webhookSchedule,
       webhookTrigger,
     };

@@ -111,4 +111,8 @@ export class PayonStack extends Stack {
   get reconcileSchedule() {
     return this.payments.reconcileSchedule;
   }
+
+  get reconcileRequests() {
+    return this.payments.reconcileRequests;
+  }
 }

@@ -2,8 +2,13 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { InvalidRequestError } from '#shared/errors.ts';
 import { confirmNotification } from '#shared/notifications/confirm.ts';
 import { readRef } from '#shared/notifications/queue.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
 import { confirmNotificationFunction } from './background.ts';
 
 /**
@@ -12,7 +17,11 @@ import { confirmNotificationFunction } from './background.ts';
  */
 export const handler = backgroundHandler<SQSEvent, SQSBatchResponse>(
   confirmNotificationFunction,
-  dependencies,
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+  }),
   async (event, deps) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {

@@ -3,14 +3,24 @@ import { bindingView } from '#shared/domain/binding.ts';
 import { paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependenciesWith } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { createBindingFlow } from './create-binding.ts';
 import { createBindingRoute } from './route.ts';
 
 export const handler = apiHandler(
   createBindingRoute,
   // It sends PINs: the one kind of function that carries the RSA layer (node-forge).
-  dependenciesWith({ pinEncryption: createPinEncryptor }),
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+    pinEncryption: createPinEncryptor,
+  }),
   async ({ path, body }, deps) => {
     const result = await createBindingFlow(deps, { ...body, clientId: path.clientId });
     return json(

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
-import { dependenciesWith } from '#shared/runtime/dependencies.ts';
 import { webhookStore } from '#shared/store/webhooks.ts';
 import { deliverWebhooks, type WebhookRunReport } from '#shared/webhooks/deliver.ts';
 import { kmsSecretSealer } from '#shared/webhooks/kms-sealer.ts';

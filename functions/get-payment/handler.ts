@@ -1,10 +1,22 @@
 import { paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { getPayment } from './get-payment.ts';
 import { getPaymentRoute } from './route.ts';
 
-export const handler = apiHandler(getPaymentRoute, dependencies, async ({ path, query }, deps) =>
-  json(200, paymentView(await getPayment(deps, path.id, query.sync === 'true'))),
+export const handler = apiHandler(
+  getPaymentRoute,
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+  }),
+  async ({ path, query }, deps) =>
+    json(200, paymentView(await getPayment(deps, path.id, query.sync === 'true'))),
 );

@@ -2,7 +2,7 @@ import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { listExceptions } from '#shared/reconciliation/reports.ts';
 import { exceptionsCsv, exceptionView } from '#shared/reconciliation/view.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
 import { listReconciliationExceptionsRoute } from './route.ts';
 
 /**
@@ -11,7 +11,7 @@ import { listReconciliationExceptionsRoute } from './route.ts';
  */
 export const handler = apiHandler(
   listReconciliationExceptionsRoute,
-  dependencies,
+  dependenciesWith({}),
   async ({ path, query }, deps) => {
     const page = await listExceptions(deps, path.day, query);
     const next = page.nextCursor;

@@ -1,6 +1,6 @@
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependenciesWith } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
 import { webhookStore } from '#shared/store/webhooks.ts';
 import { listEndpoints } from '#shared/webhooks/service.ts';
 import { listWebhookEndpointsRoute } from './route.ts';

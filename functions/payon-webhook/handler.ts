@@ -1,6 +1,7 @@
 import { apiHandler, json } from '#shared/http/api.ts';
 import { sqsConfirmQueue } from '#shared/notifications/sqs-queue.ts';
-import { dependenciesWith } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import { secretsManagerSecrets } from '#shared/runtime/aws-parts.ts';
 import { authorizePush, receiveNotification } from './receive-notification.ts';
 import { payonWebhookRoute } from './route.ts';
 
@@ -13,7 +14,7 @@ export const handler = apiHandler(
       authorizePush(deps, event.pathParameters?.token ?? '', event.requestContext.http.sourceIp),
   },
   // It hands pushes to confirmation: the one function that carries the SQS client.
-  dependenciesWith({ confirmQueue: sqsConfirmQueue }),
+  dependenciesWith({ secrets: secretsManagerSecrets, confirmQueue: sqsConfirmQueue }),
   async ({ path, body, event, rawBody }, deps) => {
     const { duplicate } = await receiveNotification(deps, {
       token: path.token,

@@ -5,7 +5,7 @@ export const reconcileDayFunction = defineBackground({
   function: 'reconcile-day',
   trigger: 'schedule',
   summary:
-    'Daily reconciliation (EventBridge schedule); also invoked asynchronously by start-reconciliation',
+    'Daily reconciliation (EventBridge schedule); also run for the day start-reconciliation asks for (a request event on the stage\u2019s bus)',
   // 15 minutes: Lambda's limit, and the lease a running report holds the day for.
   timeoutMs: RUN_LEASE_MS,
   // Pages of PAYON's history joined with batched reads of payments, the day's own payments through

@@ -2,7 +2,12 @@ import { type Payment, paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { registerPayment } from '#shared/payments/registration.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { registerPaymentRoute } from './route.ts';
 
 const answer = (payment: Payment) =>
@@ -11,7 +16,11 @@ const answer = (payment: Payment) =>
 // The Idempotency-Key's claim and answer ride in the registration's own two transactions.
 export const handler = apiHandler(
   registerPaymentRoute,
-  dependencies,
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+  }),
   async ({ body, idempotency }, deps) => {
     const payment = await registerPayment(
       deps,

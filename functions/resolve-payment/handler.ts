@@ -1,10 +1,21 @@
 import { paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { resolvePayment } from './resolve-payment.ts';
 import { resolvePaymentRoute } from './route.ts';
 
-export const handler = apiHandler(resolvePaymentRoute, dependencies, async ({ path, body }, deps) =>
-  json(200, paymentView(await resolvePayment(deps, path.id, body))),
+export const handler = apiHandler(
+  resolvePaymentRoute,
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+  }),
+  async ({ path, body }, deps) => json(200, paymentView(await resolvePayment(deps, path.id, body))),
 );

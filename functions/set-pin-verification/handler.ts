@@ -1,13 +1,22 @@
 import { customerPinView } from '#shared/domain/binding.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { setPinVerificationRoute } from './route.ts';
 import { setCustomerPinVerification } from './set-pin-verification.ts';
 
 export const handler = apiHandler(
   setPinVerificationRoute,
-  dependencies,
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+  }),
   async ({ path, body }, deps) =>
     json(200, customerPinView(await setCustomerPinVerification(deps, { ...path, ...body }))),
 );

@@ -29,6 +29,7 @@ export const startReconciliationRoute = defineRoute({
     errors: [409],
     example: { day: '2026-11-21' },
   },
-  // Reads the day's report (a run already going refuses another), then invokes reconcile-day.
-  aws: { table: 'read', merchantSecret: false, invokeReconcile: true },
+  // Reads the day's report (a run already going refuses another), then asks for the run (a
+  // request event on the stage's bus, which runs reconcile-day).
+  aws: { table: 'read', merchantSecret: false, requestReconcile: true },
 });

@@ -1,13 +1,22 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { runSweep, type SweepReport } from '#shared/payments/sweep.ts';
+import { dependenciesWith } from '#shared/runtime/assemble.ts';
+import {
+  eventBridgePublisher,
+  payonGateway,
+  secretsManagerSecrets,
+} from '#shared/runtime/aws-parts.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
-import { dependencies } from '#shared/runtime/dependencies.ts';
 import { syncPaymentsFunction } from './background.ts';
 
 /** The status sweep, run by an EventBridge schedule every minute. */
 export const handler = backgroundHandler<ScheduledEvent, SweepReport>(
   syncPaymentsFunction,
-  dependencies,
+  dependenciesWith({
+    secrets: secretsManagerSecrets,
+    payon: payonGateway,
+    publisher: eventBridgePublisher,
+  }),
   async (_event, deps, context) => {
     const report = await runSweep(deps, {
       remainingMs: () => context.getRemainingTimeInMillis(),

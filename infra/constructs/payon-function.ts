@@ -22,6 +22,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { RECONCILE_REQUEST } from '#shared/reconciliation/starter.ts';
 import type { TableAccess } from '#shared/runtime/descriptor.ts';
 import { WEBHOOK_SECRET_PURPOSE } from '#shared/webhooks/secrets.ts';
 
@@ -272,13 +273,17 @@ export class PayonFunction extends Construct {
     return this;
   }
 
-  /** lambda:InvokeFunction on that function only, its name in `variable`. */
-  useInvoke(
-    target: { readonly functionArn: string; readonly functionName: string },
-    variable: string,
-  ): this {
-    this.allow(['lambda:InvokeFunction'], [target.functionArn]);
-    this.function.addEnvironment(variable, target.functionName);
+  /**
+   * events:PutEvents on this bus with the reconciliation request's source and detail type only
+   * (start-reconciliation: the bus's rule runs reconcile-day); the bus is EVENT_BUS_NAME already.
+   */
+  useReconcileRequests(bus: { readonly eventBusArn: string }): this {
+    this.allow(['events:PutEvents'], [bus.eventBusArn], {
+      StringEquals: {
+        'events:source': RECONCILE_REQUEST.source,
+        'events:detail-type': RECONCILE_REQUEST.detailType,
+      },
+    });
     return this;
   }
 

@@ -28,7 +28,8 @@ export const RSA_FUNCTIONS: readonly string[] = ['create-binding', 'create-bindi
 export const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   'node-forge': RSA_FUNCTIONS,
   '@aws-sdk/client-sqs': ['payon-webhook'],
-  '@aws-sdk/client-lambda': ['start-reconciliation'],
+  // None: start-reconciliation asks for a run with an EventBridge request event (issue 27).
+  '@aws-sdk/client-lambda': [],
   // Webhook signing secrets: sealed on create and rotate, opened to sign deliveries.
   '@aws-sdk/client-kms': ['create-webhook-endpoint', 'rotate-webhook-secret', 'deliver-webhooks'],
   // None: Lambda's active tracing without the X-Ray SDK unless the stack's `sdkTracer` context asks

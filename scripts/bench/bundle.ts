@@ -17,8 +17,13 @@ export interface BundleMeasure {
   readonly file: string;
   readonly bytes: number;
   readonly gzipBytes: number;
-  /** npm packages inside the bundle (`node-forge`, `@aws-sdk/client-dynamodb`, ...). */
+  /** npm packages with code in the bundle (`node-forge`, `@aws-sdk/client-dynamodb`, ...). */
   readonly packages: readonly string[];
+  /**
+   * Bytes in the output per origin, largest first: an npm package (`zod`, `@smithy/core`) or a
+   * folder of the repo (`shared/payon`, `functions/get-payment`); from esbuild's metafile.
+   */
+  readonly bytesByOrigin: Readonly<Record<string, number>>;
 }
 
 const ROOT = new URL('../../', import.meta.url);
@@ -61,10 +66,16 @@ export async function bundle(
   const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(`${outDir}/${name}`, { recursive: true });
   writeFileSync(outfile, output.contents);
+  // What the output holds, by origin: a module whose code was all left out (its import kept for
+  // a class or a type) carries nothing, and is not counted.
+  const byOrigin: Record<string, number> = {};
   const packages = new Set<string>();
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    if (match?.[1]) packages.add(match[1]);
+  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+    const npm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+    const origin = npm ?? input.split('/').slice(0, 2).join('/');
+    byOrigin[origin] = (byOrigin[origin] ?? 0) + bytesInOutput;
+    if (npm && bytesInOutput > 0) packages.add(npm);
   }
   return {
     name,
@@ -72,5 +83,6 @@ export async function bundle(
     bytes: output.contents.byteLength,
     gzipBytes: gzipSync(output.contents).byteLength,
     packages: [...packages].sort(),
+    bytesByOrigin: Object.fromEntries(Object.entries(byOrigin).sort((a, b) => b[1] - a[1])),
   };
 }

@@ -20,12 +20,19 @@ const ROOT = new URL('../../', import.meta.url);
 /**
  * Every child process runs without the AWS SDK's Node-version notice (printed once per process:
  * dozens of times in the init runs; the SDK's own switch, its warning has no type of its own to
- * disable). Metrics' empty-flush warning is a debug line already (shared/runtime/dependencies.ts)
+ * disable). Metrics' empty-flush warning is a debug line already (shared/runtime/assemble.ts)
  * and the bench's functions run with metrics off.
  */
 const quietEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 const TMP = new URL('.tmp/bench/', ROOT);
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 9);
+/** `npm run bench -- --only bundles`: bundles and module init only (seconds, not minutes). */
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1]
+  : undefined;
+if (only !== undefined && only !== 'bundles') {
+  throw new Error(`--only takes "bundles" (the one part that runs alone), not "${only}"`);
+}
 const started = Date.now();
 const log = (line: string) => console.log(line);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -52,24 +59,38 @@ const initEnv = {
   AWS_REGION: 'ap-southeast-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
-/** Median import time of a bundle in fresh node processes (what a cold start pays for code). */
-function initMs(file: string): number {
-  const samples: number[] = [];
-  for (let i = 0; i < INIT_RUNS; i += 1) {
-    const output = execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const t = process.hrtime.bigint(); await import(${JSON.stringify(`file://${file}`)}); console.log(Number(process.hrtime.bigint() - t) / 1e6);`,
-      ],
-      { env: initEnv, encoding: 'utf8' },
-    );
-    samples.push(Number(output.trim().split('\n').at(-1)));
-  }
-  return median(samples);
+/**
+ * What a cold start pays for code: the median, over fresh node processes, of the time to `import()`
+ * the bundle (wall) and of the CPU the process spent on it (`process.cpuUsage`, user + system). On
+ * this shared 2-CPU machine wall time swings by half between runs, CPU time much less. The runs go
+ * round the bundles (one process of each, then the next round), so a busy moment of the machine
+ * falls on all of them, not on the baseline's nine runs alone.
+ */
+function initSample(file: string): { wallMs: number; cpuMs: number } {
+  const output = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const c = process.cpuUsage(); const t = process.hrtime.bigint(); await import(${JSON.stringify(`file://${file}`)}); const w = Number(process.hrtime.bigint() - t) / 1e6; const u = process.cpuUsage(c); console.log(JSON.stringify({ wallMs: w, cpuMs: (u.user + u.system) / 1e3 }));`,
+    ],
+    { env: initEnv, encoding: 'utf8' },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { wallMs: number; cpuMs: number };
 }
-const bundles = measures.map((m) => ({ ...m, initMs: initMs(m.file) }));
+const samples = measures.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+for (let run = 0; run < INIT_RUNS; run += 1) {
+  measures.forEach((m, i) => {
+    const sample = initSample(m.file);
+    samples[i]?.wall.push(sample.wallMs);
+    samples[i]?.cpu.push(sample.cpuMs);
+  });
+}
+const bundles = measures.map((m, i) => ({
+  ...m,
+  wallMs: median(samples[i]?.wall ?? []),
+  cpuMs: median(samples[i]?.cpu ?? []),
+}));
 const base = bundles.find((b) => b.name === 'baseline');
 if (!base) throw new Error('no baseline');
 const bundleRows = bundles.map((b) => ({
@@ -77,10 +98,35 @@ const bundleRows = bundles.map((b) => ({
   bytes: b.bytes,
   gzipBytes: b.gzipBytes,
   bytesRatio: round(b.bytes / base.bytes),
-  initMs: round(b.initMs, 1),
-  initRatio: round(b.initMs / base.initMs),
+  initMs: round(b.wallMs, 1),
+  initRatio: round(b.wallMs / base.wallMs),
+  initCpuMs: round(b.cpuMs, 1),
+  initCpuRatio: round(b.cpuMs / base.cpuMs),
   nodeForge: b.packages.includes('node-forge'),
 }));
+const BUNDLES_TITLE =
+  '## Bundles (minified bytes, gzip; module init: median of fresh processes, wall and CPU; ratios to the baseline)';
+
+if (only === 'bundles') {
+  // Not latest.json (a whole run's record): the bundles part alone, with where each one's bytes are.
+  writeFileSync(
+    new URL('bundles.json', TMP),
+    `${JSON.stringify(
+      {
+        measuredAt: new Date().toISOString(),
+        initRuns: INIT_RUNS,
+        bundles: bundleRows,
+        bytesByOrigin: Object.fromEntries(measures.map((m) => [m.name, m.bytesByOrigin])),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`\n${BUNDLES_TITLE}`);
+  console.table(bundleRows);
+  log(`wrote .tmp/bench/bundles.json (${round((Date.now() - started) / 1_000, 0)} s)`);
+  process.exit(0);
+}
 
 // 6. Crypto: the chosen implementation and the alternative.
 log('▸ crypto');
@@ -219,7 +265,7 @@ writeFileSync(
 );
 
 // The table.
-log('\n## Bundles (minified bytes, gzip, init median of fresh processes; ratio to the baseline)');
+log(`\n${BUNDLES_TITLE}`);
 console.table(bundleRows);
 log('## Per-request overhead (ms)');
 for (const [op, s] of Object.entries(operations.overhead)) {

@@ -1,7 +1,7 @@
 /**
  * Starting a reconciliation run without waiting for it: the API answers 202 and the run happens in
- * the reconcile-day function (an asynchronous Lambda invoke in AWS — ./lambda-starter.ts — an
- * in-process call locally).
+ * the reconcile-day function (in AWS a request event on the stage's bus, which a rule hands to
+ * reconcile-day: ./eventbridge-starter.ts; an in-process call locally).
  * Also which day a run is for: the one named, or for the daily schedule the Cambodian business day
  * that ended before the schedule fired.
  */
@@ -18,6 +18,17 @@ export interface ReconciliationStarter {
 export interface ReconcileRequest {
   readonly day: string;
 }
+
+/**
+ * The request event's source and detail type: the stage's rule matches exactly these and hands
+ * reconcile-day the event's detail (a {@link ReconcileRequest}); start-reconciliation may put
+ * events with these alone. Not `payon.serverless`: no merchant event, so neither the archive nor a
+ * merchant's rule for PAYON's events takes it.
+ */
+export const RECONCILE_REQUEST = {
+  source: 'payon.serverless.internal',
+  detailType: 'Reconciliation requested',
+} as const;
 
 /**
  * The daily run's hour, UTC: 18:00 UTC is 01:00 in Cambodia, an hour into the next business day,

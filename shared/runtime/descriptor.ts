@@ -52,8 +52,11 @@ export interface AwsAccess {
   readonly batchTable?: boolean;
   /** BatchGetItem only: a page of PAYON's history joined with the payments it names. */
   readonly batchRead?: boolean;
-  /** lambda:InvokeFunction on reconcile-day (`POST /reconciliations` starts a run). */
-  readonly invokeReconcile?: boolean;
+  /**
+   * events:PutEvents on the stage's bus for the reconciliation request only (its source and detail
+   * type): `POST /reconciliations` starts a run, which the bus's rule hands to reconcile-day.
+   */
+  readonly requestReconcile?: boolean;
   /** Whether the function reads the merchant's PAYON secret (to sign calls to PAYON). */
   readonly merchantSecret: boolean;
   /** events:PutEvents on the stage's bus: it moves payments, so it delivers their events. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKGROUND_FUNCTIONS, ROUTES } from '#functions/index.ts';
+import { BACKGROUND_FUNCTIONS, FUNCTIONS as DESCRIPTORS, ROUTES } from '#functions/index.ts';
 import { BUNDLE_BUDGET_BYTES, PACKAGE_OWNERS } from '#scripts/bench/budgets.ts';
 import { bundle, handlerEntry } from '#scripts/bench/bundle.ts';
 
@@ -27,6 +27,20 @@ describe('bundle budgets', async () => {
       expect(carriers.sort()).toEqual([...owners].sort());
     },
   );
+
+  // The client and the grant say the same: Secrets Manager only where the descriptor lets the
+  // function read the merchant secret, EventBridge only where it may put events (merchant events,
+  // or start-reconciliation's request) (issue 27).
+  it.each([
+    ['@aws-sdk/client-secrets-manager', DESCRIPTORS.filter((f) => f.aws.merchantSecret)],
+    [
+      '@aws-sdk/client-eventbridge',
+      DESCRIPTORS.filter((f) => f.aws.publishEvents === true || f.aws.requestReconcile === true),
+    ],
+  ])('carries %s exactly where the descriptor grants its use', (pkg, granted) => {
+    const carriers = measures.filter((m) => m.packages.includes(pkg)).map((m) => m.name);
+    expect(carriers.sort()).toEqual(granted.map((f) => f.function).sort());
+  });
 
   it('brings the X-Ray SDK tracer back with the sdkTracer build, and the credential chain stays out', async () => {
     // Prepare / Act: the bundle the stack builds with `-c sdkTracer=true`

@@ -84,6 +84,7 @@ describe('cdk-nag: AwsSolutions, Serverless and PCI DSS 3.2.1', () => {
       [
         path(s.stack.sweepSchedule),
         path(s.stack.reconcileSchedule),
+        path(s.stack.reconcileRequests),
         path(s.stack.payments.webhookSchedule),
         path(s.stack.payments.webhookTrigger),
       ].sort(),

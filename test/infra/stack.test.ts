@@ -250,12 +250,6 @@ describe('PayonStack data', () => {
   });
 });
 
-const reconcileFunction = (s: ReturnType<typeof synth>) => {
-  const fn = s.stack.functions.get('reconcile-day');
-  if (!fn) throw new Error('reconcile-day');
-  return fn.function;
-};
-
 describe('PayonStack functions', () => {
   it('lists the least privilege of exactly the route and background functions', () => {
     expect([...synth().stack.functions.keys()].sort()).toEqual([...FUNCTIONS].sort());
@@ -299,12 +293,12 @@ describe('PayonStack functions', () => {
       merchantSecret: true,
       publishEvents: true,
     });
-    // The reconciliation API reads reports; only starting a run invokes anything, and none of
-    // it reaches PAYON's credentials.
+    // The reconciliation API reads reports; only starting a run asks for anything (a request
+    // event), and none of it reaches PAYON's credentials.
     expect(accessOf('start-reconciliation')).toEqual({
       table: 'read',
       merchantSecret: false,
-      invokeReconcile: true,
+      requestReconcile: true,
     });
     expect(accessOf('get-reconciliation')).toEqual({ table: 'read', merchantSecret: false });
     // Saved cards: PAYON's binding calls and the customer's own items; nothing else.
@@ -415,10 +409,6 @@ describe('PayonStack functions', () => {
       EVENT_BUS_NAME: ref(bus),
       // Only the webhook hands pushes to the confirmation queue.
       ...(operation === 'payon-webhook' ? { CONFIRM_QUEUE_URL: ref(queue) } : {}),
-      // Only start-reconciliation invokes reconcile-day.
-      ...(operation === 'start-reconciliation'
-        ? { RECONCILE_FUNCTION_NAME: ref(logicalId(s, reconcileFunction(s))) }
-        : {}),
       // Only the functions that seal or open webhook secrets name their key.
       ...(accessOf(operation).webhookSecrets
         ? { WEBHOOK_KEY_ID: arn(logicalId(s, s.stack.payments.webhookKey)) }
@@ -514,8 +504,15 @@ describe('PayonStack functions', () => {
               allow('kms:Decrypt', arn(key), via('sqs')),
             ]
           : []),
-        ...(access.invokeReconcile
-          ? [allow('lambda:InvokeFunction', arn(logicalId(s, reconcileFunction(s))))]
+        ...(access.requestReconcile
+          ? [
+              allow('events:PutEvents', arn(bus), {
+                StringEquals: {
+                  'events:source': 'payon.serverless.internal',
+                  'events:detail-type': 'Reconciliation requested',
+                },
+              }),
+            ]
           : []),
         ...(access.webhookSecrets
           ? [
@@ -594,7 +591,8 @@ describe('PayonStack functions', () => {
         'deliver-webhooks',
       ].sort(),
     );
-    expect(holders('lambda:InvokeFunction')).toEqual(['start-reconciliation']);
+    // reconcile-day runs from its rules only: no function invokes another.
+    expect(holders('lambda:InvokeFunction')).toEqual([]);
     expect(holders('dynamodb:BatchWriteItem')).toEqual(['reconcile-day']);
     expect(holders('events:PutEvents').sort()).toEqual(
       [
@@ -611,6 +609,7 @@ describe('PayonStack functions', () => {
         'reconcile-day',
         'register-payment',
         'resolve-payment',
+        'start-reconciliation',
         'sync-payments',
       ].sort(),
     );
@@ -892,8 +891,8 @@ describe('PayonStack background work and events', () => {
     if (!sweep || !reconcile || !webhooks) throw new Error('sync-payments');
     const rule = logicalId(s, s.stack.sweepSchedule);
     const p = s.stack.payments;
-    // Three schedules and the webhook trigger on the merchant bus.
-    s.template.resourceCountIs('AWS::Events::Rule', 4);
+    // Three schedules, the webhook trigger and the reconciliation requests on the merchant bus.
+    s.template.resourceCountIs('AWS::Events::Rule', 5);
     for (const fn of [sweep, webhooks]) {
       s.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(1 minute)',
@@ -938,6 +937,7 @@ describe('PayonStack background work and events', () => {
     expect(permissionsFromEvents.map((q) => q.Properties)).toEqual([
       invoke(sweep, rule),
       invoke(reconcile, logicalId(s, s.stack.reconcileSchedule)),
+      invoke(reconcile, logicalId(s, s.stack.reconcileRequests)),
       invoke(webhooks, logicalId(s, p.webhookSchedule)),
       invoke(webhooks, logicalId(s, p.webhookTrigger)),
     ]);
@@ -962,6 +962,28 @@ describe('PayonStack background work and events', () => {
       FunctionName: ref(logicalId(s, reconcile.function)),
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 21_600,
+    });
+  });
+
+  it("runs reconcile-day for the day POST /reconciliations asks for: the request event's { day }, retried twice within 6 hours", () => {
+    const { s, bus } = ids();
+    const reconcile = s.stack.functions.get('reconcile-day');
+    if (!reconcile) throw new Error('reconcile-day');
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: ref(bus),
+      EventPattern: {
+        source: ['payon.serverless.internal'],
+        'detail-type': ['Reconciliation requested'],
+      },
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: Match.anyValue(),
+          Arn: arn(logicalId(s, reconcile.function)),
+          InputPath: '$.detail',
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 },
+        },
+      ],
     });
   });
 

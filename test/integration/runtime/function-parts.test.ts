@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '#shared/config/index.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { sqsConfirmQueue } from '#shared/notifications/sqs-queue.ts';
-import { lambdaReconciliationStarter } from '#shared/reconciliation/lambda-starter.ts';
+import { eventBridgeReconciliationStarter } from '#shared/reconciliation/eventbridge-starter.ts';
+import { RECONCILE_REQUEST } from '#shared/reconciliation/starter.ts';
 import { createDependencies } from '#shared/runtime/dependencies.ts';
 import { LOCAL_AWS } from '#test/support/aws.ts';
 
@@ -20,7 +30,7 @@ const base = {
   EVENT_BUS_NAME: 'payon-test-parts',
 };
 
-function useLocalAws(service: 'SQS' | 'LAMBDA', endpoint: string) {
+function useLocalAws(service: 'SQS' | 'EVENTBRIDGE', endpoint: string) {
   // The factories build plain clients (`new SQSClient({})`), as in AWS; point them at the emulator.
   vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, endpoint);
   vi.stubEnv('AWS_REGION', LOCAL_AWS.region);
@@ -58,63 +68,75 @@ describe('the webhook hand-off (sqsConfirmQueue)', () => {
   });
 });
 
-describe('starting a run (lambdaReconciliationStarter)', () => {
-  let lambda: Server;
-  let url: string;
-  const invocations: { path: string; type: string | undefined; body: string }[] = [];
-
-  beforeAll(async () => {
-    // Lambda's Invoke API, as far as an asynchronous invoke goes: 202 and nothing else.
-    lambda = createServer(async (request: IncomingMessage, response) => {
-      let body = '';
-      for await (const chunk of request) body += String(chunk);
-      invocations.push({
-        path: request.url ?? '',
-        type: request.headers['x-amz-invocation-type'] as string | undefined,
-        body,
-      });
-      response.writeHead(202, { 'content-type': 'application/json' }).end();
-    });
-    await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => lambda.close(() => resolve())));
-
-  it('invokes reconcile-day asynchronously with the day', async () => {
-    // Prepare
-    useLocalAws('LAMBDA', url);
-    const deps = createDependencies(
-      loadConfig({ ...base, RECONCILE_FUNCTION_NAME: 'payon-test-reconcile-day' }),
-      { reconciliationStarter: lambdaReconciliationStarter },
+describe('starting a run (eventBridgeReconciliationStarter)', () => {
+  it("puts one request event with the day on the stage's bus, which the request rule matches", async () => {
+    // Prepare: the stage's bus with the stack's request rule into a queue (for reading it back)
+    const endpoint = inject('motoEndpoint');
+    const name = `parts-${randomUUID().slice(0, 8)}`;
+    const eventBridge = new EventBridgeClient({ ...LOCAL_AWS, endpoint });
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint });
+    await eventBridge.send(new CreateEventBusCommand({ Name: name }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
+    await eventBridge.send(
+      new PutRuleCommand({
+        Name: `${name}-requests`,
+        EventBusName: name,
+        EventPattern: JSON.stringify({
+          source: [RECONCILE_REQUEST.source],
+          'detail-type': [RECONCILE_REQUEST.detailType],
+        }),
+      }),
+    );
+    await eventBridge.send(
+      new PutTargetsCommand({
+        Rule: `${name}-requests`,
+        EventBusName: name,
+        Targets: [{ Id: 'requests', Arn: Attributes?.QueueArn }],
+      }),
+    );
+    useLocalAws('EVENTBRIDGE', endpoint);
+    const deps = createDependencies(loadConfig({ ...base, EVENT_BUS_NAME: name }), {
+      reconciliationStarter: eventBridgeReconciliationStarter,
+    });
 
     // Act
     await deps.reconciliationStarter.start('2026-11-21');
 
     // Assess
-    expect(invocations).toEqual([
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
+    );
+    expect(
+      Messages.map((m) => {
+        const event = JSON.parse(m.Body ?? '{}') as Record<string, unknown>;
+        return { source: event.source, type: event['detail-type'], detail: event.detail };
+      }),
+    ).toEqual([
       {
-        path: '/2015-03-31/functions/payon-test-reconcile-day/invocations',
-        type: 'Event',
-        body: '{"day":"2026-11-21"}',
+        source: 'payon.serverless.internal',
+        type: 'Reconciliation requested',
+        detail: { day: '2026-11-21' },
       },
     ]);
   });
 
-  it('refuses to start without the function name, sending nothing', async () => {
-    // Prepare
-    useLocalAws('LAMBDA', url);
-    invocations.length = 0;
-    const deps = createDependencies(loadConfig(base), {
-      reconciliationStarter: lambdaReconciliationStarter,
-    });
+  it('fails the start when EventBridge does not take the request', async () => {
+    // Prepare: a bus that is not there
+    const endpoint = inject('motoEndpoint');
+    useLocalAws('EVENTBRIDGE', endpoint);
+    const deps = createDependencies(
+      loadConfig({ ...base, EVENT_BUS_NAME: `missing-${randomUUID().slice(0, 8)}` }),
+      { reconciliationStarter: eventBridgeReconciliationStarter },
+    );
 
     // Act
     const started = deps.reconciliationStarter.start('2026-11-21');
 
     // Assess
-    await expect(started).rejects.toThrow(/RECONCILE_FUNCTION_NAME is not configured/);
-    expect(invocations).toEqual([]);
+    await expect(started).rejects.toThrow();
   });
 });
 
