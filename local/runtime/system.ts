@@ -66,8 +66,7 @@ export class LocalStartError extends Error {
 /**
  * Function settings `npm start` makes itself: the names of what it creates, the PAYON it talks to
  * (the sandbox's URL or `PAYON_BASE_URL`), the origins of its own API (added to
- * `RETURN_URL_ORIGINS`), and the in-process stand-ins of the confirmation queue and of
- * reconcile-day's invoke.
+ * `RETURN_URL_ORIGINS`), and the in-process stand-in of the confirmation queue.
  */
 const SET_BY_START: ReadonlySet<EnvironmentVariable> = new Set([
   'STAGE',
@@ -77,7 +76,6 @@ const SET_BY_START: ReadonlySet<EnvironmentVariable> = new Set([
   'EVENT_BUS_NAME',
   'RETURN_URL_ORIGINS',
   'CONFIRM_QUEUE_URL',
-  'RECONCILE_FUNCTION_NAME',
   'WEBHOOK_KEY_ID',
   'WEBHOOKS_ALLOW_LOCAL_TARGETS',
 ]);

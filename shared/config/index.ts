@@ -109,8 +109,6 @@ export interface Config {
     readonly rateLimit: { readonly limit: number; readonly windowMs: number };
   };
   readonly reconciliation: {
-    /** The reconcile-day function `POST /reconciliations` invokes asynchronously. */
-    readonly functionName: string | undefined;
     /** Items per merchant reconciliation request (PAYON documents no limit). */
     readonly batchSize: number;
   };
@@ -160,8 +158,6 @@ export const ENVIRONMENT_VARIABLES = {
     'optional; items per PAYON merchant reconciliation request, 1-1000, default 100',
   BINDING_RATE_LIMIT:
     'optional; binding and PIN requests one customer may make every 15 minutes, 1-1000, default 10',
-  RECONCILE_FUNCTION_NAME:
-    'optional (required by POST /reconciliations); the reconcile-day function it invokes',
   NOTIFY_SOURCE_CIDRS:
     'optional; comma-separated IPv4/IPv6 CIDRs PAYON pushes may come from, default any',
   WEBHOOK_KEY_ID:
@@ -332,10 +328,6 @@ export function loadConfig(env: Env): Config {
     '/return';
   const busName = read.string('EVENT_BUS_NAME', /^[A-Za-z0-9._\-/:]{1,1600}$/);
   const confirmQueueUrl = read.url('CONFIRM_QUEUE_URL', false);
-  const reconcileFunction = read.optionalString(
-    'RECONCILE_FUNCTION_NAME',
-    /^[A-Za-z0-9_:-]{1,170}$/,
-  );
   const sourceCidrs = read.cidrs('NOTIFY_SOURCE_CIDRS');
   const reconcileBatchSize = read.integer('RECONCILE_BATCH_SIZE', {
     min: 1,
@@ -410,10 +402,7 @@ export function loadConfig(env: Env): Config {
     events: { busName },
     notifications: { confirmQueueUrl, sourceCidrs },
     bindings: { rateLimit: { limit: bindingRateLimit, windowMs: 15 * 60_000 } },
-    reconciliation: {
-      functionName: reconcileFunction,
-      batchSize: reconcileBatchSize,
-    },
+    reconciliation: { batchSize: reconcileBatchSize },
     webhooks: { keyId: webhookKeyId, allowLocalTargets: allowLocalTargets === 'true' },
     secrets: { merchantSecretId, cacheTtlMs: ttlSeconds * 1_000 },
   };

@@ -39,7 +39,7 @@ describe('configuration', () => {
       events: { busName: 'payon-dev' },
       notifications: { confirmQueueUrl: undefined, sourceCidrs: [] },
       bindings: { rateLimit: { limit: 10, windowMs: 900_000 } },
-      reconciliation: { functionName: undefined, batchSize: 100 },
+      reconciliation: { batchSize: 100 },
       webhooks: { keyId: undefined, allowLocalTargets: false },
       secrets: { merchantSecretId: 'payon/dev', cacheTtlMs: 300_000 },
     });
@@ -62,19 +62,13 @@ describe('configuration', () => {
     }
   });
 
-  it('reads the reconcile-day function name and refuses one Lambda would not take', () => {
-    expect(
-      loadConfig({ ...minimal, RECONCILE_FUNCTION_NAME: 'payon-prod-ReconcileDay-1A2B' })
-        .reconciliation,
-    ).toEqual({ functionName: 'payon-prod-ReconcileDay-1A2B', batchSize: 100 });
+  it('reads the reconciliation batch size and refuses one PAYON would not take', () => {
+    expect(loadConfig(minimal).reconciliation).toEqual({ batchSize: 100 });
     expect(loadConfig({ ...minimal, RECONCILE_BATCH_SIZE: '25' }).reconciliation.batchSize).toBe(
       25,
     );
     expect(() => loadConfig({ ...minimal, RECONCILE_BATCH_SIZE: '0' })).toThrow(
       /RECONCILE_BATCH_SIZE/,
-    );
-    expect(() => loadConfig({ ...minimal, RECONCILE_FUNCTION_NAME: 'has space' })).toThrow(
-      /RECONCILE_FUNCTION_NAME/,
     );
   });
 
