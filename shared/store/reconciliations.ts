@@ -12,7 +12,6 @@
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -24,6 +23,7 @@ import { ConflictError } from '#shared/errors.ts';
 import type { ReconciliationEvent } from '#shared/events/envelope.ts';
 import type { WalkEnd } from '#shared/payon/orders-walk.ts';
 import type { DifferenceKind } from '#shared/reconciliation/compare.ts';
+import { batchGet } from '#shared/store/batch-get.ts';
 import { outboxItem } from '#shared/store/outbox.ts';
 
 export const REPORT_RETENTION_SECONDS = 400 * 24 * 3_600;
@@ -237,28 +237,17 @@ export class ReconciliationStore {
     await this.#write(txIds.map((txId) => ({ pk: pk(day), sk: `SEEN#${txId}`, runId, ttl })));
   }
 
-  /** Which of `txIds` PAYON's history showed in this run. */
+  /**
+   * Which of `txIds` PAYON's history showed in this run (shared/store/batch-get.ts: bounded
+   * retries with backoff; a read that cannot finish throws, never answers "not seen").
+   */
   async seen(day: string, runId: string, txIds: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let start = 0; start < txIds.length; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = txIds
-        .slice(start, start + 100)
-        .map((txId) => ({ pk: pk(day), sk: `SEEN#${txId}` }));
-      while (keys && keys.length > 0) {
-        const answer = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          if (item.runId === runId) found.add(String(item.sk).slice(5));
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as
-          | Record<string, unknown>[]
-          | undefined;
-      }
-    }
-    return found;
+    const items = await batchGet(
+      this.db,
+      this.tableName,
+      txIds.map((txId) => ({ pk: pk(day), sk: `SEEN#${txId}` })),
+    );
+    return new Set(items.filter((i) => i.runId === runId).map((i) => String(i.sk).slice(5)));
   }
 
   async #write(items: readonly Record<string, unknown>[]): Promise<void> {
