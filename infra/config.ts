@@ -47,6 +47,8 @@ export const CONTEXT_KEYS = {
   alarmEmail: 'none; an e-mail address subscribed to the alarm topic',
   returnFallbackUrl:
     'none (GET /return, a plain page); an https URL /return sends every txId that is not a recent payment to (RETURN_FALLBACK_URL)',
+  keepIndexes:
+    'none; comma-separated indexes of an earlier release the table keeps while it is upgraded (gsi1-sync, gsi2-day; docs/deployment.md)',
 } as const;
 export type ContextKey = keyof typeof CONTEXT_KEYS;
 
@@ -91,7 +93,16 @@ export interface StackConfig {
   readonly khrEnabled: boolean;
   readonly alarmEmail: string | undefined;
   readonly returnFallbackUrl: string | undefined;
+  /**
+   * Indexes of an earlier release the table keeps for now: CloudFormation creates or deletes one
+   * index per update, so a deployed table drops them one deploy at a time (docs/deployment.md).
+   */
+  readonly keepIndexes: readonly LegacyIndex[];
 }
+
+/** Indexes earlier releases had and this one no longer reads (issue 27: leaner indexes). */
+export const LEGACY_INDEXES = ['gsi1-sync', 'gsi2-day'] as const;
+export type LegacyIndex = (typeof LEGACY_INDEXES)[number];
 
 /** A context value that would give a broken or unsafe deployment; synth stops with it. */
 export class StackConfigError extends Error {
@@ -269,6 +280,14 @@ export function readStackConfig(context: Context): StackConfig {
       `Context returnFallbackUrl must be an https URL (got "${returnFallbackUrl}").`,
     );
   }
+  const keepIndexes = list(context, 'keepIndexes');
+  for (const index of keepIndexes) {
+    if (!(LEGACY_INDEXES as readonly string[]).includes(index)) {
+      throw new StackConfigError(
+        `Context keepIndexes may name ${LEGACY_INDEXES.join(' and ')} only (got "${index}").`,
+      );
+    }
+  }
   const config: StackConfig = {
     stage,
     payonEnvironment: environment,
@@ -310,6 +329,7 @@ export function readStackConfig(context: Context): StackConfig {
     khrEnabled: flag(context, 'khrEnabled'),
     alarmEmail,
     returnFallbackUrl,
+    keepIndexes: [...new Set(keepIndexes)] as LegacyIndex[],
   };
   // The functions run the same checks at cold start: fail here, not after a deploy.
   try {

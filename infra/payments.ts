@@ -53,6 +53,7 @@ import { syncPaymentsFunction } from '#functions/sync-payments/background.ts';
 import {
   type ContextKey,
   functionEnvironment,
+  type LegacyIndex,
   readStackConfig,
   resourceNames,
   type StackConfig,
@@ -232,7 +233,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
       }),
     );
 
-    this.table = this.createTable(names.tableName);
+    this.table = this.createTable(names.tableName, config.keepIndexes);
 
     // Merchant webhook signing secrets, sealed one by one (encryption context: purpose and
     // endpoint): only create and rotate may encrypt, only deliver-webhooks may decrypt.
@@ -442,7 +443,7 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
   }
 
   /** The table of `#shared/store/table.ts` (`createTableInput`), with its data protected. */
-  private createTable(tableName: string): TableV2 {
+  private createTable(tableName: string, keepIndexes: readonly LegacyIndex[]): TableV2 {
     const { partitionKey, sortKey, ttlAttribute, syncIndex, listIndex } = TABLE_KEYS;
     // TableV2 (AWS::DynamoDB::GlobalTable with one replica, in the stack's region): CDK's current
     // table; replicas in other regions can be added later without replacing it.
@@ -470,6 +471,16 @@ export class PayonPayments extends Construct implements MonitoredStack, NaggedSt
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...listIndex.projected],
         },
+        // An earlier release's indexes, kept while a deployed table is upgraded (keepIndexes).
+        ...keepIndexes.map((indexName) => {
+          const prefix = indexName === 'gsi1-sync' ? 'gsi1' : 'gsi2';
+          return {
+            indexName,
+            partitionKey: { name: `${prefix}pk`, type: AttributeType.STRING },
+            sortKey: { name: `${prefix}sk`, type: AttributeType.STRING },
+            projectionType: ProjectionType.ALL,
+          };
+        }),
       ],
     });
     (table.node.defaultChild as CfnGlobalTable).applyRemovalPolicy(RemovalPolicy.RETAIN, {

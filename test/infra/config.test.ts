@@ -34,6 +34,7 @@ describe('stack configuration', () => {
       khrEnabled: false,
       alarmEmail: undefined,
       returnFallbackUrl: undefined,
+      keepIndexes: [],
     });
   });
 

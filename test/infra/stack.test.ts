@@ -113,6 +113,38 @@ describe('PayonStack data', () => {
     });
   });
 
+  it("keeps an earlier release's indexes only when keepIndexes names them (one deploy drops each)", () => {
+    const indexesOf = (context: Record<string, string> = {}) => {
+      const [table] = Object.values(
+        synth(context).template.findResources('AWS::DynamoDB::GlobalTable'),
+      ) as { Properties: { GlobalSecondaryIndexes: Record<string, unknown>[] } }[];
+      return (table?.Properties.GlobalSecondaryIndexes ?? []).map((index) => ({
+        name: index.IndexName,
+        keys: (index.KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName),
+        projection: (index.Projection as { ProjectionType: string }).ProjectionType,
+      }));
+    };
+    const current = [
+      { name: 'gsi1-due', keys: ['gsi1pk', 'gsi1sk'], projection: 'KEYS_ONLY' },
+      { name: 'gsi3-list', keys: ['gsi3pk', 'gsi3sk'], projection: 'INCLUDE' },
+    ];
+    expect(indexesOf()).toEqual(current);
+    // Step 1 of the upgrade (docs/deployment.md): only gsi1-due is new, both old ones stay.
+    expect(indexesOf({ keepIndexes: 'gsi1-sync,gsi2-day' })).toEqual([
+      ...current,
+      { name: 'gsi1-sync', keys: ['gsi1pk', 'gsi1sk'], projection: 'ALL' },
+      { name: 'gsi2-day', keys: ['gsi2pk', 'gsi2sk'], projection: 'ALL' },
+    ]);
+    // Step 2: gsi2-day goes; step 3 (no keepIndexes): gsi1-sync goes.
+    expect(indexesOf({ keepIndexes: 'gsi1-sync' })).toEqual([
+      ...current,
+      { name: 'gsi1-sync', keys: ['gsi1pk', 'gsi1sk'], projection: 'ALL' },
+    ]);
+    expect(() => synth({ keepIndexes: 'gsi9-any' })).toThrow(
+      /keepIndexes may name gsi1-sync and gsi2-day only \(got "gsi9-any"\)/,
+    );
+  });
+
   it('protects the table: PITR, deletion protection, retained, encrypted with the stack key', () => {
     const { s, key } = ids();
     // TableV2: one replica, in the stack's region, carries the protections and the key.
