@@ -3,11 +3,7 @@ import { InvalidRequestError } from '#shared/errors.ts';
 import { confirmNotification } from '#shared/notifications/confirm.ts';
 import { readRef } from '#shared/notifications/queue.ts';
 import { dependenciesWith } from '#shared/runtime/assemble.ts';
-import {
-  eventBridgePublisher,
-  payonGateway,
-  secretsManagerSecrets,
-} from '#shared/runtime/aws-parts.ts';
+import { PAYON_WITH_EVENTS } from '#shared/runtime/aws-parts.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import { confirmNotificationFunction } from './background.ts';
 
@@ -17,11 +13,7 @@ import { confirmNotificationFunction } from './background.ts';
  */
 export const handler = backgroundHandler<SQSEvent, SQSBatchResponse>(
   confirmNotificationFunction,
-  dependenciesWith({
-    secrets: secretsManagerSecrets,
-    payon: payonGateway,
-    publisher: eventBridgePublisher,
-  }),
+  dependenciesWith(PAYON_WITH_EVENTS),
   async (event, deps) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {

@@ -4,11 +4,7 @@ import { paymentView } from '#shared/domain/payment.ts';
 import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { dependenciesWith } from '#shared/runtime/assemble.ts';
-import {
-  eventBridgePublisher,
-  payonGateway,
-  secretsManagerSecrets,
-} from '#shared/runtime/aws-parts.ts';
+import { PAYON_WITH_EVENTS } from '#shared/runtime/aws-parts.ts';
 import { createBindingFlow } from './create-binding.ts';
 import { createBindingRoute } from './route.ts';
 
@@ -16,9 +12,7 @@ export const handler = apiHandler(
   createBindingRoute,
   // It sends PINs: the one kind of function that carries the RSA layer (node-forge).
   dependenciesWith({
-    secrets: secretsManagerSecrets,
-    payon: payonGateway,
-    publisher: eventBridgePublisher,
+    ...PAYON_WITH_EVENTS,
     pinEncryption: createPinEncryptor,
   }),
   async ({ path, body }, deps) => {

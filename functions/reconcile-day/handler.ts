@@ -3,11 +3,7 @@ import { ConflictError } from '#shared/errors.ts';
 import { reconcileDay } from '#shared/reconciliation/run.ts';
 import { dayToReconcile, type ReconcileRequest } from '#shared/reconciliation/starter.ts';
 import { dependenciesWith } from '#shared/runtime/assemble.ts';
-import {
-  eventBridgePublisher,
-  payonGateway,
-  secretsManagerSecrets,
-} from '#shared/runtime/aws-parts.ts';
+import { PAYON_WITH_EVENTS } from '#shared/runtime/aws-parts.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import type { ReconciliationReport } from '#shared/store/reconciliations.ts';
 import { reconcileDayFunction } from './background.ts';
@@ -20,27 +16,19 @@ import { reconcileDayFunction } from './background.ts';
 export const handler = backgroundHandler<
   ScheduledEvent | ReconcileRequest,
   ReconciliationReport | undefined
->(
-  reconcileDayFunction,
-  dependenciesWith({
-    secrets: secretsManagerSecrets,
-    payon: payonGateway,
-    publisher: eventBridgePublisher,
-  }),
-  async (event, deps) => {
-    const day = dayToReconcile(event, deps.clock());
-    try {
-      const report = await reconcileDay(deps, day, {
-        batchSize: deps.config.reconciliation.batchSize,
-      });
-      deps.logger.info('reconciliation done', { day, runId: report.runId, ...report.counts });
-      return report;
-    } catch (error) {
-      if (error instanceof ConflictError && error.code === 'reconciliation_running') {
-        deps.logger.warn('reconciliation already running; this invocation stops', { day });
-        return undefined;
-      }
-      throw error;
+>(reconcileDayFunction, dependenciesWith(PAYON_WITH_EVENTS), async (event, deps) => {
+  const day = dayToReconcile(event, deps.clock());
+  try {
+    const report = await reconcileDay(deps, day, {
+      batchSize: deps.config.reconciliation.batchSize,
+    });
+    deps.logger.info('reconciliation done', { day, runId: report.runId, ...report.counts });
+    return report;
+  } catch (error) {
+    if (error instanceof ConflictError && error.code === 'reconciliation_running') {
+      deps.logger.warn('reconciliation already running; this invocation stops', { day });
+      return undefined;
     }
-  },
-);
+    throw error;
+  }
+});

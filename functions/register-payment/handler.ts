@@ -3,11 +3,7 @@ import { apiHandler } from '#shared/http/api.ts';
 import { json } from '#shared/http/responses.ts';
 import { registerPayment } from '#shared/payments/registration.ts';
 import { dependenciesWith } from '#shared/runtime/assemble.ts';
-import {
-  eventBridgePublisher,
-  payonGateway,
-  secretsManagerSecrets,
-} from '#shared/runtime/aws-parts.ts';
+import { PAYON_WITH_EVENTS } from '#shared/runtime/aws-parts.ts';
 import { registerPaymentRoute } from './route.ts';
 
 const answer = (payment: Payment) =>
@@ -16,11 +12,7 @@ const answer = (payment: Payment) =>
 // The Idempotency-Key's claim and answer ride in the registration's own two transactions.
 export const handler = apiHandler(
   registerPaymentRoute,
-  dependenciesWith({
-    secrets: secretsManagerSecrets,
-    payon: payonGateway,
-    publisher: eventBridgePublisher,
-  }),
+  dependenciesWith(PAYON_WITH_EVENTS),
   async ({ body, idempotency }, deps) => {
     const payment = await registerPayment(
       deps,

@@ -1,22 +1,14 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { runSweep, type SweepReport } from '#shared/payments/sweep.ts';
 import { dependenciesWith } from '#shared/runtime/assemble.ts';
-import {
-  eventBridgePublisher,
-  payonGateway,
-  secretsManagerSecrets,
-} from '#shared/runtime/aws-parts.ts';
+import { PAYON_WITH_EVENTS } from '#shared/runtime/aws-parts.ts';
 import { backgroundHandler } from '#shared/runtime/background.ts';
 import { syncPaymentsFunction } from './background.ts';
 
 /** The status sweep, run by an EventBridge schedule every minute. */
 export const handler = backgroundHandler<ScheduledEvent, SweepReport>(
   syncPaymentsFunction,
-  dependenciesWith({
-    secrets: secretsManagerSecrets,
-    payon: payonGateway,
-    publisher: eventBridgePublisher,
-  }),
+  dependenciesWith(PAYON_WITH_EVENTS),
   async (_event, deps, context) => {
     const report = await runSweep(deps, {
       remainingMs: () => context.getRemainingTimeInMillis(),

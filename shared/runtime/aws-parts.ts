@@ -61,3 +61,13 @@ export function eventBridgePublisher({ config, tracer, overrides }: BuildContext
     config.events.busName,
   );
 }
+
+/**
+ * What a function that calls PAYON and announces what changed brings: the merchant secret, PAYON's
+ * client and the EventBridge publisher (most payment and binding functions).
+ */
+export const PAYON_WITH_EVENTS = {
+  secrets: secretsManagerSecrets,
+  payon: payonGateway,
+  publisher: eventBridgePublisher,
+} as const;
