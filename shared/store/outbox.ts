@@ -196,7 +196,10 @@ export class OutboxStore {
     for (let start = 0; start < Items.length; start += 100) {
       const keys = Items.slice(start, start + 100).map((i) => ({ pk: i.pk, sk: i.sk }));
       let pending: Record<string, unknown>[] = keys;
+      // Keys DynamoDB leaves unprocessed (throttling) are asked again after a short backoff, five
+      // rounds at most: what is still unread keeps its marker and is taken by the next run.
       for (let round = 0; pending.length > 0 && round < 5; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
         const answer = await this.db.send(
           new BatchGetCommand({
             RequestItems: {
