@@ -1,4 +1,4 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cambodiaDay } from '#shared/domain/business-day.ts';
@@ -30,6 +30,13 @@ describe('backfill of the list index keys', () => {
         UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
       }),
     );
+    // A payment item without a creation time (none should exist) is left alone and reported.
+    await api.dynamo.send(
+      new PutItemCommand({
+        TableName: api.tableName,
+        Item: { pk: { S: 'PAY#1000000000000000' }, sk: { S: 'PAYMENT' } },
+      }),
+    );
     const before = await stored(old);
     const day = cambodiaDay(new Date(String(before?.createdAt)));
     const listedBefore = (await api.deps.payments.dayPage(day, 100)).payments.map((p) => p.txId);
@@ -42,9 +49,9 @@ describe('backfill of the list index keys', () => {
     // Assess
     expect(listedBefore).toContain(kept);
     expect(listedBefore).not.toContain(old);
-    expect(first).toMatchObject({ updated: 1, alreadyDone: 0, skipped: [] });
+    expect(first).toMatchObject({ updated: 1, alreadyDone: 0, skipped: ['PAY#1000000000000000'] });
     expect(first.scanned).toBeGreaterThan(1);
-    expect(second).toMatchObject({ updated: 0, alreadyDone: 0, skipped: [] });
+    expect(second).toMatchObject({ updated: 0, alreadyDone: 0, skipped: ['PAY#1000000000000000'] });
     const after = await stored(old);
     expect(after).toEqual({
       ...before,
