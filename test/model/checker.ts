@@ -6,7 +6,7 @@
  */
 import type { RequestEntry, Transaction } from '#local/payon-sandbox/index.ts';
 import { containsCardNumber } from '#shared/domain/card.ts';
-import type { Harness } from '#test/model/harness.ts';
+import { type Harness, withHistoryPages } from '#test/model/harness.ts';
 
 type Item = Record<string, unknown>;
 type Op = 'capture' | 'cancel' | 'refund';
@@ -220,7 +220,7 @@ export class Checker {
     const byTx = new Map<string, Item>();
     for (let attempt = 0; attempt < 5; attempt += 1) {
       items = options.fullScan
-        ? await this.h.api.scan()
+        ? await this.h.api.scan().then((all) => withHistoryPages(all, all))
         : await this.h.getItems(payments.map((p) => ({ pk: `PAY#${p.txId}`, sk: 'PAYMENT' })));
       byTx.clear();
       for (const item of items) if (item.type === 'payment') byTx.set(String(item.txId), item);

@@ -145,21 +145,7 @@ export async function startHarness(
       const found = await batchRead(keys);
       // A payment past INLINE_HISTORY transitions keeps its older history in pages: the checker
       // reads the whole history, as every reader of a payment does.
-      const pages = await batchRead(found.flatMap(pagesOf));
-      return found.map((item) =>
-        item.historyPaged === undefined
-          ? item
-          : {
-              ...item,
-              history: [
-                ...pagedEntries(pages.filter((p) => p.pk === item.pk)).slice(
-                  0,
-                  Number(item.historyPaged),
-                ),
-                ...((item.history ?? []) as unknown[]),
-              ],
-            },
-      );
+      return withHistoryPages(found, await batchRead(found.flatMap(pagesOf)));
     },
     async stop() {
       await env.stop();
@@ -185,4 +171,27 @@ export async function startHarness(
     }
     return found;
   }
+}
+
+/**
+ * Payment items with their whole history: the entries of their history pages (among `pages`, any
+ * other items ignored) put before the ones the item holds, as the payment store reads them.
+ */
+export function withHistoryPages(
+  items: readonly Record<string, unknown>[],
+  pages: readonly Record<string, unknown>[],
+): Record<string, unknown>[] {
+  return items.map((item) =>
+    item.historyPaged === undefined
+      ? item
+      : {
+          ...item,
+          history: [
+            ...pagedEntries(
+              pages.filter((p) => p.pk === item.pk && p.type === 'historyPage'),
+            ).slice(0, Number(item.historyPaged)),
+            ...((item.history ?? []) as unknown[]),
+          ],
+        },
+  );
 }
